@@ -1,0 +1,44 @@
+# Named tasks. The README's two commands are `make run` and `make test`;
+# both create the virtual environment, install the pinned packages, build the data
+# from ../shared/data (or AISNEMAP_SOURCES) when missing and copy the front-end assets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.requirements-installed
+PORT ?= 8501
+
+.PHONY: setup data assets run test test-fast lint bench clean-data
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+data: setup
+	$(BIN)/python -m aisnemap.build --if-missing
+
+assets: setup
+	$(BIN)/python -m aisnemap.assets > /dev/null
+
+run: data assets
+	$(BIN)/python -m streamlit run dashboard.py --server.port $(PORT)
+
+test: data assets
+	$(BIN)/python -m pytest
+
+test-fast: data assets
+	$(BIN)/python -m pytest -m "not browser"
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+bench: data assets
+	$(BIN)/python -m bench.run_all
+
+clean-data:
+	rm -f data/*.geojson data/build_manifest.json data/build_report.txt

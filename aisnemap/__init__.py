@@ -1,0 +1,1 @@
+"""Domain package of the Aisne digital-advisors map (no Streamlit outside ``ui``)."""

@@ -1,0 +1,382 @@
+"""The data build: IGN contours + Etalab reference -> git-ignored layers under ``data/``.
+
+Usage: ``python -m aisnemap.build [--sources DIR_OR_URL] [--year 2021] [--out DIR]``.
+
+Communes merged since the contours' edition are dissolved into the commune they joined
+(``chefLieu`` of the delegated commune, or ``anciensCodes`` of the new one), so the
+department has exactly the communes of the chosen COG year. Every change is reported.
+All outputs are validated in memory first, then written to temporary files and renamed:
+a failed build leaves the previous outputs untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from . import config
+from .sources import SourceError, SourceLayout, join, read_feature_collection, read_json
+
+#: Tolerance of the display simplification, in metres (Lambert-93).
+DISPLAY_TOLERANCE_M = 200.0
+#: Decimal places kept in the GeoJSON outputs (1e-5 degree is about 1 m).
+EXACT_DECIMALS = 6
+DISPLAY_DECIMALS = 5
+
+
+class BuildError(RuntimeError):
+    """The build cannot produce consistent outputs (message in French)."""
+
+
+@dataclass
+class BuildReport:
+    """What the build did, printed and written beside the outputs."""
+
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, line: str) -> None:
+        """Record one line of the report."""
+        self.lines.append(line)
+
+    def text(self) -> str:
+        """The report as text."""
+        return "\n".join(self.lines) + "\n"
+
+
+@dataclass
+class Layers:
+    """The built layers, all in EPSG:4326."""
+
+    communes: gpd.GeoDataFrame
+    epci: gpd.GeoDataFrame
+    arrondissements: gpd.GeoDataFrame
+    department: gpd.GeoDataFrame
+
+
+def code_mapping(reference_communes: list[dict[str, Any]], department: str) -> dict[str, str]:
+    """Map every known code of a department (current or former) to its current commune."""
+    in_dept = [c for c in reference_communes if c.get("departement") == department]
+    current = {c["code"] for c in in_dept if c.get("type") == "commune-actuelle"}
+    mapping = {code: code for code in current}
+    for commune in in_dept:
+        if commune.get("type") == "commune-actuelle":
+            for old in commune.get("anciensCodes") or []:
+                mapping.setdefault(old, commune["code"])
+        else:
+            parent = commune.get("chefLieu")
+            if parent in current:
+                mapping.setdefault(commune["code"], parent)
+    return mapping
+
+
+def merge_communes(
+    contours: gpd.GeoDataFrame,
+    mapping: dict[str, str],
+    current_codes: set[str],
+    report: BuildReport | None = None,
+) -> gpd.GeoDataFrame:
+    """Dissolve contours whose code no longer exists into the commune they joined.
+
+    Raises :class:`BuildError` for a contour code the reference does not know, and for a
+    current commune that no contour covers.
+    """
+    if contours.crs is None:
+        raise BuildError("Les contours n'ont pas de système de coordonnées (CRS)")
+    if "code" not in contours:
+        raise BuildError("Les contours n'ont pas de propriété « code » (code INSEE)")
+    frame = contours[["code", "geometry"]].copy()
+    frame["code"] = frame["code"].astype(str)
+    unknown = sorted(set(frame["code"]) - set(mapping))
+    if unknown:
+        raise BuildError(
+            "Codes INSEE des contours inconnus du référentiel : "
+            + ", ".join(unknown)
+            + " — ni commune actuelle, ni commune déléguée/associée rattachée"
+        )
+    frame["code_cog"] = frame["code"].map(mapping)
+    changed = frame.loc[frame["code"] != frame["code_cog"], ["code", "code_cog"]]
+    for old, new in sorted(map(tuple, changed.to_numpy().tolist())):
+        if report is not None:
+            report.add(f"fusion : contour {old} dissous dans la commune {new}")
+    missing = sorted(current_codes - set(frame["code_cog"]))
+    if missing:
+        raise BuildError("Communes du référentiel sans contour : " + ", ".join(missing))
+    merged = frame.dissolve(by="code_cog", as_index=False)[["code_cog", "geometry"]]
+    merged = merged.rename(columns={"code_cog": "code"})
+    merged["geometry"] = shapely.make_valid(merged.geometry.values)
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=contours.crs)
+
+
+def attach_reference(
+    communes: gpd.GeoDataFrame,
+    reference_communes: list[dict[str, Any]],
+    epcis: list[dict[str, Any]],
+    arrondissements: list[dict[str, Any]],
+) -> gpd.GeoDataFrame:
+    """Add name, population, EPCI and arrondissement (codes as strings) to each commune."""
+    by_code = {
+        c["code"]: c for c in reference_communes if c.get("type") == "commune-actuelle"
+    }
+    epci_of: dict[str, tuple[str, str]] = {}
+    for epci in epcis:
+        for member in epci.get("membres") or []:
+            code = member["code"] if isinstance(member, dict) else str(member)
+            epci_of[code] = (str(epci["code"]), str(epci["nom"]))
+    arr_names = {a["code"]: a["nom"] for a in arrondissements}
+    rows = []
+    problems = []
+    for code in communes["code"]:
+        ref = by_code.get(code)
+        if ref is None:
+            problems.append(f"{code} absent du référentiel des communes")
+            continue
+        epci = epci_of.get(code)
+        if epci is None:
+            problems.append(f"{code} ({ref['nom']}) membre d'aucun EPCI")
+            continue
+        arr = ref.get("arrondissement")
+        rows.append(
+            {
+                "code": code,
+                "nom": ref["nom"],
+                "population": int(ref.get("population") or 0),
+                "epci_siren": epci[0],
+                "epci_nom": epci[1],
+                "arrondissement_code": str(arr),
+                "arrondissement_nom": arr_names.get(arr, ""),
+            }
+        )
+    if problems:
+        raise BuildError("Référentiel incomplet : " + "; ".join(problems))
+    attrs = pd.DataFrame(rows)
+    out = communes[["code", "geometry"]].merge(attrs, on="code", how="inner", validate="1:1")
+    out = out[[*attrs.columns, "geometry"]].sort_values("code").reset_index(drop=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=communes.crs)
+
+
+def dissolve_layers(communes: gpd.GeoDataFrame, department_name: str) -> Layers:
+    """EPCI (department part), arrondissements and department outline from the communes."""
+    epci = communes.dissolve(
+        by=["epci_siren", "epci_nom"],
+        aggfunc={"population": "sum", "code": "count"},
+        as_index=False,
+    ).rename(columns={"code": "communes"})
+    arr = communes.dissolve(
+        by=["arrondissement_code", "arrondissement_nom"],
+        aggfunc={"population": "sum", "code": "count"},
+        as_index=False,
+    ).rename(columns={"code": "communes"})
+    dept = gpd.GeoDataFrame(
+        {
+            "nom": [department_name],
+            "population": [int(communes["population"].sum())],
+            "communes": [len(communes)],
+        },
+        geometry=[shapely.union_all(communes.geometry.values)],
+        crs=communes.crs,
+    )
+    return Layers(communes, epci, arr, dept)
+
+
+def simplify_coverage(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
+    """Simplify polygons as a coverage (shared edges stay shared, no gaps), in Lambert-93."""
+    if frame.crs is None:
+        raise ValueError("simplify_coverage needs a GeoDataFrame with a CRS")
+    metric = frame.to_crs(config.CRS_METRIC)
+    simplified = shapely.coverage_simplify(metric.geometry.values, tolerance_m)
+    out = metric.copy()
+    out["geometry"] = shapely.make_valid(simplified)
+    return out.to_crs(frame.crs)
+
+
+def read_sources(
+    base: str | Path,
+    year: int,
+    department: str = config.DEPARTMENT,
+    layout: SourceLayout | None = None,
+) -> tuple[gpd.GeoDataFrame, list[dict], list[dict], list[dict], list[dict]]:
+    """Contours (GeoDataFrame) and the four reference lists, from a folder or a base URL."""
+    layout = layout or SourceLayout()
+    contours_location = join(base, layout.contours)
+    collection = read_feature_collection(contours_location)
+    try:
+        contours = gpd.GeoDataFrame.from_features(collection["features"], crs=config.CRS_DRAW)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise SourceError(f"Entités GeoJSON illisibles dans {contours_location} : {exc}") from exc
+    refs = []
+    for name in ("communes.json", "epci.json", "arrondissements.json", "departements.json"):
+        data = read_json(join(base, layout.reference_file(year, name)))
+        if not isinstance(data, list):
+            raise SourceError(f"Liste JSON attendue dans {layout.reference_file(year, name)}")
+        refs.append(data)
+    communes_ref, epci_ref, arr_ref, dept_ref = refs
+    return contours, communes_ref, epci_ref, arr_ref, dept_ref
+
+
+def build_layers(
+    base: str | Path,
+    year: int = config.COG_YEAR,
+    department: str = config.DEPARTMENT,
+    report: BuildReport | None = None,
+) -> tuple[Layers, Layers]:
+    """Exact and display layers for one department and COG year (nothing written)."""
+    report = report if report is not None else BuildReport()
+    contours, communes_ref, epci_ref, arr_ref, dept_ref = read_sources(base, year, department)
+    contours = contours[contours["code"].astype(str).str.startswith(department)]
+    report.add(f"contours lus : {len(contours)} communes (IGN ADMIN EXPRESS 2018)")
+    mapping = code_mapping(communes_ref, department)
+    current = {
+        c["code"]
+        for c in communes_ref
+        if c.get("departement") == department and c.get("type") == "commune-actuelle"
+    }
+    report.add(f"référentiel COG {year} : {len(current)} communes actuelles")
+    merged = merge_communes(contours, mapping, current, report)
+    dept_arr = [a for a in arr_ref if a.get("departement") == department]
+    communes = attach_reference(merged, communes_ref, epci_ref, dept_arr)
+    names = {d["code"]: d["nom"] for d in dept_ref}
+    layers = dissolve_layers(communes, names.get(department, department))
+    report.add(
+        f"sorties : {len(layers.communes)} communes, {len(layers.epci)} EPCI, "
+        f"{len(layers.arrondissements)} arrondissements, population "
+        f"{int(layers.communes['population'].sum()):,}".replace(",", " ")
+    )
+    display = Layers(
+        simplify_coverage(layers.communes, DISPLAY_TOLERANCE_M),
+        simplify_coverage(layers.epci, DISPLAY_TOLERANCE_M),
+        simplify_coverage(layers.arrondissements, DISPLAY_TOLERANCE_M),
+        simplify_coverage(layers.department, DISPLAY_TOLERANCE_M),
+    )
+    return layers, display
+
+
+def _geojson_text(frame: gpd.GeoDataFrame, decimals: int) -> str:
+    # to_json with a fixed precision keeps the files small and diff-stable.
+    data = json.loads(frame.to_json(drop_id=True, to_wgs84=True))
+    rounded = round_coordinates(frame.to_crs(config.CRS_DRAW).geometry.values, decimals)
+    for feature, geom in zip(data["features"], rounded, strict=True):
+        feature["geometry"] = json.loads(shapely.to_geojson(geom))
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def round_coordinates(geometries: Any, decimals: int) -> Any:
+    """Geometries with coordinates rounded to ``decimals`` places."""
+    return shapely.transform(geometries, lambda coords: np.round(coords, decimals))
+
+
+def write_atomic(files: dict[Path, str | bytes]) -> None:
+    """Write several files so that either all are replaced or none is."""
+    temps: list[tuple[Path, Path]] = []
+    try:
+        for target, content in files.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            temps.append((Path(tmp), target))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content.encode("utf-8") if isinstance(content, str) else content)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o644)
+    except BaseException:
+        for tmp, _ in temps:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, target in temps:
+        os.replace(tmp, target)
+
+
+def run_build(
+    base: str | Path | None = None,
+    year: int = config.COG_YEAR,
+    out_dir: Path | None = None,
+) -> BuildReport:
+    """Build and write every output; raises SourceError/BuildError before writing anything."""
+    base = base if base is not None else config.SOURCES_DIR
+    out_dir = out_dir or config.DATA_DIR
+    report = BuildReport()
+    report.add(f"construction des données — COG {year}, sources : {base}")
+    started = time.perf_counter()
+    exact, display = build_layers(base, year, config.DEPARTMENT, report)
+    files: dict[Path, str | bytes] = {}
+    pairs = (
+        (config.COMMUNES_FILE, exact.communes, EXACT_DECIMALS),
+        (config.EPCI_FILE, exact.epci, EXACT_DECIMALS),
+        (config.ARRONDISSEMENTS_FILE, exact.arrondissements, EXACT_DECIMALS),
+        (config.DEPARTMENT_FILE, exact.department, EXACT_DECIMALS),
+        (config.COMMUNES_DISPLAY_FILE, display.communes, DISPLAY_DECIMALS),
+        (config.EPCI_DISPLAY_FILE, display.epci, DISPLAY_DECIMALS),
+        (config.ARRONDISSEMENTS_DISPLAY_FILE, display.arrondissements, DISPLAY_DECIMALS),
+        (config.DEPARTMENT_DISPLAY_FILE, display.department, DISPLAY_DECIMALS),
+    )
+    for name, frame, decimals in pairs:
+        files[out_dir / name] = _geojson_text(frame, decimals)
+    manifest = {
+        "cog": year,
+        "sources": str(base),
+        "communes": len(exact.communes),
+        "epci": len(exact.epci),
+        "arrondissements": len(exact.arrondissements),
+        "population": int(exact.communes["population"].sum()),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    report.add(f"durée : {time.perf_counter() - started:.1f} s")
+    files[out_dir / config.REPORT_FILE] = report.text()
+    # The manifest goes last in the dict: it marks a complete build.
+    files[out_dir / config.MANIFEST_FILE] = json.dumps(manifest, indent=2, ensure_ascii=False)
+    write_atomic(files)
+    return report
+
+
+def is_built(out_dir: Path | None = None, year: int = config.COG_YEAR) -> bool:
+    """True when every output exists and the manifest names the same COG year."""
+    out_dir = out_dir or config.DATA_DIR
+    manifest = out_dir / config.MANIFEST_FILE
+    if not manifest.is_file() or not all((out_dir / n).is_file() for n in config.BUILT_FILES):
+        return False
+    try:
+        return json.loads(manifest.read_text(encoding="utf-8")).get("cog") == year
+    except (OSError, json.JSONDecodeError):
+        return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description="Construit les couches de l'Aisne (COG).")
+    parser.add_argument(
+        "--sources",
+        default=os.environ.get("AISNEMAP_SOURCES") or str(config.SOURCES_DIR),
+        help="dossier ou URL de base des données officielles (défaut : ../shared/data)",
+    )
+    parser.add_argument("--year", type=int, default=config.COG_YEAR, help="année du COG")
+    parser.add_argument("--out", type=Path, default=config.DATA_DIR, help="dossier de sortie")
+    parser.add_argument(
+        "--if-missing", action="store_true", help="ne rien faire si les sorties existent"
+    )
+    args = parser.parse_args(argv)
+    if args.if_missing and is_built(args.out, args.year):
+        print(f"données déjà construites dans {args.out} (COG {args.year})")
+        return 0
+    try:
+        report = run_build(args.sources, args.year, args.out)
+    except (SourceError, BuildError) as exc:
+        print(f"ÉCHEC de la construction des données : {exc}", file=sys.stderr)
+        print("Les fichiers précédents sont conservés.", file=sys.stderr)
+        return 1
+    print(report.text(), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

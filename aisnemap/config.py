@@ -1,0 +1,73 @@
+"""Paths, reference year and coordinate systems, in one place.
+
+Every path is anchored on the repository, never on the working directory, and can be
+overridden by an environment variable so tests and deployments point elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Department mapped by the dashboard (INSEE code, as a string).
+DEPARTMENT = "02"
+DEPARTMENT_NAME = "Aisne"
+
+#: Year of the Code officiel géographique used for communes and EPCI (deployment year).
+COG_YEAR = int(os.environ.get("AISNEMAP_COG_YEAR", "2021"))
+
+#: Coordinate reference systems: WGS84 to draw, Lambert-93 for lengths and areas.
+CRS_DRAW = "EPSG:4326"
+CRS_METRIC = "EPSG:2154"
+
+#: State funding ceiling per advisor over two years (press release of 18/03/2021).
+FUNDING_CEILING_EUR = 50_000
+
+
+def _path_from_env(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+#: Where the official open data lives (../shared/data beside the clone by default).
+SOURCES_DIR = _path_from_env("AISNEMAP_SOURCES", ROOT.parent / "shared" / "data")
+#: Where the build writes its derived, git-ignored outputs.
+DATA_DIR = _path_from_env("AISNEMAP_DATA_DIR", ROOT / "data")
+#: The hand-written table of advisor sites (committed).
+STRUCTURES_CSV = _path_from_env("AISNEMAP_STRUCTURES", ROOT / "data" / "structures.csv")
+#: Backups of structures.csv written by the wave-2 import.
+BACKUP_DIR = _path_from_env("AISNEMAP_BACKUP_DIR", ROOT / "data" / "sauvegardes")
+#: Third-party front-end assets copied from Python packages (served by Streamlit).
+STATIC_DIR = ROOT / "static"
+#: URL under which Streamlit serves ``static/`` (``server.enableStaticServing``).
+STATIC_URL = os.environ.get("AISNEMAP_STATIC_URL", "/app/static")
+
+
+def built_file(name: str, data_dir: Path | None = None) -> Path:
+    """Path of one output of the data build."""
+    return (data_dir or DATA_DIR) / name
+
+
+COMMUNES_FILE = "communes_aisne.geojson"
+COMMUNES_DISPLAY_FILE = "communes_aisne_affichage.geojson"
+EPCI_FILE = "epci_aisne.geojson"
+EPCI_DISPLAY_FILE = "epci_aisne_affichage.geojson"
+ARRONDISSEMENTS_FILE = "arrondissements_aisne.geojson"
+ARRONDISSEMENTS_DISPLAY_FILE = "arrondissements_aisne_affichage.geojson"
+DEPARTMENT_FILE = "departement_aisne.geojson"
+DEPARTMENT_DISPLAY_FILE = "departement_aisne_affichage.geojson"
+MANIFEST_FILE = "build_manifest.json"
+REPORT_FILE = "build_report.txt"
+
+BUILT_FILES = (
+    COMMUNES_FILE,
+    COMMUNES_DISPLAY_FILE,
+    EPCI_FILE,
+    EPCI_DISPLAY_FILE,
+    ARRONDISSEMENTS_FILE,
+    ARRONDISSEMENTS_DISPLAY_FILE,
+    DEPARTMENT_FILE,
+    DEPARTMENT_DISPLAY_FILE,
+)

@@ -1,0 +1,255 @@
+"""Filter criteria, their application, the key figures and the URL form of a view.
+
+Pure functions of (data, criteria): no Streamlit here.
+
+Territory semantics: a site is *in* a territory when it is located there. The Conseil
+départemental's pool of advisors serves the whole department: it is counted in the
+figures only when the territory is the whole department, and said so otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+import geopandas as gpd
+import pandas as pd
+
+from . import config
+from . import schema as s
+
+NONE_SELECTED = "aucun"
+
+# Query-string keys.
+Q_WAVE = "vague"
+Q_OPERATOR = "operateur"
+Q_SERVICE = "service"
+Q_ITINERANT = "itinerant"
+Q_ARR = "arrondissement"
+Q_EPCI = "epci"
+Q_COMMUNE = "commune"
+QUERY_KEYS = (Q_WAVE, Q_OPERATOR, Q_SERVICE, Q_ITINERANT, Q_ARR, Q_EPCI, Q_COMMUNE)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user selected. ``None`` means no restriction on that criterion."""
+
+    waves: tuple[int, ...] | None = None
+    operator_types: tuple[str, ...] | None = None
+    service_types: tuple[str, ...] | None = None
+    itinerant: bool | None = None
+    arrondissement: str | None = None
+    epci: str | None = None
+    commune: str | None = None
+
+    @property
+    def whole_department(self) -> bool:
+        """True when no territory is selected."""
+        return not (self.arrondissement or self.epci or self.commune)
+
+    def without_territory(self) -> Filters:
+        """The same criteria on the whole department."""
+        return replace(self, arrondissement=None, epci=None, commune=None)
+
+
+@dataclass(frozen=True)
+class Options:
+    """Values offered by each multi-select, read from the data."""
+
+    waves: tuple[int, ...] = ()
+    operator_types: tuple[str, ...] = ()
+    service_types: tuple[str, ...] = ()
+
+
+def options_from(sites: pd.DataFrame) -> Options:
+    """The distinct values of each filterable column, sorted."""
+    return Options(
+        waves=tuple(sorted(int(w) for w in sites[s.WAVE].dropna().unique())),
+        operator_types=tuple(sorted(sites[s.OPERATOR_TYPE].unique(), key=str.casefold)),
+        service_types=tuple(sorted(sites[s.SERVICE_TYPE].unique(), key=str.casefold)),
+    )
+
+
+def territory_mask(frame: pd.DataFrame, filters: Filters, code_column: str) -> pd.Series:
+    """Rows of a frame (sites or communes) located in the selected territory."""
+    mask = pd.Series(True, index=frame.index)
+    if filters.commune:
+        mask &= frame[code_column] == filters.commune
+    if filters.epci:
+        mask &= frame["epci_siren"] == filters.epci
+    if filters.arrondissement:
+        mask &= frame["arrondissement_code"] == filters.arrondissement
+    return mask
+
+
+def criteria_mask(sites: pd.DataFrame, filters: Filters) -> pd.Series:
+    """Rows of the sites table that pass the non-territorial criteria."""
+    mask = pd.Series(True, index=sites.index)
+    if filters.waves is not None:
+        mask &= sites[s.WAVE].isin(filters.waves)
+    if filters.operator_types is not None:
+        mask &= sites[s.OPERATOR_TYPE].isin(filters.operator_types)
+    if filters.service_types is not None:
+        mask &= sites[s.SERVICE_TYPE].isin(filters.service_types)
+    if filters.itinerant is not None:
+        mask &= sites[s.ITINERANT] == filters.itinerant
+    return mask
+
+
+def apply_filters(sites: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """The sites that pass every criterion and are located in the territory."""
+    mask = criteria_mask(sites, filters) & territory_mask(sites, filters, s.INSEE)
+    return sites.loc[mask]
+
+
+def territory_communes(communes: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
+    """Communes of the selected territory."""
+    return communes.loc[territory_mask(communes, filters, "code")]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The key figures of a view, with what they count."""
+
+    advisors: int
+    located_advisors: int
+    pool_advisors: int
+    pool_counted: bool
+    pool_sites_shown: int
+    sites: int
+    communes_with_site: int
+    population: int
+    communes: int
+    inhabitants_per_advisor: float | None
+    funding_ceiling_eur: int
+    pools: dict[str, int] = field(default_factory=dict)
+
+
+def key_figures(
+    sites: pd.DataFrame, communes: pd.DataFrame, filters: Filters
+) -> Figures:
+    """Figures of the filtered view; ``sites`` is the full located table."""
+    shown = apply_filters(sites, filters)
+    own = shown.loc[shown[s.POOL] == ""]
+    located = int(own[s.ADVISORS].fillna(0).sum())
+    # Pools whose sites pass the non-territorial criteria serve the whole department.
+    eligible = sites.loc[criteria_mask(sites, filters) & (sites[s.POOL] != "")]
+    pools = {
+        str(k): int(v)
+        for k, v in eligible.drop_duplicates(s.POOL).set_index(s.POOL)[s.POOL_ADVISORS].items()
+    }
+    pool_total = sum(pools.values())
+    pool_counted = filters.whole_department
+    counted = located + (pool_total if pool_counted else 0)
+    territory = territory_communes(communes, filters)
+    population = int(territory["population"].sum())
+    return Figures(
+        advisors=counted,
+        located_advisors=located,
+        pool_advisors=pool_total,
+        pool_counted=pool_counted,
+        pool_sites_shown=int((shown[s.POOL] != "").sum()),
+        sites=len(shown),
+        communes_with_site=int(shown[s.INSEE].nunique()),
+        population=population,
+        communes=len(territory),
+        inhabitants_per_advisor=(population / counted) if counted else None,
+        funding_ceiling_eur=counted * config.FUNDING_CEILING_EUR,
+        pools=pools,
+    )
+
+
+def _selection_to_query(values: tuple | None, options: Iterable) -> list[str] | None:
+    if values is None or set(values) >= set(options):
+        return None
+    return [str(v) for v in values] if values else [NONE_SELECTED]
+
+
+def to_query(filters: Filters, options: Options) -> dict[str, list[str] | str]:
+    """Query-string form of a view (criteria left at their default are omitted)."""
+    query: dict[str, list[str] | str] = {}
+    for key, values, opts in (
+        (Q_WAVE, filters.waves, options.waves),
+        (Q_OPERATOR, filters.operator_types, options.operator_types),
+        (Q_SERVICE, filters.service_types, options.service_types),
+    ):
+        encoded = _selection_to_query(values, opts)
+        if encoded is not None:
+            query[key] = encoded
+    if filters.itinerant is not None:
+        query[Q_ITINERANT] = "oui" if filters.itinerant else "non"
+    for key, value in ((Q_ARR, filters.arrondissement), (Q_EPCI, filters.epci), (Q_COMMUNE, filters.commune)):
+        if value:
+            query[key] = value
+    return query
+
+
+def _selection_from_query(values: list[str], options: tuple, cast=str) -> tuple | None:
+    if not values:
+        return None
+    if values == [NONE_SELECTED]:
+        return ()
+    picked = []
+    for value in values:
+        try:
+            item = cast(value)
+        except ValueError:
+            continue
+        if item in options and item not in picked:
+            picked.append(item)
+    return tuple(picked) if picked else None
+
+
+def from_query(
+    params: Mapping[str, list[str]],
+    options: Options,
+    communes: pd.DataFrame | None = None,
+) -> Filters:
+    """A view from query-string values; unknown values are ignored, never an error."""
+
+    def one(key: str) -> str | None:
+        values = params.get(key) or []
+        return values[0] if values else None
+
+    itinerant = {"oui": True, "non": False}.get(one(Q_ITINERANT) or "")
+    arr, epci, commune = one(Q_ARR), one(Q_EPCI), one(Q_COMMUNE)
+    if communes is not None:
+        arr = arr if arr in set(communes["arrondissement_code"]) else None
+        epci = epci if epci in set(communes["epci_siren"]) else None
+        commune = commune if commune in set(communes["code"]) else None
+    return Filters(
+        waves=_selection_from_query(params.get(Q_WAVE, []), options.waves, int),
+        operator_types=_selection_from_query(params.get(Q_OPERATOR, []), options.operator_types),
+        service_types=_selection_from_query(params.get(Q_SERVICE, []), options.service_types),
+        itinerant=itinerant,
+        arrondissement=arr,
+        epci=epci,
+        commune=commune,
+    )
+
+
+def describe(filters: Filters, options: Options, communes: pd.DataFrame) -> list[str]:
+    """French phrases describing the active filters (for subtitles and exports)."""
+    parts = []
+    if filters.commune:
+        names = communes.loc[communes["code"] == filters.commune, "nom"]
+        parts.append(f"commune : {names.iloc[0] if len(names) else filters.commune}")
+    elif filters.epci:
+        names = communes.loc[communes["epci_siren"] == filters.epci, "epci_nom"]
+        parts.append(f"EPCI : {names.iloc[0] if len(names) else filters.epci}")
+    elif filters.arrondissement:
+        names = communes.loc[communes["arrondissement_code"] == filters.arrondissement, "arrondissement_nom"]
+        parts.append(f"arrondissement de {names.iloc[0] if len(names) else filters.arrondissement}")
+    else:
+        parts.append("tout le département")
+    for label, values, opts in (
+        ("vague", filters.waves, options.waves),
+        ("opérateur", filters.operator_types, options.operator_types),
+        ("service", filters.service_types, options.service_types),
+    ):
+        if values is not None and set(values) < set(opts):
+            parts.append(f"{label} : " + (", ".join(map(str, values)) or "aucun"))
+    if filters.itinerant is not None:
+        parts.append("sites itinérants" if filters.itinerant else "sites fixes")
+    return parts

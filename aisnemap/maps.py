@@ -1,0 +1,497 @@
+"""The Leaflet map, built with folium (no Streamlit here).
+
+Design choices:
+- Leaflet is loaded from the app's own static files (no CDN): ``default_js`` and
+  ``default_css`` of the map are replaced by local URLs.
+- Polygons and sites are drawn by small custom layers whose data travel as JSON with
+  polyline-encoded rings (much smaller than GeoJSON) and whose tooltips and popups are
+  built with DOM ``textContent``: text from the data can never become HTML or script.
+- No branca colormap (streamlit-folium would pull d3 from a CDN): the legend is a
+  Leaflet control drawn by the app.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from folium.map import Layer
+from jinja2 import Template
+
+from . import assets, config, texts
+from . import schema as s
+
+#: Colours of the service types: Okabe & Ito, then Tol's muted (colour-blind safe).
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#882255",
+    "#44AA99",
+    "#999933",
+    "#332288",
+    "#000000",
+)
+#: Fixed colours for the known service types, so a colour keeps its meaning across views.
+SERVICE_COLOURS = {
+    "France Services": "#0072B2",
+    "France Services itinérant": "#56B4E9",
+    "Espace numérique": "#E69F00",
+    "Tiers-lieu": "#D55E00",
+    "Bibliothèque": "#009E73",
+    "Mairie": "#CC79A7",
+    "Espace de services publics": "#332288",
+    "UTAS": "#882255",
+    "MDPH": "#999933",
+    "Bibliothèque départementale": "#44AA99",
+    "Administration départementale": "#000000",
+}
+POLYLINE_PRECISION = 5
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
+SITE_CLASS = "aisne-site"
+
+
+def service_colours(service_types: Sequence[str]) -> dict[str, str]:
+    """Colour of each service type: fixed for known ones, then the palette's free colours."""
+    colours = {}
+    free = [c for c in PALETTE if c not in SERVICE_COLOURS.values()] or list(PALETTE)
+    extra = 0
+    for service in service_types:
+        if service in SERVICE_COLOURS:
+            colours[service] = SERVICE_COLOURS[service]
+        else:
+            colours[service] = free[extra % len(free)] if free else "#777777"
+            extra += 1
+    return colours
+
+
+def encode_polyline(coords: np.ndarray, precision: int = POLYLINE_PRECISION) -> str:
+    """Encode (lon, lat) pairs with Google's polyline algorithm (lat first, as Leaflet)."""
+    factor = 10**precision
+    values = np.round(np.asarray(coords)[:, [1, 0]] * factor).astype(np.int64)
+    deltas = np.diff(values, axis=0, prepend=[[0, 0]]).ravel()
+    out = []
+    for value in deltas.tolist():
+        value = ~(value << 1) if value < 0 else value << 1
+        while value >= 0x20:
+            out.append(chr((0x20 | (value & 0x1F)) + 63))
+            value >>= 5
+        out.append(chr(value + 63))
+    return "".join(out)
+
+
+def decode_polyline(text: str, precision: int = POLYLINE_PRECISION) -> list[tuple[float, float]]:
+    """Inverse of :func:`encode_polyline`, as (lon, lat) pairs (used by tests)."""
+    values, shift, result, index = [], 0, 0, 0
+    while index < len(text):
+        byte = ord(text[index]) - 63
+        index += 1
+        result |= (byte & 0x1F) << shift
+        shift += 5
+        if byte < 0x20:
+            values.append(~(result >> 1) if result & 1 else result >> 1)
+            shift, result = 0, 0
+    coords = np.cumsum(np.array(values, dtype=np.int64).reshape(-1, 2), axis=0) / 10**precision
+    return [(lon, lat) for lat, lon in coords.tolist()]
+
+
+def encode_geometry(geometry) -> list[list[str]]:
+    """A (multi)polygon as a list of polygons, each a list of encoded rings."""
+    polygons = []
+    for part in getattr(geometry, "geoms", [geometry]):
+        if part.is_empty or part.geom_type != "Polygon":
+            continue
+        rings = [part.exterior, *part.interiors]
+        polygons.append([encode_polyline(np.asarray(r.coords)) for r in rings])
+    return polygons
+
+
+def safe_json(value) -> str:
+    """JSON that is also safe inside an HTML ``<script>`` element and a JS template.
+
+    Branca re-reads rendered scripts as Jinja templates, so ``{{``, ``{%`` and ``{#``
+    (possible in encoded rings and in data) are escaped too; JSON structure never
+    produces them, so only string contents change, and they decode to the same text.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = _JINJA_OPEN.sub(r"\\u007b", text)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("`", "\\u0060")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+_DECODE_JS = """
+function aisneDecode(str, precision) {
+  var index = 0, lat = 0, lng = 0, coords = [], factor = Math.pow(10, precision);
+  while (index < str.length) {
+    var b, shift = 0, result = 0;
+    do { b = str.charCodeAt(index++) - 63; result |= (b & 0x1f) << shift; shift += 5; }
+    while (b >= 0x20);
+    lat += (result & 1) ? ~(result >> 1) : (result >> 1);
+    shift = 0; result = 0;
+    do { b = str.charCodeAt(index++) - 63; result |= (b & 0x1f) << shift; shift += 5; }
+    while (b >= 0x20);
+    lng += (result & 1) ? ~(result >> 1) : (result >> 1);
+    coords.push([lat / factor, lng / factor]);
+  }
+  return coords;
+}
+function aisneText(tag, text, cls) {
+  var el = document.createElement(tag);
+  if (cls) { el.className = cls; }
+  el.textContent = text == null ? "" : String(text);
+  return el;
+}
+"""
+
+
+class PolygonLayer(Layer):
+    """Polygons from encoded rings, with a plain-text tooltip; drawn as SVG paths."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.featureGroup();
+(function () {
+  {{ this.decode_js }}
+  var items = {{ this.data_json }};
+  var style = {{ this.style_json }};
+  items.forEach(function (item) {
+    var rings = item[1].map(function (poly) {
+      return poly.map(function (ring) { return aisneDecode(ring, {{ this.precision }}); });
+    });
+    var layer = L.polygon(rings, style);
+    if (item[0]) { layer.bindTooltip(aisneText("span", item[0]), {sticky: true}); }
+    layer.addTo({{ this.get_name() }});
+  });
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(
+        self,
+        data_json: str,
+        name: str,
+        style: dict,
+        show: bool = True,
+        precision: int = POLYLINE_PRECISION,
+    ) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "PolygonLayer"
+        self.decode_js = _DECODE_JS
+        self.data_json = data_json
+        self.style_json = safe_json(style)
+        self.precision = precision
+
+
+def encode_layer(frame: gpd.GeoDataFrame, tooltip_column: str | None = None) -> str:
+    """JSON of a polygon layer: [tooltip, [[encoded ring, ...], ...]] per feature."""
+    frame = frame.to_crs(config.CRS_DRAW)
+    labels = frame[tooltip_column].astype(str).tolist() if tooltip_column else [""] * len(frame)
+    data = [[label, encode_geometry(geom)] for label, geom in zip(labels, frame.geometry, strict=True)]
+    return safe_json(data)
+
+
+class SitesLayer(Layer):
+    """One circle marker per site: size by advisors, colour by service type."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.featureGroup();
+(function () {
+  {{ this.decode_js }}
+  var sites = {{ this.data_json }};
+  sites.forEach(function (site) {
+    var marker = L.circleMarker([site.lat, site.lon], {
+      radius: site.r, color: site.stroke, weight: site.weight,
+      fillColor: site.fill, fillOpacity: site.fillOpacity,
+      dashArray: site.dash, className: {{ this.class_json }} + " site-" + site.id
+    });
+    marker.bindTooltip(aisneText("span", site.tooltip), {direction: "top"});
+    var box = document.createElement("div");
+    box.className = "aisne-popup";
+    var table = document.createElement("table");
+    site.popup.forEach(function (row) {
+      var tr = document.createElement("tr");
+      tr.appendChild(aisneText("th", row[0]));
+      tr.appendChild(aisneText("td", row[1]));
+      table.appendChild(tr);
+    });
+    box.appendChild(table);
+    marker.bindPopup(box, {maxWidth: 360});
+    marker.addTo({{ this.get_name() }});
+  });
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, records: list[dict], name: str = texts.LAYER_SITES) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "SitesLayer"
+        self.decode_js = _DECODE_JS
+        self.data_json = safe_json(records)
+        self.class_json = safe_json(SITE_CLASS)
+
+
+class Legend(folium.MacroElement):
+    """A legend drawn by the app as a Leaflet control (text via textContent)."""
+
+    _template = Template(
+        """
+{% macro header(this, kwargs) %}
+<style>
+.aisne-legend { background: rgba(255,255,255,0.93); padding: 6px 9px; font: 12px/1.35 sans-serif;
+  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.35); max-width: 250px; }
+.aisne-legend h4 { margin: 0 0 4px; font-size: 13px; }
+.aisne-legend .sw { display: inline-block; width: 12px; height: 12px; border-radius: 50%;
+  margin-right: 6px; vertical-align: -2px; border: 1px solid #333; }
+.aisne-legend .note { color: #333; margin-top: 4px; }
+.aisne-popup th { text-align: left; padding-right: 6px; vertical-align: top; color: #444; }
+.aisne-popup td { vertical-align: top; }
+</style>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+(function () {
+  var legend = L.control({position: "bottomright"});
+  var spec = {{ this.spec_json }};
+  legend.onAdd = function () {
+    var div = L.DomUtil.create("div", "aisne-legend");
+    var title = document.createElement("h4"); title.textContent = spec.title;
+    div.appendChild(title);
+    spec.items.forEach(function (item) {
+      var row = document.createElement("div");
+      var sw = document.createElement("span"); sw.className = "sw";
+      sw.style.background = item[1];
+      row.appendChild(sw);
+      row.appendChild(document.createTextNode(item[0]));
+      div.appendChild(row);
+    });
+    spec.notes.forEach(function (note) {
+      var p = document.createElement("div"); p.className = "note"; p.textContent = note;
+      div.appendChild(p);
+    });
+    L.DomEvent.disableScrollPropagation(div);
+    return div;
+  };
+  legend.addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, items: list[tuple[str, str]], notes: list[str]) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.spec_json = safe_json(
+            {"title": texts.LEGEND_TITLE, "items": [list(i) for i in items], "notes": notes}
+        )
+
+
+@dataclass(frozen=True)
+class MapLayers:
+    """Display polygons of the department, encoded once (see :func:`encode_layer`)."""
+
+    communes: str
+    epci: str
+    arrondissements: str
+    department: str
+
+
+def prepare_layers(
+    communes: gpd.GeoDataFrame,
+    epci: gpd.GeoDataFrame,
+    arrondissements: gpd.GeoDataFrame,
+    department: gpd.GeoDataFrame,
+) -> MapLayers:
+    """Encode the static polygon layers of the map (done once per data version)."""
+    return MapLayers(
+        communes=encode_layer(communes, "nom"),
+        epci=encode_layer(epci),
+        arrondissements=encode_layer(arrondissements),
+        department=encode_layer(department),
+    )
+
+
+def advisors_label(row: pd.Series) -> str:
+    """How many advisors a site has, as shown to the user."""
+    if row[s.POOL]:
+        return f"groupe de {int(row[s.POOL_ADVISORS])} ({texts.POOL_LABEL})"
+    return str(int(row[s.ADVISORS]))
+
+
+def site_radius(row: pd.Series) -> float:
+    """Marker radius in pixels: area grows with the number of advisors."""
+    if row[s.POOL]:
+        return 8.0
+    return round(5.0 + 4.0 * math.sqrt(max(int(row[s.ADVISORS]), 1)), 1)
+
+
+def _spread(lats: np.ndarray, lons: np.ndarray, step: float = 0.006) -> tuple[np.ndarray, np.ndarray]:
+    """Move sites drawn at the very same point onto a small ring, so each stays clickable."""
+    lats, lons = lats.copy(), lons.copy()
+    keys = [f"{a:.4f},{b:.4f}" for a, b in zip(lats, lons, strict=True)]
+    groups: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        groups.setdefault(key, []).append(i)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        for k, i in enumerate(members):
+            angle = 2 * math.pi * k / len(members)
+            lats[i] += step * math.sin(angle)
+            lons[i] += step * 1.5 * math.cos(angle)
+    return lats, lons
+
+
+def site_records(sites: gpd.GeoDataFrame, colours: dict[str, str]) -> list[dict]:
+    """The data of each marker (all strings are data, never markup)."""
+    if sites.empty:
+        return []
+    frame = sites.to_crs(config.CRS_DRAW)
+    lats, lons = _spread(frame.geometry.y.to_numpy(), frame.geometry.x.to_numpy())
+    records = []
+    for (_, row), lat, lon in zip(frame.iterrows(), lats, lons, strict=True):
+        colour = colours.get(row[s.SERVICE_TYPE], "#777777")
+        pool = bool(row[s.POOL])
+        values = {
+            **{k: row.get(k, "") for k in ("laureat", "site", "operateur", "type_service", "adresse", "source")},
+            "conseillers_affiche": advisors_label(row),
+            "vague": str(row[s.WAVE]),
+            "commune": f"{row.get('commune', '')} ({row[s.INSEE]})",
+            "epci_nom": row.get("epci_nom", ""),
+            "precision_affiche": texts.PRECISION_COMMUNE
+            if row.get("place_au_centre", False)
+            else texts.PRECISION_ADDRESS,
+        }
+        records.append(
+            {
+                "id": str(row[s.ID]),
+                "lat": round(float(lat), 5),
+                "lon": round(float(lon), 5),
+                "r": site_radius(row),
+                "stroke": colour if pool else "#222222",
+                "weight": 3 if pool else 1.5,
+                "fill": "#ffffff" if pool else colour,
+                "fillOpacity": (0.9 if pool else (0.45 if row.get("place_au_centre", False) else 0.9)),
+                "dash": "4 3" if bool(row[s.ITINERANT]) else None,
+                "tooltip": str(row[s.SITE]),
+                "popup": [[label, str(values.get(key, ""))] for key, label in texts.POPUP_FIELDS],
+            }
+        )
+    return records
+
+
+def local_map(location: tuple[float, float], zoom: int, static_url: str) -> folium.Map:
+    """A folium map that loads Leaflet from the app's static files only."""
+    fmap = folium.Map(
+        location=list(location),
+        zoom_start=zoom,
+        tiles=None,
+        control_scale=True,
+        zoom_snap=0.25,
+    )
+    fmap.default_js = [("leaflet", f"{static_url}/{assets.LEAFLET_JS}")]
+    fmap.default_css = [("leaflet_css", f"{static_url}/{assets.LEAFLET_CSS}")]
+    return fmap
+
+
+def build_map(
+    layers: MapLayers,
+    sites: gpd.GeoDataFrame,
+    bounds: Sequence[float],
+    service_types: Sequence[str] = (),
+    show_communes: bool = True,
+    static_url: str = config.STATIC_URL,
+    height_px: int | None = None,
+) -> folium.Map:
+    """The dashboard map: outlines, communes, sites, legend, layer control, scale bar."""
+    west, south, east, north = bounds
+    fmap = local_map(((south + north) / 2, (west + east) / 2), 9, static_url)
+    folium.FeatureGroup(name=texts.LAYER_NO_BASEMAP, overlay=False, control=True).add_to(fmap)
+    folium.TileLayer(
+        "OpenStreetMap", name=texts.LAYER_OSM, overlay=False, control=True, show=False
+    ).add_to(fmap)
+    folium.TileLayer(
+        tiles=(
+            "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+            "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&FORMAT=image/png"
+            "&TILEMATRIXSET=PM&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
+        ),
+        attr="IGN-F/Géoportail",
+        name=texts.LAYER_IGN,
+        overlay=False,
+        control=True,
+        show=False,
+    ).add_to(fmap)
+    PolygonLayer(
+        layers.communes,
+        texts.LAYER_COMMUNES,
+        {"color": "#9a9a9a", "weight": 0.6, "fillColor": "#f3f1ea", "fillOpacity": 0.55,
+         "className": "aisne-commune"},
+        show=show_communes,
+    ).add_to(fmap)
+    PolygonLayer(
+        layers.epci,
+        texts.LAYER_EPCI,
+        {"color": "#5a5a5a", "weight": 1.6, "fill": False, "className": "aisne-epci",
+         "interactive": False},
+    ).add_to(fmap)
+    PolygonLayer(
+        layers.arrondissements,
+        texts.LAYER_ARRONDISSEMENTS,
+        {"color": "#222222", "weight": 2.2, "dashArray": "8 5", "fill": False,
+         "className": "aisne-arrondissement", "interactive": False},
+        show=False,
+    ).add_to(fmap)
+    PolygonLayer(
+        layers.department,
+        texts.LAYER_DEPARTMENT,
+        {"color": "#000000", "weight": 3, "fill": False, "className": "aisne-departement",
+         "interactive": False},
+    ).add_to(fmap)
+    colours = service_colours(list(service_types) or sorted(sites[s.SERVICE_TYPE].unique()))
+    SitesLayer(site_records(sites, colours)).add_to(fmap)
+    notes = [texts.LEGEND_SIZE, texts.LEGEND_ITINERANT, texts.LEGEND_POOL, texts.LEGEND_CENTROID]
+    Legend([(k, v) for k, v in colours.items()], notes).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    fmap.fit_bounds([[south, west], [north, east]])
+    return fmap
+
+
+def bounds_of(frame: gpd.GeoDataFrame, margin: float = 0.02) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of a layer in WGS84, with a small margin."""
+    west, south, east, north = frame.to_crs(config.CRS_DRAW).total_bounds
+    dx, dy = (east - west) * margin, (north - south) * margin
+    return (west - dx, south - dy, east + dx, north + dy)
+
+
+def map_payload_bytes(fmap: folium.Map) -> int:
+    """Size of the rendered map document (a proxy for what the browser receives)."""
+    return len(fmap.get_root().render().encode("utf-8"))
+
+
+def simplify_for_zoom(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
+    """Coverage simplification of a display layer for a coarser view (Lambert-93)."""
+    metric = frame.to_crs(config.CRS_METRIC)
+    metric["geometry"] = shapely.coverage_simplify(metric.geometry.values, tolerance_m)
+    return metric.to_crs(frame.crs)

@@ -1,0 +1,141 @@
+"""User-facing French wording, in one place (read by the pages and the browser tests)."""
+
+from __future__ import annotations
+
+APP_TITLE = "Conseillers numériques dans l'Aisne"
+APP_SUBTITLE = (
+    "Plan de relance — volet inclusion numérique : où sont les 32 conseillers numériques "
+    "annoncés par la préfecture le 18 mars 2021"
+)
+PAGE_ICON = "🗺️"
+
+# Sidebar
+SIDEBAR_FILTERS = "Filtres"
+SIDEBAR_TERRITORY = "Territoire"
+LABEL_WAVE = "Vague de sélection"
+LABEL_OPERATOR_TYPE = "Type d'opérateur"
+LABEL_SERVICE_TYPE = "Type de service"
+LABEL_ITINERANT = "Itinérance"
+ITINERANT_ALL = "Tous les sites"
+ITINERANT_YES = "Itinérants seulement"
+ITINERANT_NO = "Fixes seulement"
+ITINERANT_CHOICES = (ITINERANT_ALL, ITINERANT_YES, ITINERANT_NO)
+LABEL_ARRONDISSEMENT = "Arrondissement"
+LABEL_EPCI = "EPCI (intercommunalité)"
+LABEL_COMMUNE = "Commune (tapez un nom)"
+ALL_ARRONDISSEMENTS = "Tous les arrondissements"
+ALL_EPCI = "Tous les EPCI"
+ALL_COMMUNES = "Toutes les communes"
+RESET = "Réinitialiser les filtres"
+SHARE_HINT = "L'adresse de la page garde les filtres : copiez-la pour partager cette vue."
+
+# Key figures: (label, help text shown on hover)
+FIG_ADVISORS = "Conseillers"
+FIG_ADVISORS_HELP = (
+    "Conseillers des sites affichés. Sur tout le département, le groupe des 16 conseillers "
+    "du Conseil départemental est compté une fois ; sur un territoire plus petit, seuls les "
+    "conseillers des structures qui y sont implantées sont comptés (le groupe départemental "
+    "sert tout le département, sa répartition entre sites n'est pas publiée). "
+    "Source : communiqué de la préfecture du 18/03/2021."
+)
+FIG_SITES = "Sites"
+FIG_SITES_HELP = "Lieux d'accueil affichés (structures lauréates et sites du Département)."
+FIG_COMMUNES = "Communes avec un site"
+FIG_COMMUNES_HELP = "Communes (COG 2021) où se trouve au moins un site affiché."
+FIG_POPULATION = "Population du territoire"
+FIG_POPULATION_HELP = (
+    "Population municipale des communes du territoire sélectionné (INSEE, référentiel "
+    "COG 2021, Etalab découpage administratif)."
+)
+FIG_PER_ADVISOR = "Habitants par conseiller"
+FIG_PER_ADVISOR_HELP = "Population du territoire divisée par le nombre de conseillers compté."
+FIG_FUNDING = "Financement État (plafond)"
+FIG_FUNDING_HELP = (
+    "Plafond de l'aide de l'État : 50 000 € par conseiller sur 2 ans (ou 70 % du salaire "
+    "sur 3 ans), multiplié par le nombre de conseillers compté. Source : communiqué du "
+    "18/03/2021."
+)
+POOL_NOTE = (
+    "Les {n} conseillers du Conseil départemental forment un groupe au service de tout le "
+    "département (UTAS, bibliothèque départementale, MDPH) : leur répartition entre sites "
+    "n'est pas publiée."
+)
+POOL_NOT_COUNTED = (
+    "Territoire partiel : les {n} conseillers du groupe départemental ne sont pas comptés "
+    "ici ; {k} de ses sites s'y trouvent."
+)
+POOL_LABEL = "répartition entre sites non publiée"
+NO_SITE = "Aucun site ne correspond à ces filtres."
+
+# Map
+MAP_TITLE = "Carte des sites"
+LAYER_NO_BASEMAP = "Sans fond de carte"
+LAYER_OSM = "OpenStreetMap (en ligne)"
+LAYER_IGN = "Plan IGN (en ligne)"
+LAYER_DEPARTMENT = "Département"
+LAYER_ARRONDISSEMENTS = "Arrondissements"
+LAYER_EPCI = "EPCI"
+LAYER_COMMUNES = "Communes"
+LAYER_SITES = "Sites des conseillers"
+LEGEND_TITLE = "Type de service"
+LEGEND_SIZE = "Taille : nombre de conseillers"
+LEGEND_ITINERANT = "Contour pointillé : itinérant"
+LEGEND_POOL = "Cercle creux : site du groupe départemental (répartition non publiée)"
+LEGEND_CENTROID = "Teinte claire : placé au centre de la commune (adresse non localisée)"
+MAP_HELP = (
+    "Survolez un site pour son nom, cliquez pour sa fiche. Le fond de carte en ligne est "
+    "facultatif : la carte se lit sans."
+)
+
+# Popup field labels
+POPUP_FIELDS = (
+    ("laureat", "Lauréat"),
+    ("site", "Site"),
+    ("operateur", "Opérateur"),
+    ("type_service", "Type de service"),
+    ("conseillers_affiche", "Conseillers"),
+    ("vague", "Vague"),
+    ("commune", "Commune"),
+    ("epci_nom", "EPCI"),
+    ("adresse", "Adresse"),
+    ("precision_affiche", "Localisation"),
+    ("source", "Source"),
+)
+
+# Table
+TABLE_TITLE = "Sites affichés"
+TABLE_COLUMNS = {
+    "id": "Id",
+    "laureat": "Lauréat",
+    "site": "Site",
+    "conseillers_affiche": "Conseillers",
+    "type_service": "Type de service",
+    "operateur": "Opérateur",
+    "type_operateur": "Type d'opérateur",
+    "itinerant_affiche": "Itinérant",
+    "vague": "Vague",
+    "commune": "Commune",
+    "code_insee": "Code INSEE",
+    "epci_nom": "EPCI",
+    "arrondissement_nom": "Arrondissement",
+    "adresse": "Adresse",
+    "precision_affiche": "Localisation",
+    "source": "Source",
+    "confiance": "Confiance",
+}
+PRECISION_ADDRESS = "à l'adresse"
+PRECISION_COMMUNE = "au centre de la commune (adresse non localisée)"
+YES = "oui"
+NO = "non"
+
+# Errors
+DATA_MISSING = "Les données territoriales ne sont pas construites."
+STRUCTURES_INVALID = (
+    "Le fichier des structures contient des erreurs : les sites ne peuvent pas être "
+    "affichés tant qu'elles ne sont pas corrigées."
+)
+SOURCES_FOOTER = (
+    "Sources : IGN ADMIN EXPRESS (contours 2018, Licence Ouverte), INSEE COG 2021 via "
+    "Etalab découpage administratif (Licence Ouverte), préfecture de l'Aisne (communiqué "
+    "du 18/03/2021)."
+)

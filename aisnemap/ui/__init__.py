@@ -1,0 +1,1 @@
+"""The only package code that imports Streamlit: loaders, sidebar, page frame."""

@@ -1,0 +1,78 @@
+"""Cached loading of the app's data: one entry per version of the files on disk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import streamlit as st
+
+from .. import config, schema
+from ..filters import Options, options_from
+from ..maps import MapLayers, prepare_layers
+from ..schema import Problem
+from ..territory import MissingDataError, Territory, load_territory, locate_sites
+
+
+@dataclass
+class AppData:
+    """Everything the pages read; never mutated after loading."""
+
+    territory: Territory | None
+    sites: gpd.GeoDataFrame | None
+    problems: list[Problem] = field(default_factory=list)
+    options: Options = field(default_factory=Options)
+    layers: MapLayers | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the map can be drawn with its sites."""
+        return self.error is None and self.sites is not None
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
+def _version(data_dir: Path, structures: Path) -> tuple:
+    return (
+        str(data_dir),
+        _mtime(data_dir / config.MANIFEST_FILE),
+        str(structures),
+        _mtime(structures),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load(version: tuple) -> AppData:
+    # Shared across sessions and treated as read-only: the map layers are large and
+    # every session reads the same file version (a new version gives a new entry).
+    data_dir, structures = Path(version[0]), Path(version[2])
+    try:
+        territory = load_territory(data_dir)
+    except MissingDataError as exc:
+        return AppData(None, None, error=str(exc))
+    validation = schema.read_structures(structures, territory.insee_codes)
+    layers = prepare_layers(
+        territory.display["communes"],
+        territory.display["epci"],
+        territory.display["arrondissements"],
+        territory.display["department"],
+    )
+    if not validation.ok:
+        return AppData(territory, None, validation.problems, layers=layers)
+    sites, problems = locate_sites(validation.frame, territory.communes)
+    problems = validation.problems + problems
+    if any(p.severity == schema.ERROR for p in problems):
+        return AppData(territory, None, problems, layers=layers)
+    return AppData(territory, sites, problems, options_from(sites), layers)
+
+
+def load_app_data(data_dir: Path | None = None, structures: Path | None = None) -> AppData:
+    """The app data for the current files (reloaded when a file changes)."""
+    return _load(_version(data_dir or config.DATA_DIR, structures or config.STRUCTURES_CSV))

@@ -1,0 +1,118 @@
+"""The shared sidebar: filters and territory cascade, kept in the URL query string."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from .. import texts
+from ..filters import QUERY_KEYS, Filters, Options, from_query, to_query
+
+# Session-state keys of the widgets (shared by every page, so a view survives navigation).
+K_WAVE = "f_vague"
+K_OPERATOR = "f_operateur"
+K_SERVICE = "f_service"
+K_ITINERANT = "f_itinerant"
+K_ARR = "f_arrondissement"
+K_EPCI = "f_epci"
+K_COMMUNE = "f_commune"
+K_INIT = "f_initialised"
+ALL = ""  # option value meaning "no territory restriction"
+WIDGET_KEYS = (K_WAVE, K_OPERATOR, K_SERVICE, K_ITINERANT, K_ARR, K_EPCI, K_COMMUNE)
+
+_ITINERANT_VALUES = {texts.ITINERANT_ALL: None, texts.ITINERANT_YES: True, texts.ITINERANT_NO: False}
+
+
+def _query_lists() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in QUERY_KEYS if key in st.query_params}
+
+
+def _state_from_filters(filters: Filters, options: Options) -> None:
+    st.session_state[K_WAVE] = list(filters.waves if filters.waves is not None else options.waves)
+    st.session_state[K_OPERATOR] = list(
+        filters.operator_types if filters.operator_types is not None else options.operator_types
+    )
+    st.session_state[K_SERVICE] = list(
+        filters.service_types if filters.service_types is not None else options.service_types
+    )
+    label = {v: k for k, v in _ITINERANT_VALUES.items()}[filters.itinerant]
+    st.session_state[K_ITINERANT] = label
+    st.session_state[K_ARR] = filters.arrondissement or ALL
+    st.session_state[K_EPCI] = filters.epci or ALL
+    st.session_state[K_COMMUNE] = filters.commune or ALL
+
+
+def _names(communes: pd.DataFrame, code: str, name: str) -> dict[str, str]:
+    pairs = communes[[code, name]].drop_duplicates().sort_values(name, key=lambda c: c.str.casefold())
+    return dict(zip(pairs[code], pairs[name], strict=True))
+
+
+def sidebar_filters(options: Options, communes: pd.DataFrame) -> Filters:
+    """Draw the filters in the sidebar and return the selected criteria."""
+    if not st.session_state.get(K_INIT):
+        _state_from_filters(from_query(_query_lists(), options, communes), options)
+        st.session_state[K_INIT] = True
+
+    sb = st.sidebar
+    sb.header(texts.SIDEBAR_FILTERS)
+    if sb.button(texts.RESET, key="f_reset", width="stretch"):
+        _state_from_filters(Filters(), options)
+        st.query_params.clear()
+
+    sb.multiselect(
+        texts.LABEL_WAVE, options.waves, key=K_WAVE, format_func=lambda w: f"Vague {w}"
+    )
+    sb.multiselect(texts.LABEL_OPERATOR_TYPE, options.operator_types, key=K_OPERATOR)
+    sb.multiselect(texts.LABEL_SERVICE_TYPE, options.service_types, key=K_SERVICE)
+    sb.radio(texts.LABEL_ITINERANT, texts.ITINERANT_CHOICES, key=K_ITINERANT)
+
+    sb.header(texts.SIDEBAR_TERRITORY)
+    arr_names = _names(communes, "arrondissement_code", "arrondissement_nom")
+    if st.session_state.get(K_ARR) not in arr_names:
+        st.session_state[K_ARR] = ALL
+    sb.selectbox(
+        texts.LABEL_ARRONDISSEMENT,
+        [ALL, *arr_names],
+        key=K_ARR,
+        format_func=lambda c: arr_names.get(c, texts.ALL_ARRONDISSEMENTS),
+    )
+    scope = communes
+    if st.session_state[K_ARR]:
+        scope = scope[scope["arrondissement_code"] == st.session_state[K_ARR]]
+    epci_names = _names(scope, "epci_siren", "epci_nom")
+    if st.session_state.get(K_EPCI) not in epci_names:
+        st.session_state[K_EPCI] = ALL
+    sb.selectbox(
+        texts.LABEL_EPCI,
+        [ALL, *epci_names],
+        key=K_EPCI,
+        format_func=lambda c: epci_names.get(c, texts.ALL_EPCI),
+    )
+    if st.session_state[K_EPCI]:
+        scope = scope[scope["epci_siren"] == st.session_state[K_EPCI]]
+    commune_names = _names(scope, "code", "nom")
+    if st.session_state.get(K_COMMUNE) not in commune_names:
+        st.session_state[K_COMMUNE] = ALL
+    sb.selectbox(
+        texts.LABEL_COMMUNE,
+        [ALL, *commune_names],
+        key=K_COMMUNE,
+        format_func=lambda c: f"{commune_names[c]} ({c})" if c in commune_names else texts.ALL_COMMUNES,
+    )
+    sb.caption(texts.SHARE_HINT)
+
+    filters = Filters(
+        waves=tuple(st.session_state[K_WAVE]),
+        operator_types=tuple(st.session_state[K_OPERATOR]),
+        service_types=tuple(st.session_state[K_SERVICE]),
+        itinerant=_ITINERANT_VALUES[st.session_state[K_ITINERANT]],
+        arrondissement=st.session_state[K_ARR] or None,
+        epci=st.session_state[K_EPCI] or None,
+        commune=st.session_state[K_COMMUNE] or None,
+    )
+    query = to_query(filters, options)
+    current = _query_lists()
+    wanted = {k: (v if isinstance(v, list) else [v]) for k, v in query.items()}
+    if current != wanted:
+        st.query_params.from_dict(query)
+    return filters

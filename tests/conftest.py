@@ -1,0 +1,64 @@
+"""Shared fixtures: the real built data (built once if missing) and tiny hand-made layers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import box
+
+from aisnemap import build, config, schema
+from aisnemap.territory import Territory, load_territory, locate_sites
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ARTIFACTS = ROOT / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def built_data_dir() -> Path:
+    """The real outputs of the build under data/ (built from ../shared/data if missing)."""
+    if not build.is_built(config.DATA_DIR):
+        build.run_build(config.SOURCES_DIR, config.COG_YEAR, config.DATA_DIR)
+    return config.DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def territory(built_data_dir: Path) -> Territory:
+    """The department's layers as the app reads them."""
+    return load_territory(built_data_dir)
+
+
+@pytest.fixture(scope="session")
+def structures(territory: Territory) -> schema.Validation:
+    """The committed data/structures.csv, validated against the reference."""
+    return schema.read_structures(config.STRUCTURES_CSV, territory.insee_codes)
+
+
+@pytest.fixture(scope="session")
+def sites(territory: Territory, structures: schema.Validation) -> gpd.GeoDataFrame:
+    """The located advisor sites."""
+    located, problems = locate_sites(structures.frame, territory.communes)
+    assert not problems, [str(p) for p in problems]
+    return located
+
+
+@pytest.fixture
+def tiny_communes() -> gpd.GeoDataFrame:
+    """Three square communes side by side (1 km each, Lambert-93 around Laon), in WGS84."""
+    x0, y0 = 740_000, 6_940_000
+    frame = gpd.GeoDataFrame(
+        {
+            "code": ["02001", "02002", "02003"],
+            "nom": ["Alpha", "Bêta", "Gamma"],
+            "population": [100, 200, 300],
+            "epci_siren": ["200000001", "200000001", "200000002"],
+            "epci_nom": ["CC Un", "CC Un", "CC Deux"],
+            "arrondissement_code": ["022", "022", "023"],
+            "arrondissement_nom": ["Laon", "Laon", "Saint-Quentin"],
+        },
+        geometry=[box(x0 + i * 1000, y0, x0 + (i + 1) * 1000, y0 + 1000) for i in range(3)],
+        crs=config.CRS_METRIC,
+    )
+    return frame.to_crs(config.CRS_DRAW)
