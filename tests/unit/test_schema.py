@@ -1,0 +1,170 @@
+"""Validation of structures files: one test per kind of bad input, messages in French."""
+
+from __future__ import annotations
+
+import pytest
+
+from aisnemap import schema
+from aisnemap import schema as s
+from aisnemap.territory import locate_sites
+
+HEADER = ",".join(s.COLUMNS)
+GOOD = (
+    "A1,1,Lauréat,Site A,2,,,Commune d'Alpha,commune,France Services,non,02001,"
+    "1 rue de la Mairie,,,commune,communiqué 18/03/2021,élevée"
+)
+POOL_ROW = (
+    "P1,1,Département,UTAS,,CD,16,Département,département,UTAS,non,02002,,,,commune,source,élevée"
+)
+KNOWN = {"02001", "02002", "02003"}
+
+
+def _csv(*rows: str, header: str = HEADER) -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode("utf-8")
+
+
+def _messages(validation: schema.Validation) -> list[str]:
+    return [str(p) for p in validation.errors]
+
+
+def test_good_file_is_read_with_string_codes():
+    v = schema.read_structures(_csv(GOOD, POOL_ROW), KNOWN)
+    assert v.ok, _messages(v)
+    assert v.frame[s.INSEE].tolist() == ["02001", "02002"]
+    assert schema.advisor_total(v.frame) == 18
+    assert v.frame.loc[1, s.ADVISORS] is not None and v.frame[s.ADVISORS].isna().tolist() == [False, True]
+
+
+def test_missing_column():
+    header = HEADER.replace(",source", "")
+    row = GOOD.replace(",communiqué 18/03/2021", "")
+    v = schema.read_structures(_csv(row, header=header), KNOWN)
+    assert _messages(v) == ["ligne 1 : colonnes manquantes : source"]
+
+
+def test_extra_column_is_a_warning_and_ignored():
+    v = schema.read_structures(_csv(GOOD + ",x", header=HEADER + ",remarque"), KNOWN)
+    assert v.ok
+    assert [str(p) for p in v.problems] == ["ligne 1 : colonnes ignorées (inconnues) : remarque"]
+
+
+def test_unknown_insee_code():
+    v = schema.read_structures(_csv(GOOD.replace("02001", "02999")), KNOWN)
+    assert _messages(v) == [
+        "ligne 2, colonne « code_insee » : code INSEE « 02999 » inconnu dans le département "
+        "(COG de référence)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [("2408", "mal formé « 2408 » (zéro initial perdu par le tableur ?)"), ("2A004", "inconnu"), ("02-001", "mal formé")],
+)
+def test_malformed_or_foreign_insee_codes(code, message):
+    v = schema.read_structures(_csv(GOOD.replace("02001", code)), KNOWN)
+    assert len(v.errors) == 1 and message in str(v.errors[0])
+
+
+def test_duplicate_id():
+    v = schema.read_structures(_csv(GOOD, GOOD), KNOWN)
+    assert _messages(v) == ["ligne 3, colonne « id » : identifiant « A1 » en double (déjà ligne 2)"]
+
+
+@pytest.mark.parametrize("value", ["deux", "-1", "1.5", "0", ""])
+def test_advisors_must_be_a_positive_integer(value):
+    row = GOOD.replace(",Site A,2,", f",Site A,{value},")
+    v = schema.read_structures(_csv(row), KNOWN)
+    assert len(v.errors) == 1
+    assert "colonne « conseillers » : nombre de conseillers invalide" in str(v.errors[0])
+
+
+def test_pool_site_with_its_own_count_is_refused():
+    v = schema.read_structures(_csv(POOL_ROW.replace("UTAS,,CD", "UTAS,3,CD")), KNOWN)
+    assert "répartition non publiée" in _messages(v)[0]
+
+
+def test_inconsistent_pool_totals():
+    other = POOL_ROW.replace("P1,", "P2,").replace(",CD,16,", ",CD,15,")
+    v = schema.read_structures(_csv(POOL_ROW, other), KNOWN)
+    assert "effectif du groupe « CD » incohérent : 15 ici, 16 ligne 2" in _messages(v)[0]
+
+
+def test_coordinates_outside_the_department_and_swapped():
+    outside = GOOD.replace(",,,commune,", ",48.85,2.35,adresse,")
+    swapped = GOOD.replace("A1,", "A2,").replace(",,,commune,", ",3.62,49.56,adresse,")
+    v = schema.read_structures(_csv(outside, swapped), KNOWN)
+    messages = _messages(v)
+    assert "coordonnées hors de l'Aisne (48.85, 2.35)" in messages[0]
+    assert "(latitude et longitude inversées ?)" in messages[1]
+
+
+def test_coordinates_in_another_commune_are_an_error(tiny_communes):
+    lon, lat = tiny_communes.geometry.iloc[2].centroid.x, tiny_communes.geometry.iloc[2].centroid.y
+    row = GOOD.replace(",,,commune,", f",{lat:.6f},{lon:.6f},adresse,")
+    v = schema.read_structures(_csv(row), KNOWN)
+    assert v.ok
+    _, problems = locate_sites(v.frame, tiny_communes)
+    assert [str(p) for p in problems] == [
+        "ligne 2, colonne « latitude » : coordonnées situées dans la commune 02003, pas dans la "
+        "commune déclarée 02001"
+    ]
+
+
+def test_french_excel_file_semicolon_cp1252_and_decimal_comma_is_accepted():
+    row = GOOD.replace(",,,commune,", ",49.56,3.62,adresse,").replace("Lauréat", "Lauréat élu")
+    text = "\r\n".join([HEADER, row]).replace(",", ";").replace("49.56", "49,56").replace("3.62", "3,62")
+    v = schema.read_structures(text.encode("cp1252"), KNOWN)
+    assert v.ok, _messages(v)
+    assert (v.encoding, v.delimiter) == ("cp1252", ";")
+    assert v.frame.loc[0, s.LAUREATE] == "Lauréat élu"
+    assert v.frame.loc[0, s.LAT] == pytest.approx(49.56)
+
+
+def test_utf8_bom_is_accepted():
+    v = schema.read_structures(b"\xef\xbb\xbf" + _csv(GOOD), KNOWN)
+    assert v.ok and v.frame.columns[0] == "id"
+
+
+def test_empty_file():
+    assert _messages(schema.read_structures(b"", KNOWN)) == ["le fichier est vide"]
+    assert _messages(schema.read_structures(_csv(), KNOWN)) == ["aucune ligne de données après l'en-tête"]
+
+
+def test_html_in_a_text_field_is_kept_as_text():
+    payload = '<img src=x onerror="window.__xss=1">'
+    row = GOOD.replace("Site A", '"' + payload.replace('"', '""') + '"')
+    v = schema.read_structures(_csv(row), KNOWN)
+    assert v.ok
+    assert v.frame.loc[0, s.SITE] == payload
+
+
+def test_wrong_separator_is_explained():
+    v = schema.read_structures(_csv(GOOD.replace(",", "\t"), header=HEADER.replace(",", "\t")), KNOWN)
+    assert "séparateur non reconnu" in _messages(v)[0]
+
+
+def test_ragged_row_is_reported_with_its_line():
+    v = schema.read_structures(_csv(GOOD, "A2,1,x"), KNOWN)
+    assert _messages(v) == ["ligne 3 : 3 champs au lieu de 18 (séparateur ou guillemets ?)"]
+
+
+def test_size_and_row_bounds():
+    big = b"x" * (schema.MAX_BYTES + 1)
+    assert "trop volumineux" in _messages(schema.read_structures(big, KNOWN))[0]
+    rows = [GOOD.replace("A1,", f"A{i},") for i in range(schema.MAX_ROWS + 1)]
+    assert "trop de lignes" in _messages(schema.read_structures(_csv(*rows), KNOWN))[0]
+
+
+def test_binary_file():
+    assert "binaire" in _messages(schema.read_structures(b"\x89PNG\x00\x00", KNOWN))[0]
+
+
+def test_missing_file(tmp_path):
+    assert "fichier introuvable" in _messages(schema.read_structures(tmp_path / "nope.csv"))[0]
+
+
+def test_round_trip_to_csv_text():
+    v = schema.read_structures(_csv(GOOD, POOL_ROW), KNOWN)
+    again = schema.read_structures(schema.to_csv_text(v.frame).encode("utf-8"), KNOWN)
+    assert again.ok
+    assert again.frame.drop(columns="_ligne").equals(v.frame.drop(columns="_ligne"))
