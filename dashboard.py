@@ -1,7 +1,7 @@
 """Home page: the map of the advisors, the key figures and the table of sites."""
 
-from streamlit_folium import st_folium
 import streamlit as st
+from streamlit_folium import st_folium
 
 from aisnemap import texts
 from aisnemap.filters import apply_filters, key_figures, territory_communes

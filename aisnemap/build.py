@@ -126,9 +126,7 @@ def attach_reference(
     arrondissements: list[dict[str, Any]],
 ) -> gpd.GeoDataFrame:
     """Add name, population, EPCI and arrondissement (codes as strings) to each commune."""
-    by_code = {
-        c["code"]: c for c in reference_communes if c.get("type") == "commune-actuelle"
-    }
+    by_code = {c["code"]: c for c in reference_communes if c.get("type") == "commune-actuelle"}
     epci_of: dict[str, tuple[str, str]] = {}
     for epci in epcis:
         for member in epci.get("membres") or []:

@@ -126,9 +126,7 @@ class Figures:
     pools: dict[str, int] = field(default_factory=dict)
 
 
-def key_figures(
-    sites: pd.DataFrame, communes: pd.DataFrame, filters: Filters
-) -> Figures:
+def key_figures(sites: pd.DataFrame, communes: pd.DataFrame, filters: Filters) -> Figures:
     """Figures of the filtered view; ``sites`` is the full located table."""
     shown = apply_filters(sites, filters)
     own = shown.loc[shown[s.POOL] == ""]
@@ -179,7 +177,11 @@ def to_query(filters: Filters, options: Options) -> dict[str, list[str] | str]:
             query[key] = encoded
     if filters.itinerant is not None:
         query[Q_ITINERANT] = "oui" if filters.itinerant else "non"
-    for key, value in ((Q_ARR, filters.arrondissement), (Q_EPCI, filters.epci), (Q_COMMUNE, filters.commune)):
+    for key, value in (
+        (Q_ARR, filters.arrondissement),
+        (Q_EPCI, filters.epci),
+        (Q_COMMUNE, filters.commune),
+    ):
         if value:
             query[key] = value
     return query
@@ -239,7 +241,9 @@ def describe(filters: Filters, options: Options, communes: pd.DataFrame) -> list
         names = communes.loc[communes["epci_siren"] == filters.epci, "epci_nom"]
         parts.append(f"EPCI : {names.iloc[0] if len(names) else filters.epci}")
     elif filters.arrondissement:
-        names = communes.loc[communes["arrondissement_code"] == filters.arrondissement, "arrondissement_nom"]
+        names = communes.loc[
+            communes["arrondissement_code"] == filters.arrondissement, "arrondissement_nom"
+        ]
         parts.append(f"arrondissement de {names.iloc[0] if len(names) else filters.arrondissement}")
     else:
         parts.append("tout le département")

@@ -29,22 +29,19 @@ from jinja2 import Template
 from . import assets, config, texts
 from . import schema as s
 
-#: Colours of the service types: Okabe & Ito, then Tol's muted (colour-blind safe).
-PALETTE = (
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#CC79A7",
-    "#56B4E9",
-    "#D55E00",
-    "#F0E442",
-    "#882255",
-    "#44AA99",
-    "#999933",
-    "#332288",
-    "#000000",
+#: Colours for service types not listed below (Paul Tol's muted and light schemes).
+EXTRA_COLOURS = (
+    "#117733",
+    "#AA4499",
+    "#88CCEE",
+    "#DDCC77",
+    "#661100",
+    "#6699CC",
+    "#CC6677",
+    "#888888",
 )
-#: Fixed colours for the known service types, so a colour keeps its meaning across views.
+#: Fixed colours (Okabe & Ito, then Tol) for the known service types, so a colour keeps
+#: its meaning across views and exports.
 SERVICE_COLOURS = {
     "France Services": "#0072B2",
     "France Services itinérant": "#56B4E9",
@@ -66,13 +63,12 @@ SITE_CLASS = "aisne-site"
 def service_colours(service_types: Sequence[str]) -> dict[str, str]:
     """Colour of each service type: fixed for known ones, then the palette's free colours."""
     colours = {}
-    free = [c for c in PALETTE if c not in SERVICE_COLOURS.values()] or list(PALETTE)
     extra = 0
     for service in service_types:
         if service in SERVICE_COLOURS:
             colours[service] = SERVICE_COLOURS[service]
         else:
-            colours[service] = free[extra % len(free)] if free else "#777777"
+            colours[service] = EXTRA_COLOURS[extra % len(EXTRA_COLOURS)]
             extra += 1
     return colours
 
@@ -206,7 +202,9 @@ def encode_layer(frame: gpd.GeoDataFrame, tooltip_column: str | None = None) -> 
     """JSON of a polygon layer: [tooltip, [[encoded ring, ...], ...]] per feature."""
     frame = frame.to_crs(config.CRS_DRAW)
     labels = frame[tooltip_column].astype(str).tolist() if tooltip_column else [""] * len(frame)
-    data = [[label, encode_geometry(geom)] for label, geom in zip(labels, frame.geometry, strict=True)]
+    data = [
+        [label, encode_geometry(geom)] for label, geom in zip(labels, frame.geometry, strict=True)
+    ]
     return safe_json(data)
 
 
@@ -266,6 +264,7 @@ class Legend(folium.MacroElement):
 .aisne-legend .sw { display: inline-block; width: 12px; height: 12px; border-radius: 50%;
   margin-right: 6px; vertical-align: -2px; border: 1px solid #333; }
 .aisne-legend .note { color: #333; margin-top: 4px; }
+.aisne-popup { font: 12px/1.35 sans-serif; }
 .aisne-popup th { text-align: left; padding-right: 6px; vertical-align: top; color: #444; }
 .aisne-popup td { vertical-align: top; }
 </style>
@@ -346,7 +345,9 @@ def site_radius(row: pd.Series) -> float:
     return round(5.0 + 4.0 * math.sqrt(max(int(row[s.ADVISORS]), 1)), 1)
 
 
-def _spread(lats: np.ndarray, lons: np.ndarray, step: float = 0.006) -> tuple[np.ndarray, np.ndarray]:
+def _spread(
+    lats: np.ndarray, lons: np.ndarray, step: float = 0.006
+) -> tuple[np.ndarray, np.ndarray]:
     """Move sites drawn at the very same point onto a small ring, so each stays clickable."""
     lats, lons = lats.copy(), lons.copy()
     keys = [f"{a:.4f},{b:.4f}" for a, b in zip(lats, lons, strict=True)]
@@ -374,7 +375,10 @@ def site_records(sites: gpd.GeoDataFrame, colours: dict[str, str]) -> list[dict]
         colour = colours.get(row[s.SERVICE_TYPE], "#777777")
         pool = bool(row[s.POOL])
         values = {
-            **{k: row.get(k, "") for k in ("laureat", "site", "operateur", "type_service", "adresse", "source")},
+            **{
+                k: row.get(k, "")
+                for k in ("laureat", "site", "operateur", "type_service", "adresse", "source")
+            },
             "conseillers_affiche": advisors_label(row),
             "vague": str(row[s.WAVE]),
             "commune": f"{row.get('commune', '')} ({row[s.INSEE]})",
@@ -392,7 +396,9 @@ def site_records(sites: gpd.GeoDataFrame, colours: dict[str, str]) -> list[dict]
                 "stroke": colour if pool else "#222222",
                 "weight": 3 if pool else 1.5,
                 "fill": "#ffffff" if pool else colour,
-                "fillOpacity": (0.9 if pool else (0.45 if row.get("place_au_centre", False) else 0.9)),
+                "fillOpacity": (
+                    0.9 if pool else (0.45 if row.get("place_au_centre", False) else 0.9)
+                ),
                 "dash": "4 3" if bool(row[s.ITINERANT]) else None,
                 "tooltip": str(row[s.SITE]),
                 "popup": [[label, str(values.get(key, ""))] for key, label in texts.POPUP_FIELDS],
@@ -446,28 +452,49 @@ def build_map(
     PolygonLayer(
         layers.communes,
         texts.LAYER_COMMUNES,
-        {"color": "#9a9a9a", "weight": 0.6, "fillColor": "#f3f1ea", "fillOpacity": 0.55,
-         "className": "aisne-commune"},
+        {
+            "color": "#9a9a9a",
+            "weight": 0.6,
+            "fillColor": "#f3f1ea",
+            "fillOpacity": 0.55,
+            "className": "aisne-commune",
+        },
         show=show_communes,
     ).add_to(fmap)
     PolygonLayer(
         layers.epci,
         texts.LAYER_EPCI,
-        {"color": "#5a5a5a", "weight": 1.6, "fill": False, "className": "aisne-epci",
-         "interactive": False},
+        {
+            "color": "#5a5a5a",
+            "weight": 1.6,
+            "fill": False,
+            "className": "aisne-epci",
+            "interactive": False,
+        },
     ).add_to(fmap)
     PolygonLayer(
         layers.arrondissements,
         texts.LAYER_ARRONDISSEMENTS,
-        {"color": "#222222", "weight": 2.2, "dashArray": "8 5", "fill": False,
-         "className": "aisne-arrondissement", "interactive": False},
+        {
+            "color": "#222222",
+            "weight": 2.2,
+            "dashArray": "8 5",
+            "fill": False,
+            "className": "aisne-arrondissement",
+            "interactive": False,
+        },
         show=False,
     ).add_to(fmap)
     PolygonLayer(
         layers.department,
         texts.LAYER_DEPARTMENT,
-        {"color": "#000000", "weight": 3, "fill": False, "className": "aisne-departement",
-         "interactive": False},
+        {
+            "color": "#000000",
+            "weight": 3,
+            "fill": False,
+            "className": "aisne-departement",
+            "interactive": False,
+        },
     ).add_to(fmap)
     colours = service_colours(list(service_types) or sorted(sites[s.SERVICE_TYPE].unique()))
     SitesLayer(site_records(sites, colours)).add_to(fmap)

@@ -321,7 +321,9 @@ def _check_rows(frame: pd.DataFrame, known_insee: set[str] | None) -> list[Probl
         else:
             advisors = _parse_int(advisors_text)
             if advisors is None:
-                bad(ADVISORS, f"nombre de conseillers invalide « {advisors_text} » (entier attendu)")
+                bad(
+                    ADVISORS, f"nombre de conseillers invalide « {advisors_text} » (entier attendu)"
+                )
             elif advisors < 1:
                 bad(ADVISORS, f"nombre de conseillers invalide « {advisors_text} » (au moins 1)")
             if row[POOL_ADVISORS]:
@@ -356,7 +358,9 @@ def _check_rows(frame: pd.DataFrame, known_insee: set[str] | None) -> list[Probl
             lat = lon = None
         elif lat is not None and lon is not None:
             in_box = _LAT_RANGE[0] <= lat <= _LAT_RANGE[1] and _LON_RANGE[0] <= lon <= _LON_RANGE[1]
-            swapped = _LAT_RANGE[0] <= lon <= _LAT_RANGE[1] and _LON_RANGE[0] <= lat <= _LON_RANGE[1]
+            swapped = (
+                _LAT_RANGE[0] <= lon <= _LAT_RANGE[1] and _LON_RANGE[0] <= lat <= _LON_RANGE[1]
+            )
             if not in_box:
                 hint = " (latitude et longitude inversées ?)" if swapped else ""
                 bad(LAT, f"coordonnées hors de l'Aisne ({lat}, {lon}){hint}")

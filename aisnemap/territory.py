@@ -133,7 +133,9 @@ def locate_sites(
                 )
             )
     attrs = pd.DataFrame(communes.drop(columns="geometry")).set_index("code")
-    attrs = attrs[list(COMMUNE_ATTRS)].rename(columns={"nom": "commune", "population": "pop_commune"})
+    attrs = attrs[list(COMMUNE_ATTRS)].rename(
+        columns={"nom": "commune", "population": "pop_commune"}
+    )
     sites = sites.join(attrs, on=s.INSEE)
     return sites, problems
 

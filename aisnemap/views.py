@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import texts
 from . import schema as s
+from . import texts
 from .maps import advisors_label
 
 

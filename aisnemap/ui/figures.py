@@ -18,11 +18,19 @@ def show_figures(figures: Figures) -> None:
     cols = st.columns(3) + st.columns(3)
     cols[0].metric(texts.FIG_ADVISORS, fmt_int(figures.advisors), help=texts.FIG_ADVISORS_HELP)
     cols[1].metric(texts.FIG_SITES, fmt_int(figures.sites), help=texts.FIG_SITES_HELP)
-    cols[2].metric(texts.FIG_COMMUNES, fmt_int(figures.communes_with_site), help=texts.FIG_COMMUNES_HELP)
-    cols[3].metric(texts.FIG_POPULATION, fmt_int(figures.population), help=texts.FIG_POPULATION_HELP)
-    per = "—" if figures.inhabitants_per_advisor is None else fmt_int(figures.inhabitants_per_advisor)
+    cols[2].metric(
+        texts.FIG_COMMUNES, fmt_int(figures.communes_with_site), help=texts.FIG_COMMUNES_HELP
+    )
+    cols[3].metric(
+        texts.FIG_POPULATION, fmt_int(figures.population), help=texts.FIG_POPULATION_HELP
+    )
+    per = (
+        "—" if figures.inhabitants_per_advisor is None else fmt_int(figures.inhabitants_per_advisor)
+    )
     cols[4].metric(texts.FIG_PER_ADVISOR, per, help=texts.FIG_PER_ADVISOR_HELP)
-    cols[5].metric(texts.FIG_FUNDING, f"{fmt_int(figures.funding_ceiling_eur)} €", help=texts.FIG_FUNDING_HELP)
+    cols[5].metric(
+        texts.FIG_FUNDING, f"{fmt_int(figures.funding_ceiling_eur)} €", help=texts.FIG_FUNDING_HELP
+    )
     if figures.pool_advisors:
         if figures.pool_counted:
             st.caption(texts.POOL_NOTE.format(n=figures.pool_advisors))

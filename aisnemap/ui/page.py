@@ -12,7 +12,9 @@ from .data import AppData, load_app_data
 
 def start_page(title: str) -> AppData:
     """Set up the page and return the data (errors are shown, never raised)."""
-    st.set_page_config(page_title=f"{title} — {texts.APP_TITLE}", page_icon=texts.PAGE_ICON, layout="wide")
+    st.set_page_config(
+        page_title=f"{title} — {texts.APP_TITLE}", page_icon=texts.PAGE_ICON, layout="wide"
+    )
     _assets_once()
     data = load_app_data()
     if data.error:
@@ -34,7 +36,9 @@ def show_problems(data: AppData) -> None:
     if not data.problems:
         return
     errors = [p for p in data.problems if p.severity == ERROR]
-    with st.expander(f"Problèmes dans le fichier des structures ({len(data.problems)})", expanded=bool(errors)):
+    with st.expander(
+        f"Problèmes dans le fichier des structures ({len(data.problems)})", expanded=bool(errors)
+    ):
         for problem in data.problems:
             (st.error if problem.severity == ERROR else st.warning)(str(problem))
 

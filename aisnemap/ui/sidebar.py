@@ -20,7 +20,11 @@ K_INIT = "f_initialised"
 ALL = ""  # option value meaning "no territory restriction"
 WIDGET_KEYS = (K_WAVE, K_OPERATOR, K_SERVICE, K_ITINERANT, K_ARR, K_EPCI, K_COMMUNE)
 
-_ITINERANT_VALUES = {texts.ITINERANT_ALL: None, texts.ITINERANT_YES: True, texts.ITINERANT_NO: False}
+_ITINERANT_VALUES = {
+    texts.ITINERANT_ALL: None,
+    texts.ITINERANT_YES: True,
+    texts.ITINERANT_NO: False,
+}
 
 
 def _query_lists() -> dict[str, list[str]]:
@@ -43,7 +47,9 @@ def _state_from_filters(filters: Filters, options: Options) -> None:
 
 
 def _names(communes: pd.DataFrame, code: str, name: str) -> dict[str, str]:
-    pairs = communes[[code, name]].drop_duplicates().sort_values(name, key=lambda c: c.str.casefold())
+    pairs = (
+        communes[[code, name]].drop_duplicates().sort_values(name, key=lambda c: c.str.casefold())
+    )
     return dict(zip(pairs[code], pairs[name], strict=True))
 
 
@@ -59,9 +65,7 @@ def sidebar_filters(options: Options, communes: pd.DataFrame) -> Filters:
         _state_from_filters(Filters(), options)
         st.query_params.clear()
 
-    sb.multiselect(
-        texts.LABEL_WAVE, options.waves, key=K_WAVE, format_func=lambda w: f"Vague {w}"
-    )
+    sb.multiselect(texts.LABEL_WAVE, options.waves, key=K_WAVE, format_func=lambda w: f"Vague {w}")
     sb.multiselect(texts.LABEL_OPERATOR_TYPE, options.operator_types, key=K_OPERATOR)
     sb.multiselect(texts.LABEL_SERVICE_TYPE, options.service_types, key=K_SERVICE)
     sb.radio(texts.LABEL_ITINERANT, texts.ITINERANT_CHOICES, key=K_ITINERANT)
@@ -97,7 +101,9 @@ def sidebar_filters(options: Options, communes: pd.DataFrame) -> Filters:
         texts.LABEL_COMMUNE,
         [ALL, *commune_names],
         key=K_COMMUNE,
-        format_func=lambda c: f"{commune_names[c]} ({c})" if c in commune_names else texts.ALL_COMMUNES,
+        format_func=lambda c: (
+            f"{commune_names[c]} ({c})" if c in commune_names else texts.ALL_COMMUNES
+        ),
     )
     sb.caption(texts.SHARE_HINT)
 

@@ -24,7 +24,9 @@ def _contours(codes: list[str]) -> gpd.GeoDataFrame:
     x0, y0 = 740_000, 6_940_000
     frame = gpd.GeoDataFrame(
         {"code": codes, "nom": codes},
-        geometry=[box(x0 + i * 1000, y0, x0 + (i + 1) * 1000, y0 + 1000) for i in range(len(codes))],
+        geometry=[
+            box(x0 + i * 1000, y0, x0 + (i + 1) * 1000, y0 + 1000) for i in range(len(codes))
+        ],
         crs=config.CRS_METRIC,
     )
     return frame.to_crs(config.CRS_DRAW)
@@ -32,10 +34,27 @@ def _contours(codes: list[str]) -> gpd.GeoDataFrame:
 
 REFERENCE = [
     {"code": "02001", "nom": "Alpha", "type": "commune-actuelle", "departement": "02"},
-    {"code": "02003", "nom": "Gamma-le-Grand", "type": "commune-actuelle", "departement": "02",
-     "anciensCodes": ["02004"]},
-    {"code": "02002", "nom": "Bêta", "type": "commune-deleguee", "departement": "02", "chefLieu": "02003"},
-    {"code": "02003", "nom": "Gamma", "type": "commune-deleguee", "departement": "02", "chefLieu": "02003"},
+    {
+        "code": "02003",
+        "nom": "Gamma-le-Grand",
+        "type": "commune-actuelle",
+        "departement": "02",
+        "anciensCodes": ["02004"],
+    },
+    {
+        "code": "02002",
+        "nom": "Bêta",
+        "type": "commune-deleguee",
+        "departement": "02",
+        "chefLieu": "02003",
+    },
+    {
+        "code": "02003",
+        "nom": "Gamma",
+        "type": "commune-deleguee",
+        "departement": "02",
+        "chefLieu": "02003",
+    },
     {"code": "59001", "nom": "Ailleurs", "type": "commune-actuelle", "departement": "59"},
 ]
 
@@ -83,20 +102,32 @@ def test_merge_needs_a_crs():
 
 def test_attach_reference_reports_a_commune_outside_every_epci():
     merged = _contours(["02001"])
-    ref = [{"code": "02001", "nom": "Alpha", "type": "commune-actuelle", "population": 5,
-            "arrondissement": "022"}]
+    ref = [
+        {
+            "code": "02001",
+            "nom": "Alpha",
+            "type": "commune-actuelle",
+            "population": 5,
+            "arrondissement": "022",
+        }
+    ]
     with pytest.raises(build.BuildError, match="membre d'aucun EPCI"):
         build.attach_reference(merged, ref, [], [{"code": "022", "nom": "Laon"}])
     epcis = [{"code": "200000001", "nom": "CC Un", "membres": [{"code": "02001"}]}]
     out = build.attach_reference(merged, ref, epcis, [{"code": "022", "nom": "Laon"}])
     assert out.iloc[0][["epci_siren", "arrondissement_nom", "population"]].tolist() == [
-        "200000001", "Laon", 5]
+        "200000001",
+        "Laon",
+        5,
+    ]
 
 
 def test_coverage_simplification_keeps_neighbours_touching(tiny_communes):
     simplified = build.simplify_coverage(tiny_communes, 50)
     metric = simplified.to_crs(config.CRS_METRIC)
-    assert metric.geometry.iloc[0].intersection(metric.geometry.iloc[1]).length == pytest.approx(1000, rel=1e-3)
+    assert metric.geometry.iloc[0].intersection(metric.geometry.iloc[1]).length == pytest.approx(
+        1000, rel=1e-3
+    )
     assert metric.union_all().area == pytest.approx(metric.area.sum(), rel=1e-6)
 
 
@@ -119,17 +150,25 @@ def _copy_sources(tmp_path: Path) -> Path:
     base = tmp_path / "sources"
     dept = base / "ign-admin-express-2018" / "departements" / "02-aisne"
     dept.mkdir(parents=True)
-    shutil.copy(SHARED / "ign-admin-express-2018/departements/02-aisne/communes-02-aisne.geojson", dept)
-    shutil.copytree(SHARED / "etalab-decoupage-administratif-2021", base / "etalab-decoupage-administratif-2021")
+    shutil.copy(
+        SHARED / "ign-admin-express-2018/departements/02-aisne/communes-02-aisne.geojson", dept
+    )
+    shutil.copytree(
+        SHARED / "etalab-decoupage-administratif-2021", base / "etalab-decoupage-administratif-2021"
+    )
     return base
 
 
 def test_failed_build_keeps_previous_outputs(tmp_path, built_data_dir):
     out = tmp_path / "out"
-    shutil.copytree(built_data_dir, out, ignore=shutil.ignore_patterns("structures.csv", "sauvegardes"))
+    shutil.copytree(
+        built_data_dir, out, ignore=shutil.ignore_patterns("structures.csv", "sauvegardes")
+    )
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     base = _copy_sources(tmp_path)
-    (base / "etalab-decoupage-administratif-2021" / "epci.json").write_text('[{"code": "2', encoding="utf-8")
+    (base / "etalab-decoupage-administratif-2021" / "epci.json").write_text(
+        '[{"code": "2', encoding="utf-8"
+    )
     assert build.main(["--sources", str(base), "--out", str(out)]) == 1
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
@@ -153,7 +192,9 @@ def test_bad_sources_give_a_french_message(tmp_path, breakage, message):
     elif breakage == "truncated":
         path.write_text(path.read_text(encoding="utf-8")[:5000], encoding="utf-8")
     elif breakage == "lambert":
-        gdf = gpd.GeoDataFrame.from_features(data["features"], crs=config.CRS_DRAW).to_crs(config.CRS_METRIC)
+        gdf = gpd.GeoDataFrame.from_features(data["features"], crs=config.CRS_DRAW).to_crs(
+            config.CRS_METRIC
+        )
         lambert = json.loads(gdf.to_json())
         lambert.pop("crs", None)  # a file that silently lost its CRS member
         path.write_text(json.dumps(lambert), encoding="utf-8")

@@ -32,7 +32,10 @@ def test_good_file_is_read_with_string_codes():
     assert v.ok, _messages(v)
     assert v.frame[s.INSEE].tolist() == ["02001", "02002"]
     assert schema.advisor_total(v.frame) == 18
-    assert v.frame.loc[1, s.ADVISORS] is not None and v.frame[s.ADVISORS].isna().tolist() == [False, True]
+    assert v.frame.loc[1, s.ADVISORS] is not None and v.frame[s.ADVISORS].isna().tolist() == [
+        False,
+        True,
+    ]
 
 
 def test_missing_column():
@@ -58,7 +61,11 @@ def test_unknown_insee_code():
 
 @pytest.mark.parametrize(
     ("code", "message"),
-    [("2408", "mal formé « 2408 » (zéro initial perdu par le tableur ?)"), ("2A004", "inconnu"), ("02-001", "mal formé")],
+    [
+        ("2408", "mal formé « 2408 » (zéro initial perdu par le tableur ?)"),
+        ("2A004", "inconnu"),
+        ("02-001", "mal formé"),
+    ],
 )
 def test_malformed_or_foreign_insee_codes(code, message):
     v = schema.read_structures(_csv(GOOD.replace("02001", code)), KNOWN)
@@ -112,7 +119,12 @@ def test_coordinates_in_another_commune_are_an_error(tiny_communes):
 
 def test_french_excel_file_semicolon_cp1252_and_decimal_comma_is_accepted():
     row = GOOD.replace(",,,commune,", ",49.56,3.62,adresse,").replace("Lauréat", "Lauréat élu")
-    text = "\r\n".join([HEADER, row]).replace(",", ";").replace("49.56", "49,56").replace("3.62", "3,62")
+    text = (
+        "\r\n".join([HEADER, row])
+        .replace(",", ";")
+        .replace("49.56", "49,56")
+        .replace("3.62", "3,62")
+    )
     v = schema.read_structures(text.encode("cp1252"), KNOWN)
     assert v.ok, _messages(v)
     assert (v.encoding, v.delimiter) == ("cp1252", ";")
@@ -127,7 +139,9 @@ def test_utf8_bom_is_accepted():
 
 def test_empty_file():
     assert _messages(schema.read_structures(b"", KNOWN)) == ["le fichier est vide"]
-    assert _messages(schema.read_structures(_csv(), KNOWN)) == ["aucune ligne de données après l'en-tête"]
+    assert _messages(schema.read_structures(_csv(), KNOWN)) == [
+        "aucune ligne de données après l'en-tête"
+    ]
 
 
 def test_html_in_a_text_field_is_kept_as_text():
@@ -139,7 +153,9 @@ def test_html_in_a_text_field_is_kept_as_text():
 
 
 def test_wrong_separator_is_explained():
-    v = schema.read_structures(_csv(GOOD.replace(",", "\t"), header=HEADER.replace(",", "\t")), KNOWN)
+    v = schema.read_structures(
+        _csv(GOOD.replace(",", "\t"), header=HEADER.replace(",", "\t")), KNOWN
+    )
     assert "séparateur non reconnu" in _messages(v)[0]
 
 

@@ -25,7 +25,11 @@ def test_site_with_coordinates_gets_its_commune_attributes(tiny_communes):
     sites, problems = locate_sites(frame, tiny_communes)
     assert problems == []
     row = sites.iloc[0]
-    assert (row["commune"], row["epci_siren"], row["arrondissement_nom"]) == ("Bêta", "200000001", "Laon")
+    assert (row["commune"], row["epci_siren"], row["arrondissement_nom"]) == (
+        "Bêta",
+        "200000001",
+        "Laon",
+    )
     assert not row["place_au_centre"]
     assert sites.crs.to_epsg() == 4326
 

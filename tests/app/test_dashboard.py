@@ -1,0 +1,125 @@
+"""The home page through Streamlit's AppTest: figures, table and markers move together."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from aisnemap import texts
+from tests.support.apptest import map_args, map_site_ids, metrics, table_ids
+from tests.support.server import ROOT
+
+DASHBOARD = str(ROOT / "dashboard.py")
+
+ALL_IDS = sorted(
+    [f"L{i:02d}" for i in range(1, 17) if i != 10] + [f"D{i:02d}" for i in range(1, 11)]
+)
+NBSP = "\u202f"
+
+
+@pytest.fixture
+def app(built_data_dir) -> AppTest:
+    return AppTest.from_file(DASHBOARD, default_timeout=120).run()
+
+
+def test_default_view(app):
+    assert not app.exception
+    m = metrics(app)
+    assert m[texts.FIG_ADVISORS] == "32"
+    assert m[texts.FIG_SITES] == "25"
+    assert m[texts.FIG_COMMUNES] == "18"
+    assert m[texts.FIG_POPULATION] == f"531{NBSP}345"
+    assert m[texts.FIG_PER_ADVISOR] == f"16{NBSP}605"
+    assert m[texts.FIG_FUNDING] == f"1{NBSP}600{NBSP}000 €"
+    assert table_ids(app) == map_site_ids(app) == ALL_IDS
+    assert any("répartition entre sites n'est pas publiée" in c.value for c in app.caption)
+
+
+def test_every_metric_has_its_definition(app):
+    assert all(m.proto.help for m in app.metric)
+
+
+def test_map_loads_leaflet_from_the_app_only(app):
+    args = map_args(app)
+    assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js"]
+    assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css"]
+    assert args["returned_objects"] == []
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "sites", "advisors"),
+    [
+        ("f_service", ["UTAS"], ["D04", "D05", "D06", "D07", "D08", "D09", "D10"], "16"),
+        ("f_operateur", ["EPCI"], ["L01", "L02", "L04", "L05", "L09", "L15"], "7"),
+        ("f_vague", [], [], "0"),
+        ("f_itinerant", texts.ITINERANT_YES, ["D03", "L04", "L06"], "18"),
+        ("f_arrondissement", "023", ["D05", "L03", "L05", "L06", "L07", "L12", "L13"], "6"),
+        ("f_epci", "200071892", ["D05", "L06", "L07", "L12"], "3"),
+        ("f_commune", "02691", ["D05", "L06"], "1"),
+    ],
+)
+def test_each_filter_moves_figures_table_and_markers(app, key, value, sites, advisors):
+    widget = (
+        app.radio(key)
+        if key == "f_itinerant"
+        else (
+            app.selectbox(key)
+            if key in ("f_arrondissement", "f_epci", "f_commune")
+            else app.multiselect(key)
+        )
+    )
+    widget.set_value(value).run()
+    assert not app.exception
+    m = metrics(app)
+    assert m[texts.FIG_SITES] == str(len(sites))
+    assert m[texts.FIG_ADVISORS] == advisors
+    assert map_site_ids(app) == sites
+    if sites:
+        assert table_ids(app) == sites
+    else:
+        assert any(texts.NO_SITE in i.value for i in app.info)
+
+
+def test_territory_figures_say_the_pool_is_not_counted(app):
+    app.selectbox("f_arrondissement").set_value("023").run()
+    m = metrics(app)
+    assert m[texts.FIG_POPULATION] != f"531{NBSP}345"
+    assert any(
+        "ne sont pas comptés ici ; 1 de ses sites s'y trouvent" in c.value for c in app.caption
+    )
+
+
+def test_cascade_limits_epci_to_the_arrondissement(app):
+    app.selectbox("f_arrondissement").set_value("021").run()
+    options = app.selectbox("f_epci").options
+    assert "CA du Saint-Quentinois" not in options
+    assert "CA de la Région de Château-Thierry" in options
+
+
+def test_filters_are_written_to_the_url_and_restored(app, built_data_dir):
+    app.multiselect("f_service").set_value(["UTAS", "MDPH"]).run()
+    app.selectbox("f_arrondissement").set_value("022").run()
+    query = {
+        k: app.query_params.get_all(k)
+        if hasattr(app.query_params, "get_all")
+        else app.query_params[k]
+        for k in app.query_params
+    }
+    assert query["service"] in (["MDPH", "UTAS"], ["UTAS", "MDPH"])
+    assert query["arrondissement"] in ("022", ["022"])
+
+    fresh = AppTest.from_file(DASHBOARD, default_timeout=120)
+    fresh.query_params["service"] = ["UTAS", "MDPH"]
+    fresh.query_params["arrondissement"] = "022"
+    fresh.run()
+    assert not fresh.exception
+    assert map_site_ids(fresh) == ["D02", "D04", "D07"]
+    assert fresh.selectbox("f_arrondissement").value == "022"
+    assert sorted(fresh.multiselect("f_service").value) == ["MDPH", "UTAS"]
+
+
+def test_reset_button_restores_the_default_view(app):
+    app.multiselect("f_service").set_value(["UTAS"]).run()
+    app.button("f_reset").click().run()
+    assert metrics(app)[texts.FIG_SITES] == "25"
+    assert dict(app.query_params) == {}

@@ -1,0 +1,42 @@
+"""Steps a person takes in the dashboard, written once for the browser tests and benches."""
+
+from __future__ import annotations
+
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+SITE_MARKERS = "path.aisne-site"
+COMMUNES = "path.aisne-commune"
+EPCI = "path.aisne-epci"
+
+# The map iframe is same-origin: its document can be read from the page. During a rerun
+# Streamlit may briefly show the old and the new map iframes; we wait for exactly one.
+_MAP_READY_JS = """
+([iframeSelector, markerSelector, polygonSelector, expected]) => {
+  const frames = [...document.querySelectorAll(iframeSelector)];
+  if (frames.length !== 1) return false;
+  const doc = frames[0].contentDocument;
+  if (!doc || doc.querySelectorAll(polygonSelector).length === 0) return false;
+  const markers = doc.querySelectorAll(markerSelector).length;
+  return expected === null ? markers > 0 : markers === expected;
+}
+"""
+
+
+def map_frame(page):
+    """The map's iframe, as a frame locator."""
+    return page.frame_locator(MAP_IFRAME)
+
+
+def wait_for_map(page, sites: int | None = None, timeout_ms: int = 60_000) -> None:
+    """Wait until one map is drawn with its communes and this many markers (polling)."""
+    page.wait_for_function(
+        _MAP_READY_JS,
+        arg=[MAP_IFRAME, SITE_MARKERS, COMMUNES, sites],
+        timeout=timeout_ms,
+        polling=50,
+    )
+
+
+def choose_in_selectbox(page, label: str, option: str) -> None:
+    """Open a sidebar select box by its label and pick an option by its visible text."""
+    page.get_by_role("combobox", name=label, exact=True).click()
+    page.get_by_role("option", name=option, exact=True).click()

@@ -1,0 +1,103 @@
+"""The dashboard in Debian's Chromium: the map draws offline, filters, escapes text."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from aisnemap import config, texts
+from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.helpers import (
+    COMMUNES,
+    EPCI,
+    MAP_IFRAME,
+    SITE_MARKERS,
+    choose_in_selectbox,
+    map_frame,
+    wait_for_map,
+)
+from tests.support.server import StreamlitServer
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+XSS_NAME = '<img src=x onerror="window.__xss=1">'
+XSS_OPERATOR = "<script>window.__xss=2</script>"
+
+
+@pytest.fixture(scope="module")
+def server(built_data_dir):
+    with StreamlitServer() as srv:
+        yield srv
+    assert "Traceback" not in srv.log_text()
+
+
+def test_map_draws_offline_and_filters(server, page_factory):
+    page, recorder = page_factory()
+    page.goto(server.url)
+    wait_for_map(page, sites=25)
+    frame = map_frame(page)
+    assert frame.locator(COMMUNES).count() == 800
+    assert frame.locator(EPCI).count() == 20
+    assert page.get_by_text(texts.FIG_ADVISORS, exact=True).first.is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "carte-departement.png"), full_page=True)
+
+    choose_in_selectbox(page, texts.LABEL_ARRONDISSEMENT, "Saint-Quentin")
+    wait_for_map(page, sites=7)
+    assert "arrondissement=023" in page.url
+    page.screenshot(path=str(ARTIFACTS / "carte-arrondissement-saint-quentin.png"), full_page=True)
+
+    assert recorder.external() == []
+    assert recorder.errors == []
+
+
+def test_shared_link_reopens_the_same_view(server, page_factory):
+    page, recorder = page_factory()
+    page.goto(f"{server.url}/?service=UTAS&service=MDPH&arrondissement=022")
+    wait_for_map(page, sites=3)
+    assert recorder.external() == [] and recorder.errors == []
+
+
+@pytest.fixture(scope="module")
+def hostile_server(built_data_dir, tmp_path_factory):
+    rows = list(csv.DictReader(io.StringIO(config.STRUCTURES_CSV.read_text(encoding="utf-8"))))
+    for row in rows:
+        if row["id"] == "L05":
+            row["site"] = XSS_NAME
+            row["operateur"] = XSS_OPERATOR
+    path = tmp_path_factory.mktemp("hostile") / "structures.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with StreamlitServer(env={"AISNEMAP_STRUCTURES": str(path)}) as srv:
+        yield srv
+
+
+def test_html_in_a_site_name_is_shown_as_text(hostile_server, page_factory):
+    page, recorder = page_factory(height=1300)
+    page.goto(hostile_server.url)
+    wait_for_map(page, sites=25)
+    frame = map_frame(page)
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    marker = frame.locator(f"{SITE_MARKERS}.site-L05")
+    marker.hover()
+    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert tooltip.inner_text() == XSS_NAME
+    marker.click()
+    popup = frame.locator(".aisne-popup")
+    popup.wait_for()
+    assert XSS_NAME in popup.inner_text() and XSS_OPERATOR in popup.inner_text()
+    assert frame.locator(".leaflet-popup img, .leaflet-tooltip img").count() == 0
+    page.get_by_text("Sites affichés").scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "xss-texte-litteral.png"), full_page=True)
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    map_window = next(
+        f for f in page.frames if f.url.startswith(f"{hostile_server.url}/component/")
+    )
+    assert map_window.evaluate("typeof window.__xss") == "undefined"
+    assert recorder.errors == []

@@ -1,0 +1,36 @@
+"""Reading what an AppTest run drew: metrics, table rows and the map's markers."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from streamlit.testing.v1 import AppTest
+
+_SITES_RE = re.compile(r"var sites = (\[.*?\]);\n", re.S)
+
+
+def map_args(at: AppTest) -> dict:
+    """Arguments sent to the st_folium component (the map payload)."""
+    components = [
+        e for e in at.get("component_instance") if e.proto.component_name.endswith("st_folium")
+    ]
+    assert len(components) == 1, "expected exactly one map"
+    return json.loads(components[0].proto.json_args)
+
+
+def map_site_ids(at: AppTest) -> list[str]:
+    """Ids of the markers in the generated Leaflet script."""
+    match = _SITES_RE.search(map_args(at)["script"])
+    assert match, "no sites layer in the map script"
+    return sorted(site["id"] for site in json.loads(match.group(1)))
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    """Label -> displayed value of every metric on the page."""
+    return {m.label: m.value for m in at.metric}
+
+
+def table_ids(at: AppTest) -> list[str]:
+    """Ids in the first table of the page."""
+    return sorted(at.dataframe[0].value["Id"].tolist())

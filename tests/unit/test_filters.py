@@ -1,0 +1,148 @@
+"""Filters, key figures and the URL form of a view, on a small hand-made table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from aisnemap import filters as f
+from aisnemap import schema as s
+from aisnemap.filters import Filters
+
+
+@pytest.fixture
+def table() -> pd.DataFrame:
+    rows = [
+        # id, wave, operator type, service, itinerant, insee, epci, arr, advisors, pool, pool total
+        ("A", 1, "EPCI", "France Services", False, "02001", "E1", "022", 2, "", None),
+        ("B", 1, "commune", "Tiers-lieu", True, "02002", "E1", "022", 1, "", None),
+        ("C", 2, "commune", "Mairie", False, "02003", "E2", "023", 1, "", None),
+        ("D", 1, "département", "UTAS", False, "02001", "E1", "022", None, "CD", 16),
+        ("E", 1, "département", "UTAS", False, "02003", "E2", "023", None, "CD", 16),
+    ]
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            s.ID,
+            s.WAVE,
+            s.OPERATOR_TYPE,
+            s.SERVICE_TYPE,
+            s.ITINERANT,
+            s.INSEE,
+            "epci_siren",
+            "arrondissement_code",
+            s.ADVISORS,
+            s.POOL,
+            s.POOL_ADVISORS,
+        ],
+    )
+    frame[s.ADVISORS] = frame[s.ADVISORS].astype("Int64")
+    frame[s.POOL_ADVISORS] = frame[s.POOL_ADVISORS].astype("Int64")
+    return frame
+
+
+@pytest.fixture
+def communes() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "code": ["02001", "02002", "02003", "02004"],
+            "nom": ["Alpha", "Bêta", "Gamma", "Delta"],
+            "population": [1000, 2000, 3000, 4000],
+            "epci_siren": ["E1", "E1", "E2", "E2"],
+            "epci_nom": ["CC Un", "CC Un", "CC Deux", "CC Deux"],
+            "arrondissement_code": ["022", "022", "023", "023"],
+            "arrondissement_nom": ["Laon", "Laon", "Saint-Quentin", "Saint-Quentin"],
+        }
+    )
+
+
+def ids(frame: pd.DataFrame) -> list[str]:
+    return sorted(frame[s.ID])
+
+
+def test_no_filter_keeps_everything(table):
+    assert ids(f.apply_filters(table, Filters())) == ["A", "B", "C", "D", "E"]
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (Filters(waves=(2,)), ["C"]),
+        (Filters(operator_types=("commune",)), ["B", "C"]),
+        (Filters(service_types=("UTAS", "Mairie")), ["C", "D", "E"]),
+        (Filters(itinerant=True), ["B"]),
+        (Filters(itinerant=False), ["A", "C", "D", "E"]),
+        (Filters(arrondissement="023"), ["C", "E"]),
+        (Filters(epci="E1"), ["A", "B", "D"]),
+        (Filters(commune="02001"), ["A", "D"]),
+        (Filters(service_types=()), []),
+        (Filters(epci="E1", commune="02003"), []),
+    ],
+)
+def test_each_criterion(table, criteria, expected):
+    assert ids(f.apply_filters(table, criteria)) == expected
+
+
+def test_figures_whole_department_count_the_pool_once(table, communes):
+    fig = f.key_figures(table, communes, Filters())
+    assert (fig.advisors, fig.located_advisors, fig.pool_advisors) == (20, 4, 16)
+    assert fig.pool_counted and fig.sites == 5 and fig.communes_with_site == 3
+    assert fig.population == 10_000
+    assert fig.inhabitants_per_advisor == pytest.approx(500)
+    assert fig.funding_ceiling_eur == 1_000_000
+
+
+def test_figures_on_a_territory_exclude_the_pool_and_say_so(table, communes):
+    fig = f.key_figures(table, communes, Filters(epci="E2"))
+    assert (fig.advisors, fig.pool_counted, fig.pool_sites_shown) == (1, False, 1)
+    assert fig.population == 7000 and fig.communes == 2
+    assert fig.inhabitants_per_advisor == pytest.approx(7000)
+
+
+def test_pool_leaves_the_figures_when_its_service_is_filtered_out(table, communes):
+    fig = f.key_figures(table, communes, Filters(service_types=("France Services",)))
+    assert (fig.advisors, fig.pool_advisors) == (2, 0)
+
+
+def test_no_advisor_means_no_ratio(table, communes):
+    fig = f.key_figures(table, communes, Filters(service_types=()))
+    assert fig.advisors == 0 and fig.inhabitants_per_advisor is None
+
+
+def test_query_round_trip(table, communes):
+    options = f.options_from(table)
+    view = Filters(waves=(1,), service_types=("UTAS",), itinerant=False, epci="E2")
+    query = f.to_query(view, options)
+    assert query == {"vague": ["1"], "service": ["UTAS"], "itinerant": "non", "epci": "E2"}
+    params = {k: v if isinstance(v, list) else [v] for k, v in query.items()}
+    assert f.from_query(params, options, communes) == view
+
+
+def test_default_view_has_an_empty_query(table):
+    options = f.options_from(table)
+    all_selected = Filters(
+        waves=options.waves,
+        operator_types=options.operator_types,
+        service_types=options.service_types,
+    )
+    assert f.to_query(all_selected, options) == {}
+    assert f.to_query(Filters(service_types=()), options) == {"service": ["aucun"]}
+    assert f.from_query({"service": ["aucun"]}, options).service_types == ()
+
+
+def test_unknown_query_values_are_ignored(table, communes):
+    options = f.options_from(table)
+    params = {
+        "vague": ["x", "9"],
+        "service": ["<script>"],
+        "commune": ["99999"],
+        "itinerant": ["peut-être"],
+    }
+    assert f.from_query(params, options, communes) == Filters()
+
+
+def test_describe_names_the_territory_and_restrictions(table, communes):
+    options = f.options_from(table)
+    assert f.describe(Filters(), options, communes) == ["tout le département"]
+    words = f.describe(Filters(epci="E2", itinerant=True, waves=(1,)), options, communes)
+    assert words == ["EPCI : CC Deux", "vague : 1", "sites itinérants"]

@@ -1,0 +1,130 @@
+"""The folium map a function builds: layers, markers, local assets, escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from shapely.geometry import Point
+
+from aisnemap import config, maps
+from aisnemap import schema as s
+
+XSS = '<img src=x onerror="window.__xss=1">`${alert(1)}`{{ 7*7 }}'
+
+
+@pytest.fixture
+def layers(tiny_communes) -> maps.MapLayers:
+    return maps.prepare_layers(
+        tiny_communes,
+        tiny_communes.dissolve("epci_siren", as_index=False),
+        tiny_communes.dissolve("arrondissement_code", as_index=False),
+        tiny_communes.dissolve(),
+    )
+
+
+def _sites(n: int = 2, name: str = "Site") -> gpd.GeoDataFrame:
+    rows = []
+    for i in range(n):
+        rows.append(
+            {
+                s.ID: f"S{i}",
+                s.SITE: f"{name} {i}",
+                s.LAUREATE: "L",
+                s.OPERATOR: "O",
+                s.SERVICE_TYPE: "France Services" if i % 2 == 0 else "UTAS",
+                s.ADVISORS: 1 + i if i % 2 == 0 else None,
+                s.POOL: "" if i % 2 == 0 else "CD",
+                s.POOL_ADVISORS: None if i % 2 == 0 else 16,
+                s.WAVE: 1,
+                s.ITINERANT: i == 0,
+                s.INSEE: "02001",
+                s.ADDRESS: "",
+                s.SOURCE: "src",
+                "commune": "Alpha",
+                "epci_nom": "CC Un",
+                "place_au_centre": False,
+            }
+        )
+    return gpd.GeoDataFrame(
+        rows, geometry=[Point(3.62 + 0.01 * i, 49.56) for i in range(n)], crs=config.CRS_DRAW
+    )
+
+
+def _render(fmap) -> str:
+    return fmap.get_root().render()
+
+
+def test_polyline_round_trip():
+    coords = np.array([[3.61234, 49.56789], [3.62, 49.5], [3.6, 49.51234]])
+    decoded = maps.decode_polyline(maps.encode_polyline(coords))
+    assert np.allclose(decoded, coords, atol=1e-5)
+
+
+def test_map_has_every_layer_and_one_marker_per_site(layers):
+    html = _render(maps.build_map(layers, _sites(3), (3.5, 49.5, 3.7, 49.6)))
+    for name in (
+        "Communes",
+        "EPCI",
+        "Arrondissements",
+        "Département",
+        "Sites des conseillers",
+        "Sans fond de carte",
+        "OpenStreetMap (en ligne)",
+    ):
+        assert json.dumps(name) in html
+    assert html.count('"tooltip":') == 3
+    assert '"id":"S0"' in html and '"id":"S2"' in html
+    assert "L.control.scale" in html
+
+
+def test_no_cdn_in_the_rendered_map(layers):
+    html = _render(
+        maps.build_map(layers, _sites(), (3.5, 49.5, 3.7, 49.6), static_url="/app/static")
+    )
+    urls = set(re.findall(r'(?:src|href)="([^"]+)"', html))
+    assert urls == {
+        "/app/static/vendor/leaflet/leaflet.js",
+        "/app/static/vendor/leaflet/leaflet.css",
+    }
+    assert "cdn" not in html.lower() and "d3js" not in html
+
+
+def test_text_from_data_is_never_markup(layers):
+    html = _render(maps.build_map(layers, _sites(1, XSS), (3.5, 49.5, 3.7, 49.6)))
+    assert "<img" not in html and "{{" not in html.split("<script>", 1)[1]
+    assert (
+        '\\u003cimg src=x onerror=\\"window.__xss=1\\"\\u003e\\u0060${alert(1)}\\u0060\\u007b{ 7*7 }}'
+        in html
+    )
+    assert "textContent" in html
+
+
+def test_pool_site_is_hollow_and_labelled(layers):
+    records = maps.site_records(_sites(2), maps.service_colours(["France Services", "UTAS"]))
+    pool = records[1]
+    assert pool["fill"] == "#ffffff"
+    assert ["Conseillers", "groupe de 16 (répartition entre sites non publiée)"] in pool["popup"]
+    assert records[0]["dash"] == "4 3" and pool["dash"] is None
+    assert records[0]["r"] < maps.site_radius(_sites(3).iloc[2])
+
+
+def test_colours_are_stable_and_distinct_for_unknown_types():
+    colours = maps.service_colours(["France Services", "Nouveau type", "Autre type"])
+    assert colours["France Services"] == maps.SERVICE_COLOURS["France Services"]
+    assert len(set(colours.values())) == 3
+
+
+def test_sites_at_the_same_point_are_spread():
+    lats, lons = maps._spread(np.array([49.5, 49.5, 49.7]), np.array([3.6, 3.6, 3.6]))
+    assert len({(a, b) for a, b in zip(lats, lons, strict=True)}) == 3
+    assert (lats[2], lons[2]) == (49.7, 3.6)
+
+
+def test_empty_sites_still_draw_the_territory(layers):
+    html = _render(maps.build_map(layers, _sites(1).iloc[0:0], (3.5, 49.5, 3.7, 49.6)))
+    assert "var sites = [];" in html
+    assert "L.polygon" in html
