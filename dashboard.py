@@ -1,23 +1,32 @@
-"""Home page: the map of the advisors, the key figures and the table of sites."""
+"""Entry point and home page: the map of the advisors, key figures, exports and table.
+
+The shared sidebar is drawn here once for every page (Streamlit's ``st.navigation``), so
+no page repeats it.
+"""
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 from aisnemap import texts
 from aisnemap.filters import apply_filters, key_figures, territory_communes
-from aisnemap.maps import bounds_of, build_map
+from aisnemap.maps import bounds_of, build_map, territory_outline
+from aisnemap.ui.exports import show_exports
 from aisnemap.ui.figures import show_figures
-from aisnemap.ui.page import footer, show_problems, start_page
+from aisnemap.ui.page import current_view, footer, remember_filters, setup_app, show_problems
 from aisnemap.ui.sidebar import sidebar_filters
 from aisnemap.views import sites_table
 
-data = start_page("Carte")
-st.title(texts.APP_TITLE)
-st.caption(texts.APP_SUBTITLE)
 
-if data.ok:
+def map_page() -> None:
+    """Home page: figures, map, exports, table of the sites shown."""
+    st.title(texts.APP_TITLE)
+    st.caption(texts.APP_SUBTITLE)
+    view = current_view()
+    data, filters = view.data, view.filters
+    if not data.ok:
+        footer()
+        return
     communes = data.territory.communes
-    filters = sidebar_filters(data.options, communes)
     shown = apply_filters(data.sites, filters)
     show_figures(key_figures(data.sites, communes, filters))
     if shown.empty:
@@ -27,10 +36,28 @@ if data.ok:
         shown,
         bounds_of(territory_communes(communes, filters)),
         service_types=data.options.service_types,
+        highlight=territory_outline(
+            data.territory.display, filters.arrondissement, filters.epci, filters.commune
+        ),
     )
     st_folium(fmap, key="carte", height=640, use_container_width=True, returned_objects=[])
     st.caption(texts.MAP_HELP)
+    show_exports(data, shown, filters, fmap)
     st.subheader(texts.TABLE_TITLE)
     st.dataframe(sites_table(shown), hide_index=True, width="stretch")
     show_problems(data)
-footer()
+    footer()
+
+
+data = setup_app()
+# No page icons: Streamlit fetches Material icons from a font CDN, which an intranet lacks.
+navigation = st.navigation(
+    [
+        st.Page(map_page, title=texts.NAV_MAP, default=True),
+        st.Page("pages/1_Territoires.py", title=texts.TERRITORIES_TITLE, url_path="territoires"),
+        st.Page("pages/2_Couverture.py", title=texts.COVERAGE_TITLE, url_path="couverture"),
+    ]
+)
+if data.ok:
+    remember_filters(sidebar_filters(data.options, data.territory.communes))
+navigation.run()

@@ -58,6 +58,7 @@ SERVICE_COLOURS = {
 POLYLINE_PRECISION = 5
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 SITE_CLASS = "aisne-site"
+TERRITORY_COLOUR = "#000091"
 
 
 def service_colours(service_types: Sequence[str]) -> dict[str, str]:
@@ -173,7 +174,8 @@ var {{ this.get_name() }} = L.featureGroup();
     var rings = item[1].map(function (poly) {
       return poly.map(function (ring) { return aisneDecode(ring, {{ this.precision }}); });
     });
-    var layer = L.polygon(rings, style);
+    var own = item[2] ? Object.assign({}, style, {fillColor: item[2]}) : style;
+    var layer = L.polygon(rings, own);
     if (item[0]) { layer.bindTooltip(aisneText("span", item[0]), {sticky: true}); }
     layer.addTo({{ this.get_name() }});
   });
@@ -198,13 +200,18 @@ var {{ this.get_name() }} = L.featureGroup();
         self.precision = precision
 
 
-def encode_layer(frame: gpd.GeoDataFrame, tooltip_column: str | None = None) -> str:
-    """JSON of a polygon layer: [tooltip, [[encoded ring, ...], ...]] per feature."""
+def encode_layer(
+    frame: gpd.GeoDataFrame, tooltip_column: str | None = None, colour_column: str | None = None
+) -> str:
+    """JSON of a polygon layer: [tooltip, [[encoded ring, ...], ...], colour?] per feature."""
     frame = frame.to_crs(config.CRS_DRAW)
     labels = frame[tooltip_column].astype(str).tolist() if tooltip_column else [""] * len(frame)
     data = [
         [label, encode_geometry(geom)] for label, geom in zip(labels, frame.geometry, strict=True)
     ]
+    if colour_column:
+        for item, colour in zip(data, frame[colour_column], strict=True):
+            item.append(str(colour))
     return safe_json(data)
 
 
@@ -298,11 +305,13 @@ class Legend(folium.MacroElement):
 """
     )
 
-    def __init__(self, items: list[tuple[str, str]], notes: list[str]) -> None:
+    def __init__(
+        self, items: list[tuple[str, str]], notes: list[str], title: str = texts.LEGEND_TITLE
+    ) -> None:
         super().__init__()
         self._name = "Legend"
         self.spec_json = safe_json(
-            {"title": texts.LEGEND_TITLE, "items": [list(i) for i in items], "notes": notes}
+            {"title": title, "items": [list(i) for i in items], "notes": notes}
         )
 
 
@@ -428,7 +437,7 @@ def build_map(
     service_types: Sequence[str] = (),
     show_communes: bool = True,
     static_url: str = config.STATIC_URL,
-    height_px: int | None = None,
+    highlight: str | None = None,
 ) -> folium.Map:
     """The dashboard map: outlines, communes, sites, legend, layer control, scale bar."""
     west, south, east, north = bounds
@@ -496,6 +505,18 @@ def build_map(
             "interactive": False,
         },
     ).add_to(fmap)
+    if highlight:
+        PolygonLayer(
+            highlight,
+            texts.LAYER_TERRITORY,
+            {
+                "color": TERRITORY_COLOUR,
+                "weight": 3.5,
+                "fill": False,
+                "className": "aisne-territoire",
+                "interactive": False,
+            },
+        ).add_to(fmap)
     colours = service_colours(list(service_types) or sorted(sites[s.SERVICE_TYPE].unique()))
     SitesLayer(site_records(sites, colours)).add_to(fmap)
     notes = [texts.LEGEND_SIZE, texts.LEGEND_ITINERANT, texts.LEGEND_POOL, texts.LEGEND_CENTROID]
@@ -503,6 +524,78 @@ def build_map(
     folium.LayerControl(collapsed=True).add_to(fmap)
     fmap.fit_bounds([[south, west], [north, east]])
     return fmap
+
+
+def build_choropleth(
+    layers: MapLayers,
+    areas_json: str,
+    layer_name: str,
+    legend_title: str,
+    legend_items: list[tuple[str, str]],
+    bounds: Sequence[float],
+    sites: gpd.GeoDataFrame | None = None,
+    service_types: Sequence[str] = (),
+    notes: Sequence[str] = (),
+    static_url: str = config.STATIC_URL,
+) -> folium.Map:
+    """A thematic map: coloured areas (with tooltips), outlines and optionally the sites."""
+    west, south, east, north = bounds
+    fmap = local_map(((south + north) / 2, (west + east) / 2), 9, static_url)
+    folium.FeatureGroup(name=texts.LAYER_NO_BASEMAP, overlay=False, control=True).add_to(fmap)
+    PolygonLayer(
+        areas_json,
+        layer_name,
+        {"color": "#555555", "weight": 0.7, "fillOpacity": 0.85, "className": "aisne-classe"},
+    ).add_to(fmap)
+    PolygonLayer(
+        layers.epci,
+        texts.LAYER_EPCI,
+        {
+            "color": "#333333",
+            "weight": 1.2,
+            "fill": False,
+            "interactive": False,
+            "className": "aisne-epci",
+        },
+    ).add_to(fmap)
+    PolygonLayer(
+        layers.department,
+        texts.LAYER_DEPARTMENT,
+        {
+            "color": "#000000",
+            "weight": 3,
+            "fill": False,
+            "interactive": False,
+            "className": "aisne-departement",
+        },
+    ).add_to(fmap)
+    if sites is not None:
+        colours = service_colours(list(service_types) or sorted(sites[s.SERVICE_TYPE].unique()))
+        SitesLayer(site_records(sites, colours)).add_to(fmap)
+    Legend(legend_items, list(notes), title=legend_title).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    fmap.fit_bounds([[south, west], [north, east]])
+    return fmap
+
+
+def territory_outline(
+    display: dict[str, gpd.GeoDataFrame],
+    arrondissement: str | None,
+    epci: str | None,
+    commune: str | None,
+) -> str | None:
+    """Encoded outline of the selected territory (most specific level), or None."""
+    if commune:
+        frame = display["communes"].loc[display["communes"]["code"] == commune]
+    elif epci:
+        frame = display["epci"].loc[display["epci"]["epci_siren"] == epci]
+    elif arrondissement:
+        frame = display["arrondissements"].loc[
+            display["arrondissements"]["arrondissement_code"] == arrondissement
+        ]
+    else:
+        return None
+    return encode_layer(frame) if not frame.empty else None
 
 
 def bounds_of(frame: gpd.GeoDataFrame, margin: float = 0.02) -> tuple[float, float, float, float]:

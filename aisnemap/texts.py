@@ -7,7 +7,7 @@ APP_SUBTITLE = (
     "Plan de relance — volet inclusion numérique : où sont les 32 conseillers numériques "
     "annoncés par la préfecture le 18 mars 2021"
 )
-PAGE_ICON = "🗺️"
+NAV_MAP = "Carte"
 
 # Sidebar
 SIDEBAR_FILTERS = "Filtres"
@@ -77,6 +77,7 @@ LAYER_ARRONDISSEMENTS = "Arrondissements"
 LAYER_EPCI = "EPCI"
 LAYER_COMMUNES = "Communes"
 LAYER_SITES = "Sites des conseillers"
+LAYER_TERRITORY = "Territoire sélectionné"
 LEGEND_TITLE = "Type de service"
 LEGEND_SIZE = "Taille : nombre de conseillers"
 LEGEND_ITINERANT = "Contour pointillé : itinérant"
@@ -85,6 +86,20 @@ LEGEND_CENTROID = "Teinte claire : placé au centre de la commune (adresse non l
 MAP_HELP = (
     "Survolez un site pour son nom, cliquez pour sa fiche. Le fond de carte en ligne est "
     "facultatif : la carte se lit sans."
+)
+
+# Exports
+EXPORT_TITLE = "Exporter cette vue"
+EXPORT_PNG = "Image PNG (diapositive)"
+EXPORT_PDF = "PDF A4 paysage"
+EXPORT_HTML = "Carte interactive HTML"
+EXPORT_CSV = "Tableau CSV (Excel)"
+EXPORT_XLSX = "Tableau XLSX"
+EXPORT_GEOJSON = "Sites GeoJSON"
+EXPORT_HELP = (
+    "L'image et le PDF reprennent les filtres et le territoire affichés, avec légende, "
+    "échelle, flèche du nord, sources et date. Les tableaux ont les mêmes lignes que la "
+    "table ci-dessous."
 )
 
 # Popup field labels
@@ -139,3 +154,53 @@ SOURCES_FOOTER = (
     "Etalab découpage administratif (Licence Ouverte), préfecture de l'Aisne (communiqué "
     "du 18/03/2021)."
 )
+
+# Page "Territoires"
+TERRITORIES_TITLE = "Territoires"
+TERRITORIES_INTRO = (
+    "Par arrondissement ou par EPCI : communes, population, sites et conseillers implantés, "
+    "habitants par conseiller. Les 16 conseillers du Conseil départemental ne sont attribués "
+    "à aucun territoire (répartition non publiée) : ils figurent sur une ligne à part. Les "
+    "filtres de vague, d'opérateur, de service et d'itinérance s'appliquent ; le territoire "
+    "choisi dans le panneau latéral est entouré sur la carte."
+)
+LABEL_LEVEL = "Niveau"
+LEVEL_LABELS = {"arrondissement": "Arrondissements", "epci": "EPCI"}
+CHORO_LAYER = "Habitants par conseiller"
+CHORO_LEGEND = "Habitants par conseiller implanté"
+
+# Page "Couverture"
+COVERAGE_TITLE = "Couverture"
+COVERAGE_INTRO = (
+    "Distance à vol d'oiseau (en Lambert-93) entre chaque commune — son point représentatif, "
+    "toujours situé dans la commune — et le site affiché le plus proche. Ce n'est pas un "
+    "temps de trajet. Les sites retenus suivent les filtres de vague, d'opérateur, de service "
+    "et d'itinérance, sur tout le département (un site voisin sert aussi au-delà des limites "
+    "d'un territoire) ; les communes sont celles du territoire choisi."
+)
+FIG_WITHIN_10 = "Population à moins de 10 km"
+FIG_WITHIN_10_HELP = (
+    "Population des communes dont le point représentatif est à moins de 10 km d'un site."
+)
+FIG_FARTHEST = "Commune la plus éloignée"
+BANDS_TITLE = "Population par tranche de distance"
+LEAST_COVERED_TITLE = "Communes les moins couvertes"
+DISTANCE_LEGEND = "Distance au site le plus proche"
+PLANNER_TITLE = "Préparer la vague 2"
+PLANNER_INTRO = (
+    "Choisissez des communes candidates pour voir l'effet de nouveaux sites sur les tranches "
+    "de distance, ou demandez les N communes qui ajoutent le plus d'habitants à moins de "
+    "10 km (méthode gloutonne de couverture maximale)."
+)
+LABEL_CANDIDATES = "Communes candidates"
+LABEL_SUGGEST_N = "Nombre de sites à suggérer"
+SUGGEST = "Suggérer des sites"
+SUGGEST_NONE = "Aucune commune n'augmente la population couverte à moins de 10 km."
+COVERAGE_COLUMNS = {
+    "code": "Code INSEE",
+    "nom": "Commune",
+    "population": "Population",
+    "distance_km": "Distance (km)",
+    "bande": "Tranche",
+    "site_le_plus_proche": "Site le plus proche",
+}

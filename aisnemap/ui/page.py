@@ -1,20 +1,32 @@
-"""Page frame shared by every page: config, data loading, error display."""
+"""Page frame: one router (dashboard.py) sets the page up, draws the shared sidebar once,
+then runs the selected page; pages read the data and filters through :func:`current_view`."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import streamlit as st
 
 from .. import texts
 from ..assets import ensure_assets
+from ..filters import Filters
 from ..schema import ERROR
 from .data import AppData, load_app_data
 
+_FILTERS_KEY = "vue_filtres"
 
-def start_page(title: str) -> AppData:
-    """Set up the page and return the data (errors are shown, never raised)."""
-    st.set_page_config(
-        page_title=f"{title} — {texts.APP_TITLE}", page_icon=texts.PAGE_ICON, layout="wide"
-    )
+
+@dataclass(frozen=True)
+class View:
+    """What a page draws from: the loaded data and the filters of the sidebar."""
+
+    data: AppData
+    filters: Filters
+
+
+def setup_app() -> AppData:
+    """Page config and local assets, then the data (errors shown, never raised)."""
+    st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
     _assets_once()
     data = load_app_data()
     if data.error:
@@ -23,6 +35,16 @@ def start_page(title: str) -> AppData:
         st.error(texts.STRUCTURES_INVALID)
         show_problems(data)
     return data
+
+
+def remember_filters(filters: Filters) -> None:
+    """Keep this run's filters for the page about to run."""
+    st.session_state[_FILTERS_KEY] = filters
+
+
+def current_view() -> View:
+    """The data and the filters drawn by the router for this run."""
+    return View(load_app_data(), st.session_state.get(_FILTERS_KEY, Filters()))
 
 
 @st.cache_resource(show_spinner=False)
@@ -36,9 +58,8 @@ def show_problems(data: AppData) -> None:
     if not data.problems:
         return
     errors = [p for p in data.problems if p.severity == ERROR]
-    with st.expander(
-        f"Problèmes dans le fichier des structures ({len(data.problems)})", expanded=bool(errors)
-    ):
+    label = f"Problèmes dans le fichier des structures ({len(data.problems)})"
+    with st.expander(label, expanded=bool(errors)):
         for problem in data.problems:
             (st.error if problem.severity == ERROR else st.warning)(str(problem))
 

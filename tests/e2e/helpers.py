@@ -38,5 +38,8 @@ def wait_for_map(page, sites: int | None = None, timeout_ms: int = 60_000) -> No
 
 def choose_in_selectbox(page, label: str, option: str) -> None:
     """Open a sidebar select box by its label and pick an option by its visible text."""
-    page.get_by_role("combobox", name=label, exact=True).click()
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.scroll_into_view_if_needed()
+    box.click()
+    box.fill(option)  # typing filters the list and opens it, as a person searching would
     page.get_by_role("option", name=option, exact=True).click()

@@ -101,3 +101,23 @@ def test_html_in_a_site_name_is_shown_as_text(hostile_server, page_factory):
     )
     assert map_window.evaluate("typeof window.__xss") == "undefined"
     assert recorder.errors == []
+
+
+def test_png_export_downloads_and_decodes(server, page_factory):
+    from PIL import Image
+
+    page, recorder = page_factory()
+    page.goto(f"{server.url}/?arrondissement=023")
+    wait_for_map(page, sites=7)
+    button = page.get_by_role("button", name=texts.EXPORT_PNG)
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".png")
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / "export-arrondissement-saint-quentin.png"
+    download.save_as(target)
+    image = Image.open(target)
+    assert image.format == "PNG" and image.width >= 1600
+    assert recorder.external() == [] and recorder.errors == []

@@ -1,0 +1,109 @@
+"""Per-territory figures (arrondissement, EPCI) for the "Territoires" page. No Streamlit."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from . import schema as s
+
+LEVELS = {
+    "arrondissement": ("arrondissement_code", "arrondissement_nom", "Arrondissement"),
+    "epci": ("epci_siren", "epci_nom", "EPCI"),
+}
+POOL_ROW = "Groupe départemental (tout le département)"
+
+#: Classes of inhabitants per advisor for the choropleth (upper bounds) and their colours
+#: (a colour-blind-safe sequential scheme, light = well served, dark = under-served).
+CLASS_BREAKS = (10_000, 20_000, 40_000, 80_000)
+CLASS_LABELS = ("< 10 000", "10 000 – 20 000", "20 000 – 40 000", "40 000 – 80 000", "≥ 80 000")
+CLASS_COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+NO_ADVISOR_LABEL = "aucun conseiller implanté"
+NO_ADVISOR_COLOUR = "#d95f02"
+
+
+def territory_stats(sites: pd.DataFrame, communes: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Communes, population, sites, located advisors and inhabitants per advisor by territory.
+
+    Advisors of the departmental pool are not attributed to any territory (their split is
+    not published); they are given in a separate last row.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}: {sorted(LEVELS)}")
+    code, name, label = LEVELS[level]
+    base = communes.groupby([code, name], as_index=False).agg(
+        communes=("code", "count"), population=("population", "sum")
+    )
+    own = sites.loc[sites[s.POOL] == ""]
+    site_counts = sites.groupby(code).size().rename("sites")
+    pool_sites = sites.loc[sites[s.POOL] != ""].groupby(code).size().rename("sites_du_groupe")
+    advisors = own.groupby(code)[s.ADVISORS].sum().astype(int).rename("conseillers")
+    table = (
+        base.merge(site_counts, left_on=code, right_index=True, how="left")
+        .merge(pool_sites, left_on=code, right_index=True, how="left")
+        .merge(advisors, left_on=code, right_index=True, how="left")
+        .fillna({"sites": 0, "sites_du_groupe": 0, "conseillers": 0})
+    )
+    for column in ("sites", "sites_du_groupe", "conseillers", "communes", "population"):
+        table[column] = table[column].astype(int)
+    table["habitants_par_conseiller"] = np.where(
+        table["conseillers"] > 0, table["population"] / table["conseillers"].clip(lower=1), np.nan
+    ).round(0)
+    table = (
+        table.rename(columns={code: "code", name: "nom"}).sort_values("nom").reset_index(drop=True)
+    )
+    pools = sites.loc[sites[s.POOL] != ""].drop_duplicates(s.POOL)
+    if len(pools):
+        pool_total = int(pools[s.POOL_ADVISORS].sum())
+        population = int(communes["population"].sum())
+        row = {
+            "code": "",
+            "nom": POOL_ROW,
+            "communes": len(communes),
+            "population": population,
+            "sites": int((sites[s.POOL] != "").sum()),
+            "sites_du_groupe": int((sites[s.POOL] != "").sum()),
+            "conseillers": pool_total,
+            "habitants_par_conseiller": round(population / pool_total),
+        }
+        table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
+    table.attrs["level_label"] = label
+    return table
+
+
+def french_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Column names as shown and exported."""
+    label = table.attrs.get("level_label", "Territoire")
+    return table.rename(
+        columns={
+            "code": "Code",
+            "nom": label,
+            "communes": "Communes",
+            "population": "Population",
+            "sites": "Sites",
+            "sites_du_groupe": "dont sites du groupe départemental",
+            "conseillers": "Conseillers implantés",
+            "habitants_par_conseiller": "Habitants par conseiller",
+        }
+    )
+
+
+def ratio_class(value: float) -> tuple[str, str]:
+    """(label, colour) of an inhabitants-per-advisor value; NaN means no advisor."""
+    if value is None or np.isnan(value):
+        return NO_ADVISOR_LABEL, NO_ADVISOR_COLOUR
+    index = int(np.searchsorted(np.asarray(CLASS_BREAKS), value, side="right"))
+    return CLASS_LABELS[index], CLASS_COLOURS[index]
+
+
+def choropleth_frame(
+    layer: gpd.GeoDataFrame, table: pd.DataFrame, code_column: str
+) -> gpd.GeoDataFrame:
+    """A display layer joined with its figures and class colour (pool row excluded)."""
+    figures = table.loc[table["code"] != ""].set_index("code")
+    frame = layer[[code_column, "geometry"]].join(figures, on=code_column)
+    classes = frame["habitants_par_conseiller"].map(ratio_class)
+    frame["classe"] = [c[0] for c in classes]
+    frame["couleur"] = [c[1] for c in classes]
+    return frame

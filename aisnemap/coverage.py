@@ -1,0 +1,207 @@
+"""Straight-line coverage: distance from each commune to the nearest advisor site.
+
+Distances are Euclidean in Lambert-93 (EPSG:2154), from each commune's representative
+point (a point guaranteed inside the commune; the reference has no town-hall
+coordinates, so a chef-lieu point is not available), to the nearest site shown. They are
+straight-line distances, not travel times.
+
+``python -m aisnemap.coverage`` prints the figures for all sites.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from . import config
+
+#: Distance bands in km: [0, 5), [5, 10), [10, 15), [15, 20), [20, inf).
+BAND_EDGES_KM = (5.0, 10.0, 15.0, 20.0)
+BAND_LABELS = ("< 5 km", "5–10 km", "10–15 km", "15–20 km", "> 20 km")
+DEFAULT_RADIUS_KM = 10.0
+
+
+def metric_xy(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """(n, 2) coordinates of point geometries in Lambert-93."""
+    if frame.crs is None:
+        raise ValueError("frame must have a CRS")
+    points = frame.to_crs(config.CRS_METRIC).geometry
+    return (
+        np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
+        if len(points)
+        else np.empty((0, 2))
+    )
+
+
+def commune_points_xy(communes: gpd.GeoDataFrame) -> np.ndarray:
+    """Representative point of each commune, Lambert-93 metres."""
+    metric = communes.to_crs(config.CRS_METRIC)
+    points = metric.geometry.representative_point()
+    return np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
+
+
+def nearest_distance_km(
+    points_xy: np.ndarray, sites_xy: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distance (km) from each point to its nearest site, and that site's index.
+
+    With no site, every distance is infinite and the index is -1.
+    """
+    if len(sites_xy) == 0:
+        return np.full(len(points_xy), np.inf), np.full(len(points_xy), -1)
+    # Chunked so that the national scale (35k points) stays within memory.
+    distances = np.empty(len(points_xy))
+    nearest = np.empty(len(points_xy), dtype=int)
+    for start in range(0, len(points_xy), 4096):
+        chunk = points_xy[start : start + 4096]
+        d2 = ((chunk[:, None, :] - sites_xy[None, :, :]) ** 2).sum(axis=2)
+        idx = d2.argmin(axis=1)
+        nearest[start : start + len(chunk)] = idx
+        distances[start : start + len(chunk)] = np.sqrt(d2[np.arange(len(chunk)), idx]) / 1000
+    return distances, nearest
+
+
+def band_index(distances_km: np.ndarray) -> np.ndarray:
+    """Band number (0..4) of each distance."""
+    return np.searchsorted(np.asarray(BAND_EDGES_KM), distances_km, side="right")
+
+
+def population_by_band(distances_km: np.ndarray, population: np.ndarray) -> pd.Series:
+    """Population in each distance band (all five bands, zeros included)."""
+    bands = band_index(distances_km)
+    totals = np.bincount(bands, weights=population, minlength=len(BAND_LABELS))
+    return pd.Series(totals.astype(int), index=list(BAND_LABELS), name="population")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Distances of every commune of a territory to the nearest site."""
+
+    table: pd.DataFrame  # code, nom, population, distance_km, bande, site_le_plus_proche
+    bands: pd.Series
+
+    def population_within(self, radius_km: float = DEFAULT_RADIUS_KM) -> int:
+        """Population living less than ``radius_km`` from a site (straight line).
+
+        Strictly less, like the bands: a commune at exactly 10 km is in "10–15 km".
+        """
+        return int(self.table.loc[self.table["distance_km"] < radius_km, "population"].sum())
+
+    def farthest(self, n: int = 1) -> pd.DataFrame:
+        """The n communes farthest from any site."""
+        return self.table.sort_values(["distance_km", "population"], ascending=[False, False]).head(
+            n
+        )
+
+
+def compute_coverage(
+    communes: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    site_names: pd.Series | None = None,
+    extra_xy: np.ndarray | None = None,
+) -> Coverage:
+    """Distances from each commune to the nearest site (plus optional candidate points)."""
+    points = commune_points_xy(communes)
+    sites_xy = metric_xy(sites) if len(sites) else np.empty((0, 2))
+    names = list(site_names) if site_names is not None else [""] * len(sites_xy)
+    if extra_xy is not None and len(extra_xy):
+        sites_xy = np.vstack([sites_xy, extra_xy])
+        names += ["site envisagé"] * len(extra_xy)
+    distances, nearest = nearest_distance_km(points, sites_xy)
+    population = communes["population"].to_numpy()
+    table = pd.DataFrame(
+        {
+            "code": communes["code"].to_numpy(),
+            "nom": communes["nom"].to_numpy(),
+            "population": population,
+            "distance_km": distances,
+            "bande": [BAND_LABELS[b] for b in band_index(distances)],
+            "site_le_plus_proche": [names[i] if i >= 0 else "" for i in nearest],
+        }
+    )
+    return Coverage(table, population_by_band(distances, population))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One site suggested by the greedy planner and the population it newly covers."""
+
+    code: str
+    nom: str
+    gain: int
+    covered_after: int
+
+
+def greedy_sites(
+    communes: gpd.GeoDataFrame,
+    sites: gpd.GeoDataFrame,
+    n: int,
+    radius_km: float = DEFAULT_RADIUS_KM,
+    candidates: gpd.GeoDataFrame | None = None,
+) -> list[Suggestion]:
+    """The n candidate communes that most increase the population within ``radius_km``.
+
+    Greedy maximum coverage: at each step, the candidate whose circle adds the most
+    not-yet-covered population. Coverage never decreases; a step with no gain stops.
+    """
+    if n < 0:
+        raise ValueError("n must be >= 0")
+    candidates = communes if candidates is None else candidates
+    points = commune_points_xy(communes)
+    population = communes["population"].to_numpy().astype(np.int64)
+    current, _ = nearest_distance_km(points, metric_xy(sites) if len(sites) else np.empty((0, 2)))
+    covered = current < radius_km
+    cand_xy = commune_points_xy(candidates)
+    within = ((cand_xy[:, None, :] - points[None, :, :]) ** 2).sum(axis=2) < (radius_km * 1000) ** 2
+    total = int(population[covered].sum())
+    picks: list[Suggestion] = []
+    for _ in range(n):
+        gains = (within & ~covered[None, :]) @ population
+        best = int(gains.argmax())
+        if gains[best] <= 0:
+            break
+        covered |= within[best]
+        total += int(gains[best])
+        picks.append(
+            Suggestion(
+                str(candidates["code"].iloc[best]),
+                str(candidates["nom"].iloc[best]),
+                int(gains[best]),
+                total,
+            )
+        )
+    return picks
+
+
+def main() -> int:
+    """Print the coverage of the Aisne by all sites (data test helper and CLI)."""
+    from . import schema
+    from .territory import load_territory, locate_sites
+
+    territory = load_territory()
+    validation = schema.read_structures(config.STRUCTURES_CSV, territory.insee_codes)
+    if not validation.ok:
+        print("structures.csv invalide :", *map(str, validation.errors), sep="\n", file=sys.stderr)
+        return 1
+    sites, _ = locate_sites(validation.frame, territory.communes)
+    coverage = compute_coverage(territory.communes, sites, sites["site"])
+    total = int(territory.communes["population"].sum())
+    within = coverage.population_within(DEFAULT_RADIUS_KM)
+    print(f"population totale : {total}")
+    print(f"population à moins de 10 km d'un site : {within} ({within / total:.1%})")
+    for label, value in coverage.bands.items():
+        print(f"  {label:>9} : {value}")
+    far = coverage.farthest(1).iloc[0]
+    print(
+        f"commune la plus éloignée : {far['nom']} ({far['code']}) à {far['distance_km']:.1f} km "
+        f"de « {far['site_le_plus_proche']} »"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

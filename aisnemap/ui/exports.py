@@ -1,0 +1,75 @@
+"""Download buttons of a view; files are generated only when a button is clicked."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import streamlit as st
+
+from .. import export, texts
+from ..filters import Filters, describe, territory_communes
+from .data import AppData
+
+
+def show_exports(data: AppData, shown: gpd.GeoDataFrame, filters: Filters, fmap) -> None:
+    """Export buttons for the current filtered view (PNG, PDF, HTML, CSV, XLSX, GeoJSON)."""
+    territory = data.territory
+    stem = export.export_basename()
+    subtitle = describe(filters, data.options, territory.communes)
+    layers = export.StaticLayers(
+        territory.display["communes"],
+        territory.display["epci"],
+        territory.display["arrondissements"],
+        territory.display["department"],
+    )
+    extent = territory_communes(territory.communes, filters)
+
+    def figure(fmt: str) -> bytes:
+        fig = export.render_map_figure(
+            layers, shown, extent, texts.APP_TITLE, subtitle, data.options.service_types
+        )
+        return export.figure_bytes(fig, fmt)
+
+    st.markdown(f"**{texts.EXPORT_TITLE}**", help=texts.EXPORT_HELP)
+    cols = st.columns(6)
+    buttons = (
+        (texts.EXPORT_PNG, lambda: figure("png"), "png", "image/png", "export_png"),
+        (texts.EXPORT_PDF, lambda: figure("pdf"), "pdf", "application/pdf", "export_pdf"),
+        (
+            texts.EXPORT_HTML,
+            lambda: export.standalone_html(fmap),
+            "html",
+            "text/html",
+            "export_html",
+        ),
+        (
+            texts.EXPORT_CSV,
+            lambda: export.csv_excel_bytes(export.export_table(shown)),
+            "csv",
+            "text/csv",
+            "export_csv",
+        ),
+        (
+            texts.EXPORT_XLSX,
+            lambda: export.xlsx_bytes(export.export_table(shown)),
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "export_xlsx",
+        ),
+        (
+            texts.EXPORT_GEOJSON,
+            lambda: export.geojson_bytes(shown),
+            "geojson",
+            "application/geo+json",
+            "export_geojson",
+        ),
+    )
+    for col, (label, make, ext, mime, key) in zip(cols, buttons, strict=True):
+        col.download_button(
+            label,
+            make,
+            file_name=f"{stem}.{ext}",
+            mime=mime,
+            key=key,
+            on_click="ignore",
+            width="stretch",
+        )

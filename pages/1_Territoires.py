@@ -1,0 +1,56 @@
+"""Page "Territoires": figures per arrondissement or EPCI, table and choropleth map."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from aisnemap import analysis, maps, texts
+from aisnemap.filters import criteria_mask
+from aisnemap.ui.page import current_view, footer
+from aisnemap.ui.tables import table_downloads
+
+view = current_view()
+data, filters = view.data, view.filters
+st.title(texts.TERRITORIES_TITLE)
+st.caption(texts.TERRITORIES_INTRO)
+
+if data.ok:
+    territory = data.territory
+    level = st.radio(
+        texts.LABEL_LEVEL,
+        list(texts.LEVEL_LABELS),
+        format_func=texts.LEVEL_LABELS.get,
+        horizontal=True,
+        key="territoires_niveau",
+    )
+    sites = data.sites.loc[criteria_mask(data.sites, filters)]
+    stats = analysis.territory_stats(sites, territory.communes, level)
+    shown = analysis.french_table(stats)
+    st.dataframe(shown, hide_index=True, width="stretch")
+    table_downloads(shown, f"territoires-{level}", "territoires")
+
+    layer_key = {"arrondissement": "arrondissements", "epci": "epci"}[level]
+    code_column = analysis.LEVELS[level][0]
+    areas = analysis.choropleth_frame(territory.display[layer_key], stats, code_column)
+    areas["etiquette"] = [
+        f"{n} : {int(p):,} hab., {int(c)} conseiller(s) implanté(s) — {k}".replace(",", "\u202f")
+        for n, p, c, k in zip(
+            areas["nom"], areas["population"], areas["conseillers"], areas["classe"], strict=True
+        )
+    ]
+    legend = list(zip(analysis.CLASS_LABELS, analysis.CLASS_COLOURS, strict=True))
+    legend.append((analysis.NO_ADVISOR_LABEL, analysis.NO_ADVISOR_COLOUR))
+    fmap = maps.build_choropleth(
+        data.layers,
+        maps.encode_layer(areas, "etiquette", "couleur"),
+        texts.CHORO_LAYER,
+        texts.CHORO_LEGEND,
+        legend,
+        maps.bounds_of(territory.communes),
+        sites=sites,
+        service_types=data.options.service_types,
+        notes=[texts.POOL_NOTE.format(n=16)],
+    )
+    st_folium(
+        fmap, key="carte_territoires", height=600, use_container_width=True, returned_objects=[]
+    )
+footer()

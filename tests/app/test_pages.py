@@ -1,0 +1,69 @@
+"""The Territoires and Couverture pages through AppTest, reached from the entry point."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from aisnemap import texts
+from tests.support.apptest import map_args
+from tests.support.server import ROOT
+
+DASHBOARD = str(ROOT / "dashboard.py")
+
+
+@pytest.fixture
+def app(built_data_dir) -> AppTest:
+    return AppTest.from_file(DASHBOARD, default_timeout=120).run()
+
+
+def test_territoires_page(app):
+    app.switch_page(str(ROOT / "pages/1_Territoires.py")).run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert len(table) == 6 and table["Population"].iloc[:5].sum() == 531_345
+    assert table["Arrondissement"].iloc[-1].startswith("Groupe départemental")
+    app.radio("territoires_niveau").set_value("epci").run()
+    table = app.dataframe[0].value
+    assert len(table) == 21
+    assert "aisne-classe" in map_args(app)["script"]
+    labels = [b.label for b in app.get("download_button")]
+    assert labels == [texts.EXPORT_CSV, texts.EXPORT_XLSX]
+
+
+def test_territoires_follow_the_service_filter(app):
+    app.multiselect("f_service").set_value(["UTAS"]).run()
+    app.switch_page(str(ROOT / "pages/1_Territoires.py")).run()
+    table = app.dataframe[0].value
+    assert table["Conseillers implantés"].iloc[:5].sum() == 0
+    assert table["Sites"].iloc[:5].sum() == 7
+
+
+def test_couverture_page_and_planner(app):
+    app.switch_page(str(ROOT / "pages/2_Couverture.py")).run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics[texts.FIG_WITHIN_10].startswith("406\u202f190")
+    assert metrics[texts.FIG_FARTHEST] == "Coyolles"
+    bands = app.dataframe[0].value
+    assert bands["Population"].sum() == 531_345
+    assert any("pas un temps de trajet" in c.value for c in app.caption)
+
+    app.multiselect("couverture_candidats").set_value(["02232"]).run()
+    compare = app.dataframe[2].value
+    assert compare["Après"].sum() == 531_345
+    assert compare.loc["> 20 km", "Écart"] < 0
+
+    app.number_input("couverture_n").set_value(2).run()
+    app.button("couverture_suggerer").click().run()
+    suggestions = app.dataframe[-1].value
+    assert list(suggestions["Rang"]) == [1, 2]
+    gains = suggestions["Habitants gagnés à moins de 10 km"].tolist()
+    assert gains[0] >= gains[1] > 0
+
+
+def test_couverture_on_a_territory(app):
+    app.selectbox("f_arrondissement").set_value("021").run()
+    app.switch_page(str(ROOT / "pages/2_Couverture.py")).run()
+    bands = app.dataframe[0].value
+    assert bands["Population"].sum() == 70_133
