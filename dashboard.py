@@ -4,12 +4,13 @@ The shared sidebar is drawn here once for every page (Streamlit's ``st.navigatio
 no page repeats it.
 """
 
+import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
 from aisnemap import texts
 from aisnemap.filters import apply_filters, key_figures, territory_communes
-from aisnemap.maps import bounds_of, build_map, territory_outline
+from aisnemap.maps import base_map, bounds_of, territory_outline, view_layers
 from aisnemap.ui.exports import show_exports
 from aisnemap.ui.figures import show_figures
 from aisnemap.ui.page import current_view, footer, remember_filters, setup_app, show_problems
@@ -31,18 +32,24 @@ def map_page() -> None:
     show_figures(key_figures(data.sites, communes, filters))
     if shown.empty:
         st.info(texts.NO_SITE)
-    fmap = build_map(
-        data.layers,
-        shown,
-        bounds_of(territory_communes(communes, filters)),
-        service_types=data.options.service_types,
-        highlight=territory_outline(
-            data.territory.display, filters.arrondissement, filters.epci, filters.commune
-        ),
+    types = data.options.service_types
+    bounds = bounds_of(territory_communes(communes, filters))
+    outline = territory_outline(
+        data.territory.display, filters.arrondissement, filters.epci, filters.commune
     )
-    st_folium(fmap, key="carte", height=640, use_container_width=True, returned_objects=[])
+    # The base map's script does not depend on the filters, so streamlit-folium keeps the
+    # map mounted; only the dynamic layers (sites, outline) are redrawn on a filter change.
+    st_folium(
+        base_map(data.layers, data.department_bounds, types),
+        key="carte",
+        height=640,
+        use_container_width=True,
+        returned_objects=[],
+        feature_group_to_add=view_layers(shown, types, fit=bounds, highlight=outline),
+        layer_control=folium.LayerControl(collapsed=True),
+    )
     st.caption(texts.MAP_HELP)
-    show_exports(data, shown, filters, fmap)
+    show_exports(data, shown, filters, outline)
     st.subheader(texts.TABLE_TITLE)
     st.dataframe(sites_table(shown), hide_index=True, width="stretch")
     show_problems(data)

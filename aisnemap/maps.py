@@ -245,14 +245,28 @@ var {{ this.get_name() }} = L.featureGroup();
     marker.bindPopup(box, {maxWidth: 360});
     marker.addTo({{ this.get_name() }});
   });
+  {% if this.fit %}
+  {{ this._parent.get_name() }}.fitBounds({{ this.fit }}, {animate: false});
+  {% endif %}
 })();
 {% endmacro %}
 """
     )
 
-    def __init__(self, records: list[dict], name: str = texts.LAYER_SITES) -> None:
+    def __init__(
+        self,
+        records: list[dict],
+        name: str = texts.LAYER_SITES,
+        fit: Sequence[float] | None = None,
+    ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "SitesLayer"
+        # The view fits the territory when the sites are (re)drawn: in the dashboard they
+        # are a dynamic layer, so this runs on every filter change without a remount.
+        self.fit = None
+        if fit is not None:
+            west, south, east, north = fit
+            self.fit = safe_json([[south, west], [north, east]])
         self.decode_js = _DECODE_JS
         self.data_json = safe_json(records)
         self.class_json = safe_json(SITE_CLASS)
@@ -430,16 +444,14 @@ def local_map(location: tuple[float, float], zoom: int, static_url: str) -> foli
     return fmap
 
 
-def build_map(
+def base_map(
     layers: MapLayers,
-    sites: gpd.GeoDataFrame,
     bounds: Sequence[float],
-    service_types: Sequence[str] = (),
+    service_types: Sequence[str],
     show_communes: bool = True,
     static_url: str = config.STATIC_URL,
-    highlight: str | None = None,
 ) -> folium.Map:
-    """The dashboard map: outlines, communes, sites, legend, layer control, scale bar."""
+    """The part of the map that no filter changes: base layers, polygons, legend, scale."""
     west, south, east, north = bounds
     fmap = local_map(((south + north) / 2, (west + east) / 2), 9, static_url)
     folium.FeatureGroup(name=texts.LAYER_NO_BASEMAP, overlay=False, control=True).add_to(fmap)
@@ -505,23 +517,60 @@ def build_map(
             "interactive": False,
         },
     ).add_to(fmap)
-    if highlight:
-        PolygonLayer(
-            highlight,
-            texts.LAYER_TERRITORY,
-            {
-                "color": TERRITORY_COLOUR,
-                "weight": 3.5,
-                "fill": False,
-                "className": "aisne-territoire",
-                "interactive": False,
-            },
-        ).add_to(fmap)
-    colours = service_colours(list(service_types) or sorted(sites[s.SERVICE_TYPE].unique()))
-    SitesLayer(site_records(sites, colours)).add_to(fmap)
+    colours = service_colours(service_types)
     notes = [texts.LEGEND_SIZE, texts.LEGEND_ITINERANT, texts.LEGEND_POOL, texts.LEGEND_CENTROID]
     Legend([(k, v) for k, v in colours.items()], notes).add_to(fmap)
+    fmap.fit_bounds([[south, west], [north, east]])
+    return fmap
+
+
+def view_layers(
+    sites: gpd.GeoDataFrame,
+    service_types: Sequence[str],
+    fit: Sequence[float] | None = None,
+    highlight: str | None = None,
+) -> list[Layer]:
+    """The layers a filter changes: the sites (which also fit the view) and the outline."""
+    layers: list[Layer] = []
+    if highlight:
+        layers.append(
+            PolygonLayer(
+                highlight,
+                texts.LAYER_TERRITORY,
+                {
+                    "color": TERRITORY_COLOUR,
+                    "weight": 3.5,
+                    "fill": False,
+                    "className": "aisne-territoire",
+                    "interactive": False,
+                },
+            )
+        )
+    layers.append(SitesLayer(site_records(sites, service_colours(service_types)), fit=fit))
+    for layer in layers:
+        # streamlit-folium names a dynamic layer's variable as it names a FeatureGroup's
+        # ("feature_group_<id>") when it adds and later removes it; match that naming.
+        layer._name = "FeatureGroup"
+    return layers
+
+
+def build_map(
+    layers: MapLayers,
+    sites: gpd.GeoDataFrame,
+    bounds: Sequence[float],
+    service_types: Sequence[str] = (),
+    show_communes: bool = True,
+    static_url: str = config.STATIC_URL,
+    highlight: str | None = None,
+    department_bounds: Sequence[float] | None = None,
+) -> folium.Map:
+    """The whole map in one document (exports, tests): base map + view layers + control."""
+    types = list(service_types) or sorted(sites[s.SERVICE_TYPE].unique())
+    fmap = base_map(layers, department_bounds or bounds, types, show_communes, static_url)
+    for layer in view_layers(sites, types, fit=bounds, highlight=highlight):
+        layer.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
+    west, south, east, north = bounds
     fmap.fit_bounds([[south, west], [north, east]])
     return fmap
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from .. import config, schema
 from ..filters import Options, options_from
-from ..maps import MapLayers, prepare_layers
+from ..maps import MapLayers, bounds_of, prepare_layers
 from ..schema import Problem
 from ..territory import MissingDataError, Territory, load_territory, locate_sites
 
@@ -25,6 +25,11 @@ class AppData:
     options: Options = field(default_factory=Options)
     layers: MapLayers | None = None
     error: str | None = None
+
+    @property
+    def department_bounds(self) -> tuple[float, float, float, float]:
+        """(west, south, east, north) of the department, with a margin."""
+        return bounds_of(self.territory.department)
 
     @property
     def ok(self) -> bool:

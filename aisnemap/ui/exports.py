@@ -7,10 +7,13 @@ import streamlit as st
 
 from .. import export, texts
 from ..filters import Filters, describe, territory_communes
+from ..maps import bounds_of, build_map
 from .data import AppData
 
 
-def show_exports(data: AppData, shown: gpd.GeoDataFrame, filters: Filters, fmap) -> None:
+def show_exports(
+    data: AppData, shown: gpd.GeoDataFrame, filters: Filters, outline: str | None
+) -> None:
     """Export buttons for the current filtered view (PNG, PDF, HTML, CSV, XLSX, GeoJSON)."""
     territory = data.territory
     stem = export.export_basename()
@@ -22,6 +25,17 @@ def show_exports(data: AppData, shown: gpd.GeoDataFrame, filters: Filters, fmap)
         territory.display["department"],
     )
     extent = territory_communes(territory.communes, filters)
+
+    def html() -> bytes:
+        fmap = build_map(
+            data.layers,
+            shown,
+            bounds_of(extent),
+            data.options.service_types,
+            highlight=outline,
+            department_bounds=data.department_bounds,
+        )
+        return export.standalone_html(fmap)
 
     def figure(fmt: str) -> bytes:
         fig = export.render_map_figure(
@@ -36,7 +50,7 @@ def show_exports(data: AppData, shown: gpd.GeoDataFrame, filters: Filters, fmap)
         (texts.EXPORT_PDF, lambda: figure("pdf"), "pdf", "application/pdf", "export_pdf"),
         (
             texts.EXPORT_HTML,
-            lambda: export.standalone_html(fmap),
+            html,
             "html",
             "text/html",
             "export_html",

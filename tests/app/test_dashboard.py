@@ -80,6 +80,18 @@ def test_each_filter_moves_figures_table_and_markers(app, key, value, sites, adv
         assert any(texts.NO_SITE in i.value for i in app.info)
 
 
+def test_filter_change_keeps_the_map_mounted(app):
+    """The base script (and so streamlit-folium's component key) does not change."""
+    before = map_args(app)
+    app.multiselect("f_service").set_value(["UTAS"]).run()
+    app.selectbox("f_arrondissement").set_value("023").run()
+    after = map_args(app)
+    assert after["script"] == before["script"]
+    assert after["key"] == before["key"]
+    assert after["feature_group"] != before["feature_group"]
+    assert "fitBounds" in after["feature_group"]
+
+
 def test_territory_figures_say_the_pool_is_not_counted(app):
     app.selectbox("f_arrondissement").set_value("023").run()
     m = metrics(app)

@@ -21,7 +21,8 @@ def map_args(at: AppTest) -> dict:
 
 def map_site_ids(at: AppTest) -> list[str]:
     """Ids of the markers in the generated Leaflet script."""
-    match = _SITES_RE.search(map_args(at)["script"])
+    args = map_args(at)
+    match = _SITES_RE.search((args.get("feature_group") or "") + args["script"])
     assert match, "no sites layer in the map script"
     return sorted(site["id"] for site in json.loads(match.group(1)))
 
