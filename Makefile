@@ -39,6 +39,7 @@ lint: setup
 
 bench: data assets
 	$(BIN)/python -m bench.run_all
+	$(BIN)/python -m bench.national
 
 clean-data:
 	rm -f data/*.geojson data/build_manifest.json data/build_report.txt

@@ -55,7 +55,7 @@ SERVICE_COLOURS = {
     "Bibliothèque départementale": "#44AA99",
     "Administration départementale": "#000000",
 }
-POLYLINE_PRECISION = 5
+POLYLINE_PRECISION = 4  # 1e-4 degree ≈ 11 m, far below the 200 m display tolerance
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 SITE_CLASS = "aisne-site"
 TERRITORY_COLOUR = "#000091"

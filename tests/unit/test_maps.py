@@ -60,8 +60,10 @@ def _render(fmap) -> str:
 
 def test_polyline_round_trip():
     coords = np.array([[3.61234, 49.56789], [3.62, 49.5], [3.6, 49.51234]])
-    decoded = maps.decode_polyline(maps.encode_polyline(coords))
+    decoded = maps.decode_polyline(maps.encode_polyline(coords, 5), 5)
     assert np.allclose(decoded, coords, atol=1e-5)
+    coarse = maps.decode_polyline(maps.encode_polyline(coords))  # display precision
+    assert np.allclose(coarse, coords, atol=0.6 * 10**-maps.POLYLINE_PRECISION)
 
 
 def test_map_has_every_layer_and_one_marker_per_site(layers):

@@ -1,0 +1,251 @@
+"""Benchmark the dashboard against the naive baseline, interleaved, and print a table.
+
+Run: ``make bench`` (or ``.venv/bin/python -m bench.run_all [--reps 7] [--no-browser]``).
+Writes ``bench/results/department.json`` and ``.csv`` (git-ignored). Figures, not asserts.
+
+Measured, for the baseline (``bench/baseline_app.py``) and the real app in the same run:
+1. server time of one script run (AppTest, so both include the same harness overhead),
+   default view and after a filter change (arrondissement Saint-Quentin <-> all);
+2. bytes of the map component's payload (the ``st_folium`` arguments) for the default view;
+3. in Chromium: warm time from navigation to polygons and markers drawn, and from a
+   filter choice to the updated markers drawn;
+4. time to export the PNG (real app only: the baseline has no export).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+RESULTS = ROOT / "bench" / "results"
+REAL = ROOT / "dashboard.py"
+BASELINE = ROOT / "bench" / "baseline_app.py"
+ARR_CODE, ARR_NAME = "023", "Saint-Quentin"
+INTERACTIVE = "path.leaflet-interactive"
+# Interactive paths: 800 communes + 25 sites (default), 800 + 7 (Saint-Quentin).
+EXPECTED_DEFAULT, EXPECTED_FILTERED = 825, 807
+
+
+def median_ms(values: list[float]) -> float:
+    return round(statistics.median(values) * 1000, 1)
+
+
+def _payload(at) -> int:
+    comps = [
+        e for e in at.get("component_instance") if e.proto.component_name.endswith("st_folium")
+    ]
+    return len(comps[0].proto.json_args.encode("utf-8"))
+
+
+def server_times(reps: int) -> dict[str, dict[str, float]]:
+    """Median ms of a rerun (default) and of a filter change, per app, interleaved."""
+    from streamlit.testing.v1 import AppTest
+
+    apps = {
+        "baseline": AppTest.from_file(str(BASELINE), default_timeout=300),
+        "real": AppTest.from_file(str(REAL), default_timeout=300),
+    }
+    for at in apps.values():
+        at.run()  # warm caches and imports
+    runs: dict[str, dict[str, list[float]]] = {k: {"default": [], "filter": []} for k in apps}
+    payload = {k: _payload(at) for k, at in apps.items()}
+    for i in range(reps):
+        for name, at in apps.items():
+            start = time.perf_counter()
+            at.run()
+            runs[name]["default"].append(time.perf_counter() - start)
+            if name == "real":
+                box = at.selectbox("f_arrondissement")
+                target = ARR_CODE if i % 2 == 0 else ""
+            else:
+                box = at.selectbox[0]
+                target = ARR_NAME if i % 2 == 0 else "Tous"
+            box.set_value(target)
+            start = time.perf_counter()
+            at.run()
+            runs[name]["filter"].append(time.perf_counter() - start)
+    return {
+        name: {
+            "rerun_ms": median_ms(r["default"]),
+            "filter_ms": median_ms(r["filter"]),
+            "payload_bytes": payload[name],
+        }
+        for name, r in runs.items()
+    }
+
+
+def _ensure_baseline_static() -> None:
+    # Streamlit serves static/ beside the main script: give the baseline the same assets.
+    link = ROOT / "bench" / "static"
+    if not link.exists():
+        link.symlink_to(ROOT / "static", target_is_directory=True)
+
+
+_READY_JS = """
+([selector, expected]) => {
+  const frames = [...document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]')];
+  if (frames.length !== 1 || !frames[0].contentDocument) return false;
+  return frames[0].contentDocument.querySelectorAll(selector).length === expected;
+}
+"""
+
+
+def browser_times(reps: int) -> dict[str, dict[str, float]]:
+    """Median ms: navigation -> map drawn, and filter choice -> markers redrawn (warm)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.helpers import choose_in_selectbox
+    from tests.support.server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
+
+    _ensure_baseline_static()
+    out: dict[str, dict[str, list[float]]] = {
+        "baseline": {"load": [], "filter": []},
+        "real": {"load": [], "filter": []},
+    }
+    with (
+        StreamlitServer(str(BASELINE.relative_to(ROOT))) as base_srv,
+        StreamlitServer(str(REAL.relative_to(ROOT))) as real_srv,
+        sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        servers = {"baseline": base_srv, "real": real_srv}
+        contexts = {
+            k: browser.new_context(viewport={"width": 1400, "height": 1000}) for k in servers
+        }
+        for i in range(reps + 1):  # the first round warms the browser cache and the server
+            for name, srv in servers.items():
+                page = contexts[name].new_page()
+                start = time.perf_counter()
+                page.goto(srv.url)
+                page.wait_for_function(
+                    _READY_JS, arg=[INTERACTIVE, EXPECTED_DEFAULT], timeout=120_000, polling=20
+                )
+                load = time.perf_counter() - start
+                start = time.perf_counter()
+                choose_in_selectbox(page, "Arrondissement", ARR_NAME)
+                page.wait_for_function(
+                    _READY_JS, arg=[INTERACTIVE, EXPECTED_FILTERED], timeout=120_000, polling=20
+                )
+                filtered = time.perf_counter() - start
+                page.close()
+                if i > 0:
+                    out[name]["load"].append(load)
+                    out[name]["filter"].append(filtered)
+        browser.close()
+    return {
+        k: {"map_drawn_ms": median_ms(v["load"]), "filter_drawn_ms": median_ms(v["filter"])}
+        for k, v in out.items()
+    }
+
+
+def png_export_ms(reps: int) -> float:
+    """Median ms to render the department view to PNG (matplotlib, server side)."""
+    from aisnemap import export, filters, schema, territory
+
+    t = territory.load_territory()
+    validation = schema.read_structures(ROOT / "data" / "structures.csv", t.insee_codes)
+    sites, _ = territory.locate_sites(validation.frame, t.communes)
+    d = t.display
+    layers = export.StaticLayers(d["communes"], d["epci"], d["arrondissements"], d["department"])
+    options = filters.options_from(sites)
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        fig = export.render_map_figure(
+            layers, sites, t.communes, "Titre", ["tout le département"], options.service_types
+        )
+        export.figure_bytes(fig, "png")
+        times.append(time.perf_counter() - start)
+    return median_ms(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=7)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
+
+    server = server_times(args.reps)
+    rows = [
+        (
+            "server: rerun, default view (ms)",
+            server["baseline"]["rerun_ms"],
+            server["real"]["rerun_ms"],
+            "≤ 100",
+        ),
+        (
+            "server: rerun after a filter change (ms)",
+            server["baseline"]["filter_ms"],
+            server["real"]["filter_ms"],
+            "≤ 100",
+        ),
+        (
+            "map payload, default view (bytes)",
+            server["baseline"]["payload_bytes"],
+            server["real"]["payload_bytes"],
+            "≤ 350 000",
+        ),
+    ]
+    if not args.no_browser:
+        browser = browser_times(args.reps)
+        rows += [
+            (
+                "browser: navigation -> map drawn, warm (ms)",
+                browser["baseline"]["map_drawn_ms"],
+                browser["real"]["map_drawn_ms"],
+                "≤ 1 500",
+            ),
+            (
+                "browser: filter -> markers redrawn (ms)",
+                browser["baseline"]["filter_drawn_ms"],
+                browser["real"]["filter_drawn_ms"],
+                "",
+            ),
+        ]
+    rows.append(("PNG export (ms)", None, png_export_ms(args.reps), "≤ 2 000"))
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    records = [
+        {
+            "metric": m,
+            "baseline": b,
+            "real": r,
+            "ratio_real_over_baseline": (round(r / b, 3) if b else None),
+            "target": t,
+        }
+        for m, b, r, t in rows
+    ]
+    (RESULTS / "department.json").write_text(
+        json.dumps({"reps": args.reps, "rows": records}, indent=2, ensure_ascii=False)
+    )
+    with (RESULTS / "department.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(records[0]))
+        writer.writeheader()
+        writer.writerows(records)
+
+    width = max(len(r["metric"]) for r in records)
+    print(f"medians over {args.reps} repetitions, baseline and real interleaved")
+    print(f"{'metric':<{width}}  {'baseline':>10}  {'real':>10}  {'real/base':>9}  target")
+    for r in records:
+        base = "—" if r["baseline"] is None else f"{r['baseline']:,}".replace(",", " ")
+        real = f"{r['real']:,}".replace(",", " ")
+        ratio = (
+            "—" if r["ratio_real_over_baseline"] is None else f"{r['ratio_real_over_baseline']:.2f}"
+        )
+        print(f"{r['metric']:<{width}}  {base:>10}  {real:>10}  {ratio:>9}  {r['target']}")
+    print(f"written: {RESULTS / 'department.json'}, {RESULTS / 'department.csv'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
