@@ -63,6 +63,7 @@ navigation = st.navigation(
         st.Page(map_page, title=texts.NAV_MAP, default=True),
         st.Page("pages/1_Territoires.py", title=texts.TERRITORIES_TITLE, url_path="territoires"),
         st.Page("pages/2_Couverture.py", title=texts.COVERAGE_TITLE, url_path="couverture"),
+        st.Page("pages/3_Import.py", title=texts.IMPORT_TITLE, url_path="import"),
     ]
 )
 if data.ok:

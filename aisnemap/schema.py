@@ -202,10 +202,15 @@ def read_structures(
     if not text.strip():
         return Validation(empty_frame(), [Problem(None, None, "le fichier est vide")], encoding)
     delimiter = _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        rows = list(reader)
     except csv.Error as exc:
-        message = f"CSV mal formé (guillemets ou séparateurs) : {exc}"
+        if "unexpected end of data" in str(exc):
+            reason = "un guillemet ouvrant n'est jamais fermé"
+        else:
+            reason = "guillemets ou séparateurs mal placés"
+        message = f"CSV mal formé : {reason} (vers la ligne {reader.line_num})"
         return Validation(empty_frame(), [Problem(None, None, message)], encoding, delimiter)
     header = [h.strip() for h in rows[0]]
     problems: list[Problem] = []

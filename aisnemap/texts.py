@@ -204,3 +204,37 @@ COVERAGE_COLUMNS = {
     "bande": "Tranche",
     "site_le_plus_proche": "Site le plus proche",
 }
+
+# Page "Import"
+IMPORT_TITLE = "Import vague 2"
+IMPORT_INTRO = (
+    "Déposez un fichier CSV de sites nouveaux ou mis à jour (mêmes colonnes que "
+    "data/structures.csv ; export Excel « CSV point-virgule » accepté). Chaque problème est "
+    "listé avec sa ligne et sa colonne ; rien n'est enregistré avant votre confirmation, et "
+    "le fichier précédent est sauvegardé."
+)
+IMPORT_CLOSED = (
+    "Cette page est fermée : aucun secret administrateur n'est configuré "
+    "(secrets Streamlit « admin_secret » ou variable d'environnement AISNEMAP_ADMIN_SECRET)."
+)
+IMPORT_SECRET = "Secret administrateur"
+IMPORT_LOGIN = "Entrer"
+IMPORT_REFUSED = "Accès refusé."
+IMPORT_LOCKED = "Trop d'essais : rechargez la page plus tard."
+IMPORT_MODE = "Mode d'import"
+IMPORT_MODES = {
+    "fusion": "Ajouter ou mettre à jour (les autres sites sont conservés)",
+    "remplacement": "Remplacer tout le fichier (les sites absents sont retirés)",
+}
+IMPORT_FILE = "Fichier CSV"
+IMPORT_PROBLEMS = "Problèmes à corriger avant import"
+IMPORT_WARNINGS = "Avertissements"
+IMPORT_NO_CHANGE = "Ce fichier ne change rien aux données actuelles."
+IMPORT_CHANGES = "Changements"
+IMPORT_ADDED = "Ajoutés"
+IMPORT_MODIFIED = "Modifiés"
+IMPORT_REMOVED = "Retirés"
+IMPORT_CONFIRM = "Confirmer l'import"
+IMPORT_DONE = "Import enregistré. Sauvegarde du fichier précédent : {backup}"
+IMPORT_FAILED = "Échec de l'enregistrement : {error}"
+IMPORT_PREVIEW_MAP = "Sites ajoutés ou modifiés"

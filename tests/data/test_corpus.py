@@ -1,0 +1,69 @@
+"""The hostile-input corpus: each file gives a clear French error or a documented acceptance,
+and none changes the served data."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pandas as pd
+import pytest
+
+from aisnemap import config, importer
+from aisnemap import schema as s
+from aisnemap.sources import SourceError, read_feature_collection
+from tests.conftest import FIXTURES
+
+CORPUS = FIXTURES / "corpus"
+MANIFEST = json.loads((CORPUS / "corpus.json").read_text(encoding="utf-8"))
+CSV_CASES = sorted(k for k in MANIFEST if k.endswith(".csv"))
+GEOJSON_CASES = sorted(k for k in MANIFEST if k.endswith(".geojson"))
+
+
+def _digest() -> str:
+    return hashlib.sha256(config.STRUCTURES_CSV.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def current(sites) -> pd.DataFrame:
+    return pd.DataFrame(sites[list(s.COLUMNS)])
+
+
+def test_corpus_has_at_least_15_bad_inputs():
+    bad = [k for k, v in MANIFEST.items() if v["attendu"] != "ACCEPTÉ"]
+    assert len(bad) >= 15
+    assert {p.name for p in CORPUS.iterdir()} - {"corpus.json"} == set(MANIFEST)
+
+
+@pytest.mark.parametrize("name", CSV_CASES)
+def test_csv_case(name, current, territory):
+    before = _digest()
+    expected = MANIFEST[name]["attendu"]
+    preview = importer.prepare_import((CORPUS / name).read_bytes(), current, territory.communes)
+    messages = [str(p) for p in preview.problems]
+    if expected == "ACCEPTÉ":
+        assert preview.ok, messages
+        assert preview.changed
+    else:
+        assert not preview.ok
+        assert any(expected in m for m in messages), messages
+    assert _digest() == before
+
+
+@pytest.mark.parametrize("name", GEOJSON_CASES)
+def test_geojson_case(name):
+    with pytest.raises(SourceError, match=MANIFEST[name]["attendu"]):
+        read_feature_collection(CORPUS / name)
+
+
+def test_huge_upload_is_refused_with_a_bound(current, territory):
+    huge = b"id," + b"x" * (3 * 1024 * 1024)
+    preview = importer.prepare_import(huge, current, territory.communes)
+    assert not preview.ok
+    assert "trop volumineux" in str(preview.problems[0]) and "2 Mo" in str(preview.problems[0])
+
+
+def test_html_everywhere_stays_text(current, territory):
+    preview = importer.prepare_import((CORPUS / "html_partout.csv").read_bytes(), current, territory.communes)
+    row = preview.new_table.set_index(s.ID).loc["W01"]
+    assert row[s.SITE].startswith('<img src=x onerror="window.__xss=1">')
