@@ -17,6 +17,7 @@ K_ARR = "f_arrondissement"
 K_EPCI = "f_epci"
 K_COMMUNE = "f_commune"
 K_INIT = "f_initialised"
+K_OPTIONS = "f_options"
 ALL = ""  # option value meaning "no territory restriction"
 WIDGET_KEYS = (K_WAVE, K_OPERATOR, K_SERVICE, K_ITINERANT, K_ARR, K_EPCI, K_COMMUNE)
 
@@ -46,6 +47,27 @@ def _state_from_filters(filters: Filters, options: Options) -> None:
     st.session_state[K_COMMUNE] = filters.commune or ALL
 
 
+def _follow_new_options(options: Options) -> None:
+    """After a data change (e.g. a wave-2 import), keep each selection meaningful.
+
+    A criterion whose every value was selected stays "everything" (new values included);
+    otherwise the selection keeps the values that still exist.
+    """
+    previous: Options | None = st.session_state.get(K_OPTIONS)
+    if previous is None or previous == options:
+        return
+    for key, old, new in (
+        (K_WAVE, previous.waves, options.waves),
+        (K_OPERATOR, previous.operator_types, options.operator_types),
+        (K_SERVICE, previous.service_types, options.service_types),
+    ):
+        selected = st.session_state.get(key, [])
+        if set(selected) >= set(old):
+            st.session_state[key] = list(new)
+        else:
+            st.session_state[key] = [v for v in selected if v in new]
+
+
 def _names(communes: pd.DataFrame, code: str, name: str) -> dict[str, str]:
     pairs = (
         communes[[code, name]].drop_duplicates().sort_values(name, key=lambda c: c.str.casefold())
@@ -58,6 +80,9 @@ def sidebar_filters(options: Options, communes: pd.DataFrame) -> Filters:
     if not st.session_state.get(K_INIT):
         _state_from_filters(from_query(_query_lists(), options, communes), options)
         st.session_state[K_INIT] = True
+    else:
+        _follow_new_options(options)
+    st.session_state[K_OPTIONS] = options
 
     sb = st.sidebar
     sb.header(texts.SIDEBAR_FILTERS)

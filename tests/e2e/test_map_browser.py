@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
@@ -95,6 +96,12 @@ def test_html_in_a_site_name_is_shown_as_text(hostile_server, page_factory):
     page.get_by_text("Sites affichés").scroll_into_view_if_needed()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "xss-texte-litteral.png"), full_page=True)
+    button = page.get_by_role("button", name=texts.EXPORT_CSV)
+    button.scroll_into_view_if_needed()
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    exported = Path(info.value.path()).read_bytes().decode("utf-8-sig")
+    assert XSS_NAME.replace('"', '""') in exported and XSS_OPERATOR in exported
     assert page.evaluate("typeof window.__xss") == "undefined"
     map_window = next(
         f for f in page.frames if f.url.startswith(f"{hostile_server.url}/component/")

@@ -1,0 +1,221 @@
+"""Many people at once: isolated sessions, and an import while others are reading."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from aisnemap import config, filters, importer, schema, texts
+from aisnemap import schema as s
+from tests.conftest import FIXTURES
+from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.helpers import COMMUNES, MAP_IFRAME, SITE_MARKERS
+from tests.support.server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+VIEWS = [
+    "",
+    "?arrondissement=021",
+    "?arrondissement=022",
+    "?arrondissement=023",
+    "?arrondissement=024",
+    "?arrondissement=025",
+    "?service=UTAS",
+    "?operateur=EPCI",
+    "?itinerant=oui",
+    "?epci=200071892",
+    "?commune=02691",
+]
+
+_MAP_READY_JS = """
+([iframeSelector, markerSelector, polygonSelector, expected]) => {
+  const frames = [...document.querySelectorAll(iframeSelector)];
+  if (frames.length !== 1) return false;
+  const doc = frames[0].contentDocument;
+  if (!doc || doc.querySelectorAll(polygonSelector).length === 0) return false;
+  return doc.querySelectorAll(markerSelector).length === expected;
+}
+"""
+
+
+def _expected(sites, query: str, itinerant: bool | None = None) -> int:
+    from urllib.parse import parse_qs
+
+    params = parse_qs(query.lstrip("?"))
+    options = filters.options_from(sites)
+    view = filters.from_query(params, options)
+    if itinerant is not None:
+        view = filters.Filters(**{**view.__dict__, "itinerant": itinerant})
+    return len(filters.apply_filters(sites, view))
+
+
+async def _wait_sites(page, expected: int, timeout_ms: int = 90_000) -> None:
+    await page.wait_for_function(
+        _MAP_READY_JS,
+        arg=[MAP_IFRAME, SITE_MARKERS, COMMUNES, expected],
+        timeout=timeout_ms,
+        polling=50,
+    )
+
+
+async def _sites_metric(page) -> str:
+    metric = page.locator(
+        '[data-testid="stMetric"]', has=page.get_by_text(texts.FIG_SITES, exact=True)
+    )
+    return (await metric.locator('[data-testid="stMetricValue"]').inner_text()).strip()
+
+
+async def _errors_on_page(page) -> int:
+    return await page.locator('[data-testid="stException"]').count()
+
+
+def _chromium_or_fail():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} absent")
+        pytest.skip(f"{CHROMIUM} absent")
+
+
+def test_ten_sessions_at_once_each_see_their_own_view(sites, built_data_dir):
+    _chromium_or_fail()
+    from playwright.async_api import async_playwright
+
+    async def one(browser, url: str, query: str) -> dict:
+        context = await browser.new_context(viewport={"width": 1300, "height": 900})
+        page = await context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        await page.goto(url + "/" + query)
+        first = _expected(sites, query)
+        await _wait_sites(page, first)
+        shown_first = await _sites_metric(page)
+        # Then a filter change through the UI, timed until the markers are redrawn.
+        second = _expected(sites, query, itinerant=False)
+        start = time.perf_counter()
+        await page.get_by_text(texts.ITINERANT_NO, exact=True).click()
+        await _wait_sites(page, second)
+        rerun_s = time.perf_counter() - start
+        shown_second = await _sites_metric(page)
+        exceptions = await _errors_on_page(page)
+        await context.close()
+        return {
+            "query": query,
+            "expected": [first, second],
+            "shown": [shown_first, shown_second],
+            "rerun_s": rerun_s,
+            "errors": errors,
+            "exceptions": exceptions,
+        }
+
+    async def run(url: str) -> list[dict]:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                return await asyncio.gather(*(one(browser, url, q) for q in VIEWS))
+            finally:
+                await browser.close()
+
+    with StreamlitServer() as server:
+        results = asyncio.run(run(server.url))
+        log = server.log_text()
+    assert len(results) >= 10
+    for r in results:
+        assert r["shown"] == [str(n) for n in r["expected"]], r
+        assert r["errors"] == [] and r["exceptions"] == 0, r
+    assert "Traceback" not in log and "Exception" not in log
+    slowest = max(r["rerun_s"] for r in results)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "concurrence.json").write_text(
+        json.dumps(
+            {
+                "sessions": len(results),
+                "slowest_rerun_s": round(slowest, 3),
+                "reruns_s": [round(r["rerun_s"], 3) for r in results],
+            },
+            indent=2,
+        )
+    )
+    print(f"\n{len(results)} sessions; slowest filter rerun seen: {slowest:.2f} s")
+
+
+def test_import_while_others_read(tmp_path, sites, built_data_dir):
+    _chromium_or_fail()
+    from playwright.async_api import async_playwright
+
+    served = tmp_path / "structures.csv"
+    shutil.copy(config.STRUCTURES_CSV, served)
+    current = pd.DataFrame(sites[list(s.COLUMNS)])
+    upload = (FIXTURES / "corpus" / "utf8_bom.csv").read_bytes()  # adds W01, a fixed site
+    v = schema.read_structures(upload)
+    new_table = pd.concat([current, v.frame.drop(columns="_ligne")], ignore_index=True)
+    old_counts = {None: 25, False: 22}
+    new_counts = {None: 26, False: 23}
+
+    async def reader(browser, url: str, ready: asyncio.Event, imported: asyncio.Event) -> dict:
+        context = await browser.new_context(viewport={"width": 1300, "height": 900})
+        page = await context.new_page()
+        await page.goto(url)
+        await _wait_sites(page, 25)
+        seen: list[tuple[str, str]] = []
+        state = None
+        rounds = 0
+        while rounds < 2 or not imported.is_set():
+            state = False if state is None else None
+            label = texts.ITINERANT_NO if state is False else texts.ITINERANT_ALL
+            await page.get_by_text(label, exact=True).click()
+            valid = {old_counts[state], new_counts[state]}
+            await page.wait_for_function(
+                """([sel, mk, valid]) => { const f=[...document.querySelectorAll(sel)];
+                   if (f.length!==1 || !f[0].contentDocument) return false;
+                   return valid.includes(f[0].contentDocument.querySelectorAll(mk).length); }""",
+                arg=[MAP_IFRAME, SITE_MARKERS, sorted(valid)],
+                timeout=90_000,
+                polling=50,
+            )
+            metric = await _sites_metric(page)
+            seen.append((str(state), metric))
+            assert int(metric) in valid, (state, metric)
+            assert await _errors_on_page(page) == 0
+            rounds += 1
+            if rounds == 2:
+                ready.set()
+        # After the import: the next rerun shows the new data.
+        state = False if state is None else None
+        label = texts.ITINERANT_NO if state is False else texts.ITINERANT_ALL
+        await page.get_by_text(label, exact=True).click()
+        await _wait_sites(page, new_counts[state])
+        final = await _sites_metric(page)
+        await context.close()
+        return {"seen": seen, "final": final, "final_expected": str(new_counts[state])}
+
+    async def run(url: str) -> list[dict]:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            imported = asyncio.Event()
+            readies = [asyncio.Event() for _ in range(5)]
+            tasks = [asyncio.create_task(reader(browser, url, r, imported)) for r in readies]
+            await asyncio.gather(*(r.wait() for r in readies))
+            await asyncio.to_thread(
+                importer.save_structures, new_table, served, tmp_path / "sauvegardes"
+            )
+            imported.set()
+            try:
+                return await asyncio.gather(*tasks)
+            finally:
+                await browser.close()
+
+    with StreamlitServer(env={"AISNEMAP_STRUCTURES": str(served)}) as server:
+        results = asyncio.run(run(server.url))
+        log = server.log_text()
+    for r in results:
+        assert r["final"] == r["final_expected"], r
+    assert "Traceback" not in log
+    assert len(list((tmp_path / "sauvegardes").glob("*.csv"))) == 1
