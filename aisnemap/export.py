@@ -109,6 +109,21 @@ def _draw_north_arrow(ax) -> None:
     )
 
 
+def _dot(label: str, size: float, face: str, edge: str = "#222222", width: float = 1.0) -> Line2D:
+    """A round legend symbol."""
+    return Line2D(
+        [],
+        [],
+        marker="o",
+        linestyle="",
+        markersize=size,
+        markerfacecolor=face,
+        markeredgecolor=edge,
+        markeredgewidth=width,
+        label=label,
+    )
+
+
 def _marker_size_pt2(row: pd.Series) -> float:
     # Screen radius in px -> matplotlib marker area in points^2 (same proportions).
     radius_pt = site_radius(row) * 0.75
@@ -184,51 +199,11 @@ def render_map_figure(
     shown_types = (
         [t for t in service_types if t in set(sites[s.SERVICE_TYPE])] if not sites.empty else []
     )
-    handles = [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markersize=8,
-            markerfacecolor=colours[t],
-            markeredgecolor="#222222",
-            label=t,
-        )
-        for t in shown_types
-    ]
+    handles = [_dot(t, 8, colours[t]) for t in shown_types]
     handles += [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markersize=7,
-            markerfacecolor="#bbbbbb",
-            markeredgecolor="#222222",
-            label="1 conseiller",
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markersize=10,
-            markerfacecolor="#bbbbbb",
-            markeredgecolor="#222222",
-            label="2 conseillers",
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markersize=8,
-            markerfacecolor="white",
-            markeredgecolor="#882255",
-            markeredgewidth=2,
-            label="Site du groupe départemental\n(répartition non publiée)",
-        ),
+        _dot("1 conseiller", 7, "#bbbbbb"),
+        _dot("2 conseillers", 10, "#bbbbbb"),
+        _dot("Site du groupe départemental\n(répartition non publiée)", 8, "white", "#882255", 2),
         Line2D([], [], color="black", linewidth=1.8, label="Département"),
         Line2D(
             [], [], color="#222222", linewidth=1.2, linestyle=(0, (5, 3)), label="Arrondissement"

@@ -159,15 +159,20 @@ function aisneText(tag, text, cls) {
 """
 
 
+# Start of every custom layer's script: a feature group filled by a private function.
+_LAYER_PRELUDE = """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.featureGroup();
+(function () {
+  {{ this.decode_js }}"""
+
+
 class PolygonLayer(Layer):
     """Polygons from encoded rings, with a plain-text tooltip; drawn as SVG paths."""
 
     _template = Template(
-        """
-{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.featureGroup();
-(function () {
-  {{ this.decode_js }}
+        _LAYER_PRELUDE
+        + """
   var items = {{ this.data_json }};
   var style = {{ this.style_json }};
   items.forEach(function (item) {
@@ -219,11 +224,8 @@ class SitesLayer(Layer):
     """One circle marker per site: size by advisors, colour by service type."""
 
     _template = Template(
-        """
-{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.featureGroup();
-(function () {
-  {{ this.decode_js }}
+        _LAYER_PRELUDE
+        + """
   var sites = {{ this.data_json }};
   sites.forEach(function (site) {
     var marker = L.circleMarker([site.lat, site.lon], {
@@ -279,9 +281,9 @@ class Legend(folium.MacroElement):
         """
 {% macro header(this, kwargs) %}
 <style>
-.aisne-legend { background: rgba(255,255,255,0.93); padding: 6px 9px; font: 12px/1.35 sans-serif;
+.aisne-legend { background: rgba(255,255,255,0.93); padding: 5px 8px; font: 11px/1.3 sans-serif;
   border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.35); max-width: 250px; }
-.aisne-legend h4 { margin: 0 0 4px; font-size: 13px; }
+.aisne-legend summary { font-weight: bold; font-size: 12px; cursor: pointer; margin-bottom: 3px; }
 .aisne-legend .sw { display: inline-block; width: 12px; height: 12px; border-radius: 50%;
   margin-right: 6px; vertical-align: -2px; border: 1px solid #333; }
 .aisne-legend .note { color: #333; margin-top: 4px; }
@@ -296,20 +298,23 @@ class Legend(folium.MacroElement):
   var spec = {{ this.spec_json }};
   legend.onAdd = function () {
     var div = L.DomUtil.create("div", "aisne-legend");
-    var title = document.createElement("h4"); title.textContent = spec.title;
-    div.appendChild(title);
+    // A <details> element: the legend folds away on small screens, stays open by default.
+    var box = document.createElement("details"); box.open = true;
+    var title = document.createElement("summary"); title.textContent = spec.title;
+    box.appendChild(title);
     spec.items.forEach(function (item) {
       var row = document.createElement("div");
       var sw = document.createElement("span"); sw.className = "sw";
       sw.style.background = item[1];
       row.appendChild(sw);
       row.appendChild(document.createTextNode(item[0]));
-      div.appendChild(row);
+      box.appendChild(row);
     });
     spec.notes.forEach(function (note) {
       var p = document.createElement("div"); p.className = "note"; p.textContent = note;
-      div.appendChild(p);
+      box.appendChild(p);
     });
+    div.appendChild(box);
     L.DomEvent.disableScrollPropagation(div);
     return div;
   };

@@ -68,6 +68,13 @@ def _follow_new_options(options: Options) -> None:
             st.session_state[key] = [v for v in selected if v in new]
 
 
+def _territory_select(sb, key: str, label: str, names: dict[str, str], all_label: str) -> None:
+    """One step of the territory cascade; a value outside the narrowed scope is reset."""
+    if st.session_state.get(key) not in names:
+        st.session_state[key] = ALL
+    sb.selectbox(label, [ALL, *names], key=key, format_func=lambda c: names.get(c, all_label))
+
+
 def _names(communes: pd.DataFrame, code: str, name: str) -> dict[str, str]:
     pairs = (
         communes[[code, name]].drop_duplicates().sort_values(name, key=lambda c: c.str.casefold())
@@ -97,39 +104,16 @@ def sidebar_filters(options: Options, communes: pd.DataFrame) -> Filters:
 
     sb.header(texts.SIDEBAR_TERRITORY)
     arr_names = _names(communes, "arrondissement_code", "arrondissement_nom")
-    if st.session_state.get(K_ARR) not in arr_names:
-        st.session_state[K_ARR] = ALL
-    sb.selectbox(
-        texts.LABEL_ARRONDISSEMENT,
-        [ALL, *arr_names],
-        key=K_ARR,
-        format_func=lambda c: arr_names.get(c, texts.ALL_ARRONDISSEMENTS),
-    )
+    _territory_select(sb, K_ARR, texts.LABEL_ARRONDISSEMENT, arr_names, texts.ALL_ARRONDISSEMENTS)
     scope = communes
     if st.session_state[K_ARR]:
         scope = scope[scope["arrondissement_code"] == st.session_state[K_ARR]]
     epci_names = _names(scope, "epci_siren", "epci_nom")
-    if st.session_state.get(K_EPCI) not in epci_names:
-        st.session_state[K_EPCI] = ALL
-    sb.selectbox(
-        texts.LABEL_EPCI,
-        [ALL, *epci_names],
-        key=K_EPCI,
-        format_func=lambda c: epci_names.get(c, texts.ALL_EPCI),
-    )
+    _territory_select(sb, K_EPCI, texts.LABEL_EPCI, epci_names, texts.ALL_EPCI)
     if st.session_state[K_EPCI]:
         scope = scope[scope["epci_siren"] == st.session_state[K_EPCI]]
-    commune_names = _names(scope, "code", "nom")
-    if st.session_state.get(K_COMMUNE) not in commune_names:
-        st.session_state[K_COMMUNE] = ALL
-    sb.selectbox(
-        texts.LABEL_COMMUNE,
-        [ALL, *commune_names],
-        key=K_COMMUNE,
-        format_func=lambda c: (
-            f"{commune_names[c]} ({c})" if c in commune_names else texts.ALL_COMMUNES
-        ),
-    )
+    commune_names = {c: f"{n} ({c})" for c, n in _names(scope, "code", "nom").items()}
+    _territory_select(sb, K_COMMUNE, texts.LABEL_COMMUNE, commune_names, texts.ALL_COMMUNES)
     sb.caption(texts.SHARE_HINT)
 
     filters = Filters(

@@ -16,7 +16,7 @@ from aisnemap import config, filters, importer, schema, texts
 from aisnemap import schema as s
 from tests.conftest import FIXTURES
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.helpers import COMMUNES, MAP_IFRAME, SITE_MARKERS
+from tests.e2e.helpers import _MAP_READY_JS, COMMUNES, MAP_IFRAME, SITE_MARKERS
 from tests.support.server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -34,16 +34,6 @@ VIEWS = [
     "?epci=200071892",
     "?commune=02691",
 ]
-
-_MAP_READY_JS = """
-([iframeSelector, markerSelector, polygonSelector, expected]) => {
-  const frames = [...document.querySelectorAll(iframeSelector)];
-  if (frames.length !== 1) return false;
-  const doc = frames[0].contentDocument;
-  if (!doc || doc.querySelectorAll(polygonSelector).length === 0) return false;
-  return doc.querySelectorAll(markerSelector).length === expected;
-}
-"""
 
 
 def _expected(sites, query: str, itinerant: bool | None = None) -> int:
