@@ -148,6 +148,38 @@ def map_cost(timer: Timer, label: str, layers: maps.MapLayers, bounds, records) 
     return len(html.encode("utf-8"))
 
 
+def scaling(communes: gpd.GeoDataFrame, sites_frame: pd.DataFrame) -> list[dict]:
+    """Simplification, join and map payload for the Aisne, a region and France."""
+    scopes = (("Aisne", ("02",)), ("Hauts-de-France", HAUTS_DE_FRANCE), ("France", None))
+    colours = maps.service_colours(sorted(maps.SERVICE_COLOURS))
+    rows = []
+    for label, deps in scopes:
+        part = communes if deps is None else communes[communes["departement"].isin(deps)]
+        sites_part = (
+            sites_frame if deps is None else sites_frame[sites_frame[s.INSEE].str[:2].isin(deps)]
+        )
+        start = time.perf_counter()
+        display = build.simplify_coverage(part, build.DISPLAY_TOLERANCE_M)
+        simplify_ms = (time.perf_counter() - start) * 1000
+        start = time.perf_counter()
+        located, _ = locate_sites(sites_part, part)
+        join_ms = (time.perf_counter() - start) * 1000
+        payload = len(maps.encode_layer(display, "nom")) + len(
+            maps.safe_json(maps.site_records(located, colours))
+        )
+        rows.append(
+            {
+                "scope": label,
+                "communes": len(part),
+                "sites": len(sites_part),
+                "simplify_ms": round(simplify_ms),
+                "join_ms": round(join_ms),
+                "payload_bytes": payload,
+            }
+        )
+    return rows
+
+
 def main() -> int:
     timer = Timer()
     contours = timer("read 101 departments' contours", read_all_contours)
@@ -206,6 +238,7 @@ def main() -> int:
         maps.bounds_of(region),
         maps.site_records(region_sites, colours),
     )
+    growth = scaling(communes, frame)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     facts = {
@@ -224,7 +257,11 @@ def main() -> int:
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "national.json").write_text(
-        json.dumps({"timings_ms": timer.rows, "facts": facts}, indent=2, ensure_ascii=False)
+        json.dumps(
+            {"timings_ms": timer.rows, "facts": facts, "growth": growth},
+            indent=2,
+            ensure_ascii=False,
+        )
     )
     width = max(len(r[0]) for r in timer.rows)
     print("SITES SYNTHÉTIQUES — never real data")
@@ -232,6 +269,15 @@ def main() -> int:
         print(f"{label:<{width}}  {ms:>10,.1f} ms".replace(",", " "))
     for key, value in facts.items():
         print(f"{key:<{width}}  {value:>10,}".replace(",", " "))
+    print("\ngrowth (same code, growing scope):")
+    print(
+        f"{'scope':<18}{'communes':>10}{'sites':>8}{'simplify ms':>13}{'join ms':>10}{'payload B':>12}"
+    )
+    for g in growth:
+        print(
+            f"{g['scope']:<18}{g['communes']:>10}{g['sites']:>8}{g['simplify_ms']:>13}"
+            f"{g['join_ms']:>10}{g['payload_bytes']:>12}"
+        )
     return 0
 
 
