@@ -1,0 +1,68 @@
+"""The app with missing or broken data: a French message, never a crash."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from aisnemap import config, importer, schema, texts
+from aisnemap import schema as s
+from tests.conftest import FIXTURES
+from tests.support.server import ROOT
+
+DASHBOARD = str(ROOT / "dashboard.py")
+PAGES = ("pages/1_Territoires.py", "pages/2_Couverture.py", "pages/3_Import.py")
+
+
+def _all_pages_run(at: AppTest) -> None:
+    assert not at.exception
+    for page in PAGES:
+        at.switch_page(str(ROOT / page)).run()
+        assert not at.exception, page
+
+
+def test_missing_built_data(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "DATA_DIR", tmp_path)
+    at = AppTest.from_file(DASHBOARD, default_timeout=120).run()
+    errors = " ".join(e.value for e in at.error)
+    assert texts.DATA_MISSING in errors and "Fichier de données manquant" in errors
+    assert "make data" in errors
+    _all_pages_run(at)
+
+
+def test_broken_structures_file(tmp_path, monkeypatch, built_data_dir):
+    broken = tmp_path / "structures.csv"
+    broken.write_bytes((FIXTURES / "corpus" / "conseillers_texte.csv").read_bytes())
+    monkeypatch.setattr(config, "STRUCTURES_CSV", broken)
+    at = AppTest.from_file(DASHBOARD, default_timeout=120).run()
+    errors = " ".join(e.value for e in at.error)
+    assert texts.STRUCTURES_INVALID in errors
+    assert "nombre de conseillers invalide" in errors
+    _all_pages_run(at)
+
+
+def test_open_session_follows_a_new_wave(tmp_path, monkeypatch, built_data_dir, sites):
+    served = tmp_path / "structures.csv"
+    shutil.copy(config.STRUCTURES_CSV, served)
+    monkeypatch.setattr(config, "STRUCTURES_CSV", served)
+    at = AppTest.from_file(DASHBOARD, default_timeout=120).run()
+    assert {m.label: m.value for m in at.metric}[texts.FIG_SITES] == "25"
+    extra = schema.read_structures((FIXTURES / "corpus" / "utf8_bom.csv").read_bytes()).frame
+    table = pd.concat([pd.DataFrame(sites[list(s.COLUMNS)]), extra.drop(columns="_ligne")])
+    importer.save_structures(table, served, tmp_path / "b")
+    at.run()
+    assert {m.label: m.value for m in at.metric}[texts.FIG_SITES] == "26"
+    assert at.multiselect("f_vague").value == [1, 2]
+
+
+@pytest.mark.parametrize("query", [{"commune": "99999"}, {"vague": "x"}, {"service": "<script>"}])
+def test_nonsense_in_the_url_falls_back_to_the_default_view(query, built_data_dir):
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}[texts.FIG_SITES] == "25"
