@@ -248,7 +248,13 @@ class SitesLayer(Layer):
     marker.addTo({{ this.get_name() }});
   });
   {% if this.fit %}
-  {{ this._parent.get_name() }}.fitBounds({{ this.fit }}, {animate: false});
+  (function (map, bounds) {
+    // The iframe may get its final size after this runs (a map below the fold):
+    // fit now, and again on the first resize.
+    map.invalidateSize();
+    map.fitBounds(bounds, {animate: false});
+    map.once("resize", function () { map.fitBounds(bounds, {animate: false}); });
+  })({{ this._parent.get_name() }}, {{ this.fit }});
   {% endif %}
 })();
 {% endmacro %}
@@ -455,6 +461,7 @@ def base_map(
     service_types: Sequence[str],
     show_communes: bool = True,
     static_url: str = config.STATIC_URL,
+    fit: bool = True,
 ) -> folium.Map:
     """The part of the map that no filter changes: base layers, polygons, legend, scale."""
     west, south, east, north = bounds
@@ -525,7 +532,8 @@ def base_map(
     colours = service_colours(service_types)
     notes = [texts.LEGEND_SIZE, texts.LEGEND_ITINERANT, texts.LEGEND_POOL, texts.LEGEND_CENTROID]
     Legend([(k, v) for k, v in colours.items()], notes).add_to(fmap)
-    fmap.fit_bounds([[south, west], [north, east]])
+    if fit:
+        fmap.fit_bounds([[south, west], [north, east]])
     return fmap
 
 
@@ -571,12 +579,14 @@ def build_map(
 ) -> folium.Map:
     """The whole map in one document (exports, tests): base map + view layers + control."""
     types = list(service_types) or sorted(sites[s.SERVICE_TYPE].unique())
-    fmap = base_map(layers, department_bounds or bounds, types, show_communes, static_url)
+    # One fit only, by the sites layer (not animated): two competing fits left the
+    # standalone export on the department instead of the selected territory.
+    fmap = base_map(
+        layers, department_bounds or bounds, types, show_communes, static_url, fit=False
+    )
     for layer in view_layers(sites, types, fit=bounds, highlight=highlight):
         layer.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
-    west, south, east, north = bounds
-    fmap.fit_bounds([[south, west], [north, east]])
     return fmap
 
 

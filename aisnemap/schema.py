@@ -417,5 +417,6 @@ def to_csv_text(frame: pd.DataFrame) -> str:
     out = frame.loc[:, list(COLUMNS)].copy()
     out[ITINERANT] = out[ITINERANT].map({True: "oui", False: "non"})
     for column in (LAT, LON):
-        out[column] = out[column].map(lambda v: "" if pd.isna(v) else f"{v:.6f}".rstrip("0"))
+        # repr() is the shortest text that reads back to the same float: no drift.
+        out[column] = out[column].map(lambda v: "" if pd.isna(v) else repr(float(v)))
     return out.to_csv(index=False, lineterminator="\n")

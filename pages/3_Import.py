@@ -95,7 +95,7 @@ if upload is not None:
                 maps.build_map(
                     data.layers,
                     preview.sites,
-                    maps.bounds_of(preview.sites.to_crs(2154).buffer(3000)),
+                    data.department_bounds,  # the whole department: new sites in context
                     department_bounds=data.department_bounds,
                 ),
                 key="carte_import",

@@ -128,3 +128,34 @@ def test_png_export_downloads_and_decodes(server, page_factory):
     image = Image.open(target)
     assert image.format == "PNG" and image.width >= 1600
     assert recorder.external() == [] and recorder.errors == []
+
+
+def test_standalone_html_export_opens_offline(page_factory, sites, territory, tmp_path):
+    from aisnemap import export, filters, maps
+
+    d = territory.display
+    layers = maps.prepare_layers(d["communes"], d["epci"], d["arrondissements"], d["department"])
+    view = filters.Filters(arrondissement="023")
+    fmap = maps.build_map(
+        layers,
+        filters.apply_filters(sites, view),
+        maps.bounds_of(filters.territory_communes(territory.communes, view)),
+        highlight=maps.territory_outline(d, "023", None, None),
+        department_bounds=maps.bounds_of(territory.department),
+    )
+    path = tmp_path / "carte.html"
+    path.write_bytes(export.standalone_html(fmap))
+    page, recorder = page_factory(1000, 700)
+    page.goto(path.as_uri())
+    page.locator(SITE_MARKERS).first.wait_for()
+    assert page.locator(SITE_MARKERS).count() == 7
+    assert page.locator(COMMUNES).count() == 800
+    assert [u for u in recorder.requests if not u.startswith(("file:", "data:"))] == []
+    assert recorder.errors == []
+    # The view fits the arrondissement (zoom 9 or more), not the whole department.
+    assert (
+        page.evaluate(
+            "() => Object.values(window).find(v => v && v._leaflet_id && v.getZoom).getZoom()"
+        )
+        >= 9
+    )
