@@ -16,6 +16,7 @@ import argparse
 import datetime as dt
 import hmac
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -107,10 +108,20 @@ def prepare_import(
         schema.to_csv_text(new_table).encode("utf-8"), set(communes["code"])
     )
     if not merged.ok:
-        preview.problems.extend(
-            Problem(None, p.column, f"après fusion : {p.message}", p.severity)
-            for p in merged.errors
-        )
+        # Line numbers of the merged table mean nothing to the user: name the sites instead.
+        ids = new_table[s.ID].tolist()
+
+        def site_of(line: int) -> str:
+            return f"site « {ids[line - 2]} »" if 2 <= line < len(ids) + 2 else f"ligne {line}"
+
+        for p in merged.errors:
+            message = re.sub(r"ligne (\d+)", lambda m: "au " + site_of(int(m.group(1))), p.message)
+            where = f" ({site_of(p.row)})" if p.row else ""
+            preview.problems.append(
+                Problem(
+                    None, p.column, f"avec les données actuelles{where} : {message}", p.severity
+                )
+            )
         return preview
     before, after = _comparable(current), _comparable(merged.frame)
     preview.added = sorted(set(after.index) - set(before.index))

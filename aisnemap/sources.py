@@ -80,7 +80,7 @@ def read_json(location: str | Path) -> Any:
     except json.JSONDecodeError as exc:
         raise SourceError(
             f"JSON invalide dans {location} (ligne {exc.lineno}, colonne {exc.colno}) : "
-            f"{exc.msg} — fichier tronqué ?"
+            "fichier tronqué ou mal formé ?"
         ) from exc
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -18,6 +19,10 @@ CORPUS = FIXTURES / "corpus"
 MANIFEST = json.loads((CORPUS / "corpus.json").read_text(encoding="utf-8"))
 CSV_CASES = sorted(k for k in MANIFEST if k.endswith(".csv"))
 GEOJSON_CASES = sorted(k for k in MANIFEST if k.endswith(".geojson"))
+
+
+# Words that betray a library's English message leaking to the user.
+ENGLISH = re.compile(r"\b(Expecting|Unterminated|Error|invalid literal|could not|unexpected)\b")
 
 
 def _digest() -> str:
@@ -47,13 +52,15 @@ def test_csv_case(name, current, territory):
     else:
         assert not preview.ok
         assert any(expected in m for m in messages), messages
+    assert not any(ENGLISH.search(m) for m in messages), messages
     assert _digest() == before
 
 
 @pytest.mark.parametrize("name", GEOJSON_CASES)
 def test_geojson_case(name):
-    with pytest.raises(SourceError, match=MANIFEST[name]["attendu"]):
+    with pytest.raises(SourceError, match=MANIFEST[name]["attendu"]) as info:
         read_feature_collection(CORPUS / name)
+    assert not ENGLISH.search(str(info.value))
 
 
 def test_huge_upload_is_refused_with_a_bound(current, territory):
