@@ -45,11 +45,6 @@ STATIC_DIR = ROOT / "static"
 STATIC_URL = os.environ.get("AISNEMAP_STATIC_URL", "/app/static")
 
 
-def built_file(name: str, data_dir: Path | None = None) -> Path:
-    """Path of one output of the data build."""
-    return (data_dir or DATA_DIR) / name
-
-
 COMMUNES_FILE = "communes_aisne.geojson"
 COMMUNES_DISPLAY_FILE = "communes_aisne_affichage.geojson"
 EPCI_FILE = "epci_aisne.geojson"

@@ -22,7 +22,7 @@ from matplotlib.patches import Rectangle
 
 from . import assets, config, texts
 from . import schema as s
-from .maps import advisors_label, service_colours, site_radius
+from .maps import service_colours, site_radius
 from .views import sites_table
 
 A4_LANDSCAPE_IN = (11.69, 8.27)
@@ -353,15 +353,3 @@ def export_basename(now: dt.datetime | None = None) -> str:
     """File name stem of an export: conseillers-numeriques-aisne-YYYYMMDD-HHMM."""
     now = now or dt.datetime.now()
     return f"conseillers-numeriques-aisne-{now.strftime('%Y%m%d-%H%M')}"
-
-
-__all__ = [
-    "advisors_label",
-    "csv_excel_bytes",
-    "export_table",
-    "figure_bytes",
-    "geojson_bytes",
-    "render_map_figure",
-    "standalone_html",
-    "xlsx_bytes",
-]

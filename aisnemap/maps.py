@@ -22,7 +22,6 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from folium.map import Layer
 from jinja2 import Template
 
@@ -455,6 +454,22 @@ def local_map(location: tuple[float, float], zoom: int, static_url: str) -> foli
     return fmap
 
 
+EPCI_STYLE = {
+    "color": "#5a5a5a",
+    "weight": 1.6,
+    "fill": False,
+    "className": "aisne-epci",
+    "interactive": False,
+}
+DEPARTMENT_STYLE = {
+    "color": "#000000",
+    "weight": 3,
+    "fill": False,
+    "className": "aisne-departement",
+    "interactive": False,
+}
+
+
 def base_map(
     layers: MapLayers,
     bounds: Sequence[float],
@@ -494,17 +509,7 @@ def base_map(
         },
         show=show_communes,
     ).add_to(fmap)
-    PolygonLayer(
-        layers.epci,
-        texts.LAYER_EPCI,
-        {
-            "color": "#5a5a5a",
-            "weight": 1.6,
-            "fill": False,
-            "className": "aisne-epci",
-            "interactive": False,
-        },
-    ).add_to(fmap)
+    PolygonLayer(layers.epci, texts.LAYER_EPCI, EPCI_STYLE).add_to(fmap)
     PolygonLayer(
         layers.arrondissements,
         texts.LAYER_ARRONDISSEMENTS,
@@ -518,17 +523,7 @@ def base_map(
         },
         show=False,
     ).add_to(fmap)
-    PolygonLayer(
-        layers.department,
-        texts.LAYER_DEPARTMENT,
-        {
-            "color": "#000000",
-            "weight": 3,
-            "fill": False,
-            "className": "aisne-departement",
-            "interactive": False,
-        },
-    ).add_to(fmap)
+    PolygonLayer(layers.department, texts.LAYER_DEPARTMENT, DEPARTMENT_STYLE).add_to(fmap)
     colours = service_colours(service_types)
     notes = [texts.LEGEND_SIZE, texts.LEGEND_ITINERANT, texts.LEGEND_POOL, texts.LEGEND_CENTROID]
     Legend([(k, v) for k, v in colours.items()], notes).add_to(fmap)
@@ -611,28 +606,8 @@ def build_choropleth(
         layer_name,
         {"color": "#555555", "weight": 0.7, "fillOpacity": 0.85, "className": "aisne-classe"},
     ).add_to(fmap)
-    PolygonLayer(
-        layers.epci,
-        texts.LAYER_EPCI,
-        {
-            "color": "#333333",
-            "weight": 1.2,
-            "fill": False,
-            "interactive": False,
-            "className": "aisne-epci",
-        },
-    ).add_to(fmap)
-    PolygonLayer(
-        layers.department,
-        texts.LAYER_DEPARTMENT,
-        {
-            "color": "#000000",
-            "weight": 3,
-            "fill": False,
-            "interactive": False,
-            "className": "aisne-departement",
-        },
-    ).add_to(fmap)
+    PolygonLayer(layers.epci, texts.LAYER_EPCI, EPCI_STYLE).add_to(fmap)
+    PolygonLayer(layers.department, texts.LAYER_DEPARTMENT, DEPARTMENT_STYLE).add_to(fmap)
     if sites is not None:
         colours = service_colours(list(service_types) or sorted(sites[s.SERVICE_TYPE].unique()))
         SitesLayer(site_records(sites, colours)).add_to(fmap)
@@ -667,15 +642,3 @@ def bounds_of(frame: gpd.GeoDataFrame, margin: float = 0.02) -> tuple[float, flo
     west, south, east, north = frame.to_crs(config.CRS_DRAW).total_bounds
     dx, dy = (east - west) * margin, (north - south) * margin
     return (west - dx, south - dy, east + dx, north + dy)
-
-
-def map_payload_bytes(fmap: folium.Map) -> int:
-    """Size of the rendered map document (a proxy for what the browser receives)."""
-    return len(fmap.get_root().render().encode("utf-8"))
-
-
-def simplify_for_zoom(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
-    """Coverage simplification of a display layer for a coarser view (Lambert-93)."""
-    metric = frame.to_crs(config.CRS_METRIC)
-    metric["geometry"] = shapely.coverage_simplify(metric.geometry.values, tolerance_m)
-    return metric.to_crs(frame.crs)

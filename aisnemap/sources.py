@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import config
-
 TIMEOUT_S = 60
 
 
@@ -132,8 +130,3 @@ def _check_lonlat(feature: dict[str, Any], location: str | Path) -> None:
             f"Coordonnées ({lon}, {lat}) hors des bornes WGS84 dans {location} : "
             "fichier en Lambert-93 ? WGS84 (EPSG:4326) attendu"
         )
-
-
-def default_base() -> Path:
-    """The shared folder of official data beside the clone."""
-    return config.SOURCES_DIR

@@ -138,10 +138,3 @@ def locate_sites(
     )
     sites = sites.join(attrs, on=s.INSEE)
     return sites, problems
-
-
-def representative_points(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Representative points (Lambert-93 computation) of any polygon layer, in its CRS."""
-    metric = frame.to_crs(config.CRS_METRIC)
-    metric["geometry"] = metric.geometry.representative_point()
-    return metric.to_crs(frame.crs)

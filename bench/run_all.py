@@ -175,42 +175,22 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
 
+    def compare(results: dict, key: str, label: str, target: str) -> tuple:
+        return (label, results["baseline"][key], results["real"][key], target)
+
     server = server_times(args.reps)
     rows = [
-        (
-            "server: rerun, default view (ms)",
-            server["baseline"]["rerun_ms"],
-            server["real"]["rerun_ms"],
-            "≤ 100",
-        ),
-        (
-            "server: rerun after a filter change (ms)",
-            server["baseline"]["filter_ms"],
-            server["real"]["filter_ms"],
-            "≤ 100",
-        ),
-        (
-            "map payload, default view (bytes)",
-            server["baseline"]["payload_bytes"],
-            server["real"]["payload_bytes"],
-            "≤ 350 000",
-        ),
+        compare(server, "rerun_ms", "server: rerun, default view (ms)", "≤ 100"),
+        compare(server, "filter_ms", "server: rerun after a filter change (ms)", "≤ 100"),
+        compare(server, "payload_bytes", "map payload, default view (bytes)", "≤ 350 000"),
     ]
     if not args.no_browser:
         browser = browser_times(args.reps)
         rows += [
-            (
-                "browser: navigation -> map drawn, warm (ms)",
-                browser["baseline"]["map_drawn_ms"],
-                browser["real"]["map_drawn_ms"],
-                "≤ 1 500",
+            compare(
+                browser, "map_drawn_ms", "browser: navigation -> map drawn, warm (ms)", "≤ 1 500"
             ),
-            (
-                "browser: filter -> markers redrawn (ms)",
-                browser["baseline"]["filter_drawn_ms"],
-                browser["real"]["filter_drawn_ms"],
-                "",
-            ),
+            compare(browser, "filter_drawn_ms", "browser: filter -> markers redrawn (ms)", ""),
         ]
     rows.append(("PNG export (ms)", None, png_export_ms(args.reps), "≤ 2 000"))
 

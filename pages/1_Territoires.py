@@ -5,13 +5,11 @@ from streamlit_folium import st_folium
 
 from aisnemap import analysis, maps, texts
 from aisnemap.filters import criteria_mask
-from aisnemap.ui.page import current_view, footer
+from aisnemap.ui.page import footer, page_header
 from aisnemap.ui.tables import table_downloads
 
-view = current_view()
+view = page_header(texts.TERRITORIES_TITLE, texts.TERRITORIES_INTRO)
 data, filters = view.data, view.filters
-st.title(texts.TERRITORIES_TITLE)
-st.caption(texts.TERRITORIES_INTRO)
 
 if data.ok:
     territory = data.territory

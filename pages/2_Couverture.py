@@ -7,14 +7,12 @@ from streamlit_folium import st_folium
 from aisnemap import coverage, maps, texts
 from aisnemap.filters import criteria_mask, territory_communes
 from aisnemap.ui.figures import fmt_int
-from aisnemap.ui.page import current_view, footer
+from aisnemap.ui.page import footer, page_header
 
 BAND_COLOURS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
 
-view = current_view()
+view = page_header(texts.COVERAGE_TITLE, texts.COVERAGE_INTRO)
 data, filters = view.data, view.filters
-st.title(texts.COVERAGE_TITLE)
-st.caption(texts.COVERAGE_INTRO)
 
 if data.ok:
     territory = data.territory

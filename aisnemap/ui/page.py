@@ -47,6 +47,13 @@ def current_view() -> View:
     return View(load_app_data(), st.session_state.get(_FILTERS_KEY, Filters()))
 
 
+def page_header(title: str, intro: str) -> View:
+    """Title and introduction of a page; returns what the page draws from."""
+    st.title(title)
+    st.caption(intro)
+    return current_view()
+
+
 @st.cache_resource(show_spinner=False)
 def _assets_once() -> bool:
     ensure_assets()
