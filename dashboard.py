@@ -13,7 +13,14 @@ from aisnemap.filters import apply_filters, key_figures, territory_communes
 from aisnemap.maps import base_map, bounds_of, territory_outline, view_layers
 from aisnemap.ui.exports import show_exports
 from aisnemap.ui.figures import show_figures
-from aisnemap.ui.page import current_view, footer, remember_filters, setup_app, show_problems
+from aisnemap.ui.page import (
+    current_view,
+    footer,
+    remember_filters,
+    setup_app,
+    show_problems,
+    static_url,
+)
 from aisnemap.ui.sidebar import sidebar_filters
 from aisnemap.views import sites_table
 
@@ -40,7 +47,7 @@ def map_page() -> None:
     # The base map's script does not depend on the filters, so streamlit-folium keeps the
     # map mounted; only the dynamic layers (sites, outline) are redrawn on a filter change.
     st_folium(
-        base_map(data.layers, data.department_bounds, types),
+        base_map(data.layers, data.department_bounds, types, static_url=static_url()),
         key="carte",
         height=640,
         use_container_width=True,

@@ -41,8 +41,17 @@ STRUCTURES_CSV = _path_from_env("AISNEMAP_STRUCTURES", ROOT / "data" / "structur
 BACKUP_DIR = _path_from_env("AISNEMAP_BACKUP_DIR", ROOT / "data" / "sauvegardes")
 #: Third-party front-end assets copied from Python packages (served by Streamlit).
 STATIC_DIR = ROOT / "static"
-#: URL under which Streamlit serves ``static/`` (``server.enableStaticServing``).
+#: URL under which Streamlit serves ``static/`` (``server.enableStaticServing``). The app
+#: prefixes it with ``server.baseUrlPath`` when served under a path (see ui.page).
 STATIC_URL = os.environ.get("AISNEMAP_STATIC_URL", "/app/static")
+
+
+def static_url_for(base_url_path: str | None) -> str:
+    """Static URL for an app served under ``base_url_path`` (e.g. "cartes")."""
+    if "AISNEMAP_STATIC_URL" in os.environ:
+        return STATIC_URL
+    base = (base_url_path or "").strip("/")
+    return f"/{base}/app/static" if base else "/app/static"
 
 
 COMMUNES_FILE = "communes_aisne.geojson"

@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 
 from aisnemap import analysis, maps, texts
 from aisnemap.filters import criteria_mask
-from aisnemap.ui.page import footer, page_header
+from aisnemap.ui.page import footer, page_header, static_url
 from aisnemap.ui.tables import table_downloads
 
 view = page_header(texts.TERRITORIES_TITLE, texts.TERRITORIES_INTRO)
@@ -46,6 +46,7 @@ if data.ok:
         maps.bounds_of(territory.communes),
         sites=sites,
         service_types=data.options.service_types,
+        static_url=static_url(),
         notes=[texts.POOL_NOTE.format(n=16)],
     )
     st_folium(

@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 from aisnemap import coverage, maps, texts
 from aisnemap.filters import criteria_mask, territory_communes
 from aisnemap.ui.figures import fmt_int
-from aisnemap.ui.page import footer, page_header
+from aisnemap.ui.page import footer, page_header, static_url
 
 BAND_COLOURS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
 
@@ -58,6 +58,7 @@ if data.ok:
         maps.bounds_of(communes),
         sites=sites,
         service_types=data.options.service_types,
+        static_url=static_url(),
         notes=["Distance à vol d'oiseau, pas un temps de trajet."],
     )
     st_folium(

@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 from aisnemap import importer, maps, texts
 from aisnemap import schema as s
 from aisnemap.ui.figures import fmt_int
-from aisnemap.ui.page import current_view, footer
+from aisnemap.ui.page import current_view, footer, static_url
 
 MAX_ATTEMPTS = 5
 
@@ -97,6 +97,7 @@ if upload is not None:
                     preview.sites,
                     data.department_bounds,  # the whole department: new sites in context
                     department_bounds=data.department_bounds,
+                    static_url=static_url(),
                 ),
                 key="carte_import",
                 height=420,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from .. import texts
+from .. import config, texts
 from ..assets import ensure_assets
 from ..filters import Filters
 from ..schema import ERROR
@@ -45,6 +45,11 @@ def remember_filters(filters: Filters) -> None:
 def current_view() -> View:
     """The data and the filters drawn by the router for this run."""
     return View(load_app_data(), st.session_state.get(_FILTERS_KEY, Filters()))
+
+
+def static_url() -> str:
+    """Where this server serves the app's static files (honours server.baseUrlPath)."""
+    return config.static_url_for(st.get_option("server.baseUrlPath"))
 
 
 def page_header(title: str, intro: str) -> View:

@@ -159,3 +159,13 @@ def test_standalone_html_export_opens_offline(page_factory, sites, territory, tm
         )
         >= 9
     )
+
+
+def test_served_under_a_path_prefix(page_factory, built_data_dir):
+    """Behind an intranet reverse proxy (server.baseUrlPath), Leaflet still loads locally."""
+    with StreamlitServer(base_url_path="cartes") as srv:
+        page, recorder = page_factory()
+        page.goto(srv.url + "/")
+        wait_for_map(page, sites=25)
+        assert any("/cartes/app/static/vendor/leaflet/leaflet.js" in u for u in recorder.requests)
+        assert recorder.external() == [] and recorder.errors == []

@@ -41,8 +41,10 @@ class StreamlitServer:
         env: dict[str, str] | None = None,
         log_path: Path | None = None,
         startup_timeout_s: float = 90.0,
+        base_url_path: str = "",
     ) -> None:
         self.script = script
+        self.base_url_path = base_url_path.strip("/")
         self.port = free_port()
         self.env = {**os.environ, **(env or {})}
         self.log_path = log_path or (ROOT / "artifacts" / f"streamlit-{self.port}.log")
@@ -52,7 +54,8 @@ class StreamlitServer:
     @property
     def url(self) -> str:
         """Base URL of the app."""
-        return f"http://127.0.0.1:{self.port}"
+        prefix = f"/{self.base_url_path}" if self.base_url_path else ""
+        return f"http://127.0.0.1:{self.port}{prefix}"
 
     def __enter__(self) -> StreamlitServer:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,6 +75,8 @@ class StreamlitServer:
                 "true",
                 "--browser.gatherUsageStats",
                 "false",
+                "--server.baseUrlPath",
+                self.base_url_path,
             ],
             cwd=ROOT,
             env=self.env,
