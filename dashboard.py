@@ -65,12 +65,16 @@ def map_page() -> None:
 
 data = setup_app()
 # No page icons: Streamlit fetches Material icons from a font CDN, which an intranet lacks.
+# URL paths equal the names Streamlit infers from pages/ (N_Name.py -> "Name"): otherwise
+# the first direct visit after a server start shows a spurious "Page not found".
 navigation = st.navigation(
     [
         st.Page(map_page, title=texts.NAV_MAP, default=True),
-        st.Page("pages/1_Territoires.py", title=texts.TERRITORIES_TITLE, url_path="territoires"),
-        st.Page("pages/2_Couverture.py", title=texts.COVERAGE_TITLE, url_path="couverture"),
-        st.Page("pages/3_Import.py", title=texts.IMPORT_TITLE, url_path="import"),
+        st.Page(
+            "pages/1_Territoires.py", title=texts.TERRITORIES_TITLE, url_path=texts.URL_TERRITORIES
+        ),
+        st.Page("pages/2_Couverture.py", title=texts.COVERAGE_TITLE, url_path=texts.URL_COVERAGE),
+        st.Page("pages/3_Import.py", title=texts.IMPORT_TITLE, url_path=texts.URL_IMPORT),
     ]
 )
 if data.ok:

@@ -8,6 +8,10 @@ APP_SUBTITLE = (
     "annoncés par la préfecture le 18 mars 2021"
 )
 NAV_MAP = "Carte"
+# Page URLs: the names Streamlit infers from pages/N_Name.py (see dashboard.py).
+URL_TERRITORIES = "Territoires"
+URL_COVERAGE = "Couverture"
+URL_IMPORT = "Import"
 
 # Sidebar
 SIDEBAR_FILTERS = "Filtres"

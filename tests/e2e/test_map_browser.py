@@ -169,3 +169,24 @@ def test_served_under_a_path_prefix(page_factory, built_data_dir):
         wait_for_map(page, sites=25)
         assert any("/cartes/app/static/vendor/leaflet/leaflet.js" in u for u in recorder.requests)
         assert recorder.external() == [] and recorder.errors == []
+
+
+def test_first_direct_visit_to_a_page_after_start(page_factory, built_data_dir):
+    """A shared link to a page works on a freshly started server (no 'Page not found')."""
+    with StreamlitServer() as srv:
+        page, recorder = page_factory()
+        failed: list[str] = []
+        page.on("response", lambda r: r.status >= 400 and failed.append(r.url))
+        page.goto(f"{srv.url}/{texts.URL_COVERAGE}")
+        page.get_by_role("heading", name=texts.COVERAGE_TITLE, level=1).wait_for()
+        page.locator(MAP_IFRAME).wait_for()
+        assert page.get_by_text("Page not found").count() == 0
+        assert recorder.external() == []
+        # On a deep link, Streamlit's front end first probes <page>/_stcore/health and
+        # host-config to find its base path (404), then uses the root: nothing else fails.
+        probes = {
+            f"{srv.url}/Couverture/_stcore/health",
+            f"{srv.url}/Couverture/_stcore/host-config",
+        }
+        assert set(failed) <= probes
+        assert len(recorder.errors) == len(failed)
