@@ -29,6 +29,9 @@ import shapely
 from . import config
 from .sources import SourceError, SourceLayout, join, read_feature_collection, read_json
 
+#: Version of the outputs' content: bump it when the build changes what it writes, so that
+#: ``--if-missing`` (used by ``make run`` / ``make test``) rebuilds stale outputs.
+BUILD_FORMAT = 1
 #: Tolerance of the display simplification, in metres (Lambert-93).
 DISPLAY_TOLERANCE_M = 200.0
 #: Decimal places kept in the GeoJSON outputs (1e-5 degree is about 1 m).
@@ -321,6 +324,7 @@ def run_build(
     for name, frame, decimals in pairs:
         files[out_dir / name] = _geojson_text(frame, decimals)
     manifest = {
+        "format": BUILD_FORMAT,
         "cog": year,
         "sources": str(base),
         "communes": len(exact.communes),
@@ -338,13 +342,14 @@ def run_build(
 
 
 def is_built(out_dir: Path | None = None, year: int = config.COG_YEAR) -> bool:
-    """True when every output exists and the manifest names the same COG year."""
+    """True when every output exists, for the same COG year and build format."""
     out_dir = out_dir or config.DATA_DIR
     manifest = out_dir / config.MANIFEST_FILE
     if not manifest.is_file() or not all((out_dir / n).is_file() for n in config.BUILT_FILES):
         return False
     try:
-        return json.loads(manifest.read_text(encoding="utf-8")).get("cog") == year
+        built = json.loads(manifest.read_text(encoding="utf-8"))
+        return built.get("cog") == year and built.get("format") == BUILD_FORMAT
     except (OSError, json.JSONDecodeError):
         return False
 

@@ -247,3 +247,16 @@ def test_cog_2026_build_uses_former_codes(tmp_path):
     assert len(communes) == 797
     assert "fusion : contour 02077 dissous dans la commune 02564" in report.lines
     assert "fusion : contour 02695 dissous dans la commune 02054" in report.lines
+
+
+def test_is_built_requires_same_year_and_format(tmp_path, built_data_dir):
+    for name in (*config.BUILT_FILES, config.MANIFEST_FILE):
+        shutil.copy(built_data_dir / name, tmp_path / name)
+    manifest = json.loads((tmp_path / config.MANIFEST_FILE).read_text(encoding="utf-8"))
+    assert build.is_built(tmp_path, manifest["cog"])
+    assert not build.is_built(tmp_path, 2026)
+    manifest["format"] = build.BUILD_FORMAT - 1
+    (tmp_path / config.MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
+    assert not build.is_built(tmp_path, manifest["cog"])
+    (tmp_path / config.COMMUNES_FILE).unlink()
+    assert not build.is_built(tmp_path, manifest["cog"])
