@@ -106,4 +106,21 @@ def choropleth_frame(
     classes = frame["habitants_par_conseiller"].map(ratio_class)
     frame["classe"] = [c[0] for c in classes]
     frame["couleur"] = [c[1] for c in classes]
+    frame["etiquette"] = [
+        f"{n} : {int(p):,} hab., {int(c)} conseiller(s) implanté(s) — {k}".replace(",", "\u202f")
+        for n, p, c, k in zip(
+            frame["nom"], frame["population"], frame["conseillers"], frame["classe"], strict=True
+        )
+    ]
     return frame
+
+
+def legend_items() -> list[tuple[str, str]]:
+    """(label, colour) of every class of the choropleth, "no advisor" last."""
+    return [*zip(CLASS_LABELS, CLASS_COLOURS, strict=True), (NO_ADVISOR_LABEL, NO_ADVISOR_COLOUR)]
+
+
+def pool_total(stats: pd.DataFrame) -> int:
+    """Advisors of the departmental pool row (0 when no pool is shown)."""
+    pool = stats.loc[stats["nom"] == POOL_ROW, "conseillers"]
+    return int(pool.iloc[0]) if len(pool) else 0

@@ -23,6 +23,8 @@ from . import config
 BAND_EDGES_KM = (5.0, 10.0, 15.0, 20.0)
 BAND_LABELS = ("< 5 km", "5–10 km", "10–15 km", "15–20 km", "> 20 km")
 DEFAULT_RADIUS_KM = 10.0
+#: Colours of the bands, near (green) to far (red), ColorBrewer RdYlGn.
+BAND_COLOURS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
 
 
 def metric_xy(frame: gpd.GeoDataFrame) -> np.ndarray:
@@ -126,6 +128,37 @@ def compute_coverage(
     return Coverage(table, population_by_band(distances, population))
 
 
+def band_legend() -> list[tuple[str, str]]:
+    """(label, colour) of each distance band."""
+    return list(zip(BAND_LABELS, BAND_COLOURS, strict=True))
+
+
+def distance_areas(communes: gpd.GeoDataFrame, result: Coverage) -> gpd.GeoDataFrame:
+    """Communes with their band colour and a "name : distance" tooltip, for the map."""
+    areas = communes[["code", "nom", "geometry"]].merge(
+        result.table[["code", "distance_km", "bande"]], on="code"
+    )
+    areas["couleur"] = areas["bande"].map(dict(band_legend()))
+    areas["etiquette"] = [
+        f"{n} : {d:.1f} km" for n, d in zip(areas["nom"], areas["distance_km"], strict=True)
+    ]
+    return areas
+
+
+def bands_table(result: Coverage, population: int) -> pd.DataFrame:
+    """Population and share of each band."""
+    table = result.bands.rename("Population").to_frame()
+    table["Part"] = (table["Population"] / max(population, 1)).map(lambda v: f"{v:.1%}")
+    return table
+
+
+def compare_bands(before: Coverage, after: Coverage) -> pd.DataFrame:
+    """Population of each band before and after candidate sites, and the difference."""
+    table = pd.DataFrame({"Avant": before.bands, "Après": after.bands})
+    table["Écart"] = table["Après"] - table["Avant"]
+    return table
+
+
 @dataclass(frozen=True)
 class Suggestion:
     """One site suggested by the greedy planner and the population it newly covers."""
@@ -175,6 +208,21 @@ def greedy_sites(
             )
         )
     return picks
+
+
+def suggestions_table(suggestions: list[Suggestion]) -> pd.DataFrame:
+    """The planner's picks, ranked, as shown on the page."""
+    return pd.DataFrame(
+        [
+            {
+                "Rang": i + 1,
+                "Commune": f"{p.nom} ({p.code})",
+                "Habitants gagnés à moins de 10 km": p.gain,
+                "Population couverte ensuite": p.covered_after,
+            }
+            for i, p in enumerate(suggestions)
+        ]
+    )
 
 
 def main() -> int:

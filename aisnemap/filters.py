@@ -126,9 +126,17 @@ class Figures:
     pools: dict[str, int] = field(default_factory=dict)
 
 
-def key_figures(sites: pd.DataFrame, communes: pd.DataFrame, filters: Filters) -> Figures:
-    """Figures of the filtered view; ``sites`` is the full located table."""
-    shown = apply_filters(sites, filters)
+def key_figures(
+    sites: pd.DataFrame,
+    communes: pd.DataFrame,
+    filters: Filters,
+    shown: pd.DataFrame | None = None,
+) -> Figures:
+    """Figures of the filtered view; ``sites`` is the full located table.
+
+    ``shown`` is ``apply_filters(sites, filters)`` when the caller already has it.
+    """
+    shown = apply_filters(sites, filters) if shown is None else shown
     own = shown.loc[shown[s.POOL] == ""]
     located = int(own[s.ADVISORS].fillna(0).sum())
     # Pools whose sites pass the non-territorial criteria serve the whole department.

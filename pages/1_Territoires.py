@@ -29,25 +29,18 @@ if data.ok:
     layer_key = {"arrondissement": "arrondissements", "epci": "epci"}[level]
     code_column = analysis.LEVELS[level][0]
     areas = analysis.choropleth_frame(territory.display[layer_key], stats, code_column)
-    areas["etiquette"] = [
-        f"{n} : {int(p):,} hab., {int(c)} conseiller(s) implanté(s) — {k}".replace(",", "\u202f")
-        for n, p, c, k in zip(
-            areas["nom"], areas["population"], areas["conseillers"], areas["classe"], strict=True
-        )
-    ]
-    legend = list(zip(analysis.CLASS_LABELS, analysis.CLASS_COLOURS, strict=True))
-    legend.append((analysis.NO_ADVISOR_LABEL, analysis.NO_ADVISOR_COLOUR))
+    pool = analysis.pool_total(stats)
     fmap = maps.build_choropleth(
         data.layers,
         maps.encode_layer(areas, "etiquette", "couleur"),
         texts.CHORO_LAYER,
         texts.CHORO_LEGEND,
-        legend,
+        analysis.legend_items(),
         maps.bounds_of(territory.communes),
         sites=sites,
         service_types=data.options.service_types,
         static_url=static_url(),
-        notes=[texts.POOL_NOTE.format(n=16)],
+        notes=[texts.POOL_NOTE.format(n=pool)] if pool else [],
     )
     st_folium(
         fmap, key="carte_territoires", height=600, use_container_width=True, returned_objects=[]

@@ -1,6 +1,5 @@
 """Page "Couverture": straight-line distance to the nearest site, and a wave-2 planner."""
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -8,8 +7,6 @@ from aisnemap import coverage, maps, texts
 from aisnemap.filters import criteria_mask, territory_communes
 from aisnemap.ui.figures import fmt_int
 from aisnemap.ui.page import footer, page_header, static_url
-
-BAND_COLOURS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
 
 view = page_header(texts.COVERAGE_TITLE, texts.COVERAGE_INTRO)
 data, filters = view.data, view.filters
@@ -20,6 +17,10 @@ if data.ok:
     communes = territory_communes(territory.communes, filters)
     result = coverage.compute_coverage(communes, sites, sites["site"])
     population = int(communes["population"].sum())
+    if sites.empty:  # no distance to show: every commune would be "infinitely" far
+        st.info(texts.NO_SITE)
+        footer()
+        st.stop()
 
     cols = st.columns(3)
     within = result.population_within()
@@ -37,24 +38,15 @@ if data.ok:
     cols[2].metric(texts.FIG_POPULATION, fmt_int(population), help=texts.FIG_POPULATION_HELP)
 
     st.subheader(texts.BANDS_TITLE)
-    bands = result.bands.rename("Population").to_frame()
-    bands["Part"] = (bands["Population"] / max(population, 1)).map(lambda v: f"{v:.1%}")
-    st.dataframe(bands, width="stretch")
+    st.dataframe(coverage.bands_table(result, population), width="stretch")
 
-    areas = communes[["code", "nom", "geometry"]].merge(
-        result.table[["code", "distance_km", "bande"]], on="code"
-    )
-    colour_of = dict(zip(coverage.BAND_LABELS, BAND_COLOURS, strict=True))
-    areas["couleur"] = areas["bande"].map(colour_of)
-    areas["etiquette"] = [
-        f"{n} : {d:.1f} km" for n, d in zip(areas["nom"], areas["distance_km"], strict=True)
-    ]
+    areas = coverage.distance_areas(communes, result)
     fmap = maps.build_choropleth(
         data.layers,
         maps.encode_layer(areas, "etiquette", "couleur"),
         texts.DISTANCE_LEGEND,
         texts.DISTANCE_LEGEND,
-        list(colour_of.items()),
+        coverage.band_legend(),
         maps.bounds_of(communes),
         sites=sites,
         service_types=data.options.service_types,
@@ -81,9 +73,7 @@ if data.ok:
     if picked:
         extra = coverage.commune_points_xy(communes.loc[communes["code"].isin(picked)])
         after = coverage.compute_coverage(communes, sites, sites["site"], extra_xy=extra)
-        compare = pd.DataFrame({"Avant": result.bands, "Après": after.bands})
-        compare["Écart"] = compare["Après"] - compare["Avant"]
-        st.dataframe(compare, width="stretch")
+        st.dataframe(coverage.compare_bands(result, after), width="stretch")
         st.metric(
             texts.FIG_WITHIN_10,
             fmt_int(after.population_within()),
@@ -104,19 +94,5 @@ if data.ok:
         if not suggestions:
             st.info(texts.SUGGEST_NONE)
         else:
-            st.dataframe(
-                pd.DataFrame(
-                    [
-                        {
-                            "Rang": i + 1,
-                            "Commune": f"{p.nom} ({p.code})",
-                            "Habitants gagnés à moins de 10 km": p.gain,
-                            "Population couverte ensuite": p.covered_after,
-                        }
-                        for i, p in enumerate(suggestions)
-                    ]
-                ),
-                hide_index=True,
-                width="stretch",
-            )
+            st.dataframe(coverage.suggestions_table(suggestions), hide_index=True, width="stretch")
 footer()

@@ -67,3 +67,24 @@ def test_couverture_on_a_territory(app):
     app.switch_page(str(ROOT / "pages/2_Couverture.py")).run()
     bands = app.dataframe[0].value
     assert bands["Population"].sum() == 70_133
+
+
+def test_couverture_without_any_site_says_so(app):
+    app.multiselect("f_service").set_value([]).run()
+    app.switch_page(str(ROOT / "pages/2_Couverture.py")).run()
+    assert not app.exception
+    assert any(texts.NO_SITE in i.value for i in app.info)
+    assert not any("inf" in (m.proto.help or "") + m.value for m in app.metric)
+
+
+def test_territoires_pool_note_follows_the_data(app, built_data_dir):
+    note = texts.POOL_NOTE.format(n=16)
+    app.switch_page(str(ROOT / "pages/1_Territoires.py")).run()
+    assert app.title[0].value == texts.TERRITORIES_TITLE
+    assert note in map_args(app)["script"]
+
+    other = AppTest.from_file(DASHBOARD, default_timeout=120).run()
+    other.multiselect("f_service").set_value(["France Services"]).run()
+    other.switch_page(str(ROOT / "pages/1_Territoires.py")).run()
+    assert other.title[0].value == texts.TERRITORIES_TITLE
+    assert note not in map_args(other)["script"]
