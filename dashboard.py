@@ -15,28 +15,27 @@ from aisnemap.ui.exports import show_exports
 from aisnemap.ui.figures import show_figures
 from aisnemap.ui.page import (
     current_view,
+    draw_sidebar,
     footer,
-    remember_filters,
     setup_app,
     show_problems,
     static_url,
 )
-from aisnemap.ui.sidebar import sidebar_filters
 from aisnemap.views import sites_table
 
 
 def map_page() -> None:
     """Home page: figures, map, exports, table of the sites shown."""
+    view = current_view()
     st.title(texts.APP_TITLE)
     st.caption(texts.APP_SUBTITLE)
-    view = current_view()
     data, filters = view.data, view.filters
     if not data.ok:
         footer()
         return
     communes = data.territory.communes
     shown = apply_filters(data.sites, filters)
-    show_figures(key_figures(data.sites, communes, filters))
+    show_figures(key_figures(data.sites, communes, filters, shown))
     if shown.empty:
         st.info(texts.NO_SITE)
     types = data.options.service_types
@@ -65,8 +64,8 @@ def map_page() -> None:
 
 data = setup_app()
 # No page icons: Streamlit fetches Material icons from a font CDN, which an intranet lacks.
-# URL paths equal the names Streamlit infers from pages/ (N_Name.py -> "Name"): otherwise
-# the first direct visit after a server start shows a spurious "Page not found".
+# URL paths equal the names Streamlit infers from pages/ (N_Name.py -> "Name"): the first
+# request after a server start is routed by that legacy discovery (see aisnemap.ui.page).
 navigation = st.navigation(
     [
         st.Page(map_page, title=texts.NAV_MAP, default=True),
@@ -77,6 +76,5 @@ navigation = st.navigation(
         st.Page("pages/3_Import.py", title=texts.IMPORT_TITLE, url_path=texts.URL_IMPORT),
     ]
 )
-if data.ok:
-    remember_filters(sidebar_filters(data.options, data.territory.communes))
+draw_sidebar(data)
 navigation.run()

@@ -1,5 +1,10 @@
 """Page frame: one router (dashboard.py) sets the page up, draws the shared sidebar once,
-then runs the selected page; pages read the data and filters through :func:`current_view`."""
+then runs the selected page; pages read the data and filters through :func:`current_view`.
+
+Streamlit runs the very first request after a server start in its legacy ``pages/`` mode
+(the folder exists), so a shared link to a page may run that page file without the
+router. :func:`current_view` notices it and draws the frame and sidebar itself.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +17,11 @@ from ..assets import ensure_assets
 from ..filters import Filters
 from ..schema import ERROR
 from .data import AppData, load_app_data
+from .sidebar import sidebar_filters
 
 _FILTERS_KEY = "vue_filtres"
+_ROUTED_KEY = "vue_routee"
+_DRAWER_KEY = "vue_dessinee_par"
 
 
 @dataclass(frozen=True)
@@ -37,13 +45,27 @@ def setup_app() -> AppData:
     return data
 
 
-def remember_filters(filters: Filters) -> None:
-    """Keep this run's filters for the page about to run."""
-    st.session_state[_FILTERS_KEY] = filters
+def draw_sidebar(data: AppData, drawer: str = "routeur") -> None:
+    """The shared filters, kept for the page about to run in this script run.
+
+    ``drawer`` names the script drawing them: when it differs from the last one, Streamlit
+    does not carry the widgets' values over, so the last filters are restored.
+    """
+    last = st.session_state.get(_DRAWER_KEY)
+    st.session_state[_DRAWER_KEY] = drawer
+    if data.ok:
+        st.session_state[_FILTERS_KEY] = sidebar_filters(
+            data.options, data.territory.communes, restore=last not in (None, drawer)
+        )
+    st.session_state[_ROUTED_KEY] = True
 
 
 def current_view() -> View:
-    """The data and the filters drawn by the router for this run."""
+    """The data and the filters of this run; call it before drawing anything on a page."""
+    if not st.session_state.pop(_ROUTED_KEY, False):
+        # Run without the router (see the module docstring): frame the page here.
+        draw_sidebar(setup_app(), drawer="page")
+        st.session_state.pop(_ROUTED_KEY, None)
     return View(load_app_data(), st.session_state.get(_FILTERS_KEY, Filters()))
 
 
@@ -54,9 +76,10 @@ def static_url() -> str:
 
 def page_header(title: str, intro: str) -> View:
     """Title and introduction of a page; returns what the page draws from."""
+    view = current_view()
     st.title(title)
     st.caption(intro)
-    return current_view()
+    return view
 
 
 @st.cache_resource(show_spinner=False)

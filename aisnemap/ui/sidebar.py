@@ -18,6 +18,7 @@ K_EPCI = "f_epci"
 K_COMMUNE = "f_commune"
 K_INIT = "f_initialised"
 K_OPTIONS = "f_options"
+K_LAST = "f_derniers"
 ALL = ""  # option value meaning "no territory restriction"
 WIDGET_KEYS = (K_WAVE, K_OPERATOR, K_SERVICE, K_ITINERANT, K_ARR, K_EPCI, K_COMMUNE)
 
@@ -82,11 +83,15 @@ def _names(communes: pd.DataFrame, code: str, name: str) -> dict[str, str]:
     return dict(zip(pairs[code], pairs[name], strict=True))
 
 
-def sidebar_filters(options: Options, communes: pd.DataFrame) -> Filters:
+def sidebar_filters(options: Options, communes: pd.DataFrame, restore: bool = False) -> Filters:
     """Draw the filters in the sidebar and return the selected criteria."""
     if not st.session_state.get(K_INIT):
         _state_from_filters(from_query(_query_lists(), options, communes), options)
         st.session_state[K_INIT] = True
+    elif restore:
+        # The widgets were last drawn by another script (a page run by the legacy pages/
+        # mode): Streamlit does not carry their values over, so restore the last filters.
+        _state_from_filters(st.session_state.get(K_LAST, Filters()), options)
     else:
         _follow_new_options(options)
     st.session_state[K_OPTIONS] = options
@@ -125,6 +130,7 @@ def sidebar_filters(options: Options, communes: pd.DataFrame) -> Filters:
         epci=st.session_state[K_EPCI] or None,
         commune=st.session_state[K_COMMUNE] or None,
     )
+    st.session_state[K_LAST] = filters
     query = to_query(filters, options)
     current = _query_lists()
     wanted = {k: (v if isinstance(v, list) else [v]) for k, v in query.items()}

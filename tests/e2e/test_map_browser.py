@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -172,21 +173,32 @@ def test_served_under_a_path_prefix(page_factory, built_data_dir):
 
 
 def test_first_direct_visit_to_a_page_after_start(page_factory, built_data_dir):
-    """A shared link to a page works on a freshly started server (no 'Page not found')."""
+    """A shared link to a page, opened on a freshly started server, gives that page with
+    its filters: Streamlit routes that first request through its legacy pages/ mode."""
     with StreamlitServer() as srv:
         page, recorder = page_factory()
         failed: list[str] = []
         page.on("response", lambda r: r.status >= 400 and failed.append(r.url))
-        page.goto(f"{srv.url}/{texts.URL_COVERAGE}")
+        page.goto(f"{srv.url}/{texts.URL_COVERAGE}?arrondissement=021")
         page.get_by_role("heading", name=texts.COVERAGE_TITLE, level=1).wait_for()
         page.locator(MAP_IFRAME).wait_for()
         assert page.get_by_text("Page not found").count() == 0
+        # The sidebar filters are there and the link's territory is applied.
+        assert page.get_by_role("combobox", name=texts.LABEL_ARRONDISSEMENT).input_value() == (
+            "Château-Thierry"
+        )
+        population = page.locator(
+            '[data-testid="stMetric"]', has=page.get_by_text(texts.FIG_POPULATION, exact=True)
+        )
+        assert population.locator('[data-testid="stMetricValue"]').inner_text() == "70\u202f133"
         assert recorder.external() == []
         # On a deep link, Streamlit's front end first probes <page>/_stcore/health and
         # host-config to find its base path (404), then uses the root: nothing else fails.
-        probes = {
-            f"{srv.url}/Couverture/_stcore/health",
-            f"{srv.url}/Couverture/_stcore/host-config",
-        }
+        deep = f"{srv.url}/{texts.URL_COVERAGE}"
+        probes = {f"{deep}/_stcore/health", f"{deep}/_stcore/host-config"}
         assert set(failed) <= probes
         assert len(recorder.errors) == len(failed)
+        # Going on to the map keeps the territory (2 sites in the Château-Thierry area):
+        # the widgets move from the page script to the router without losing their values.
+        page.get_by_role("link", name=re.compile(f"^({texts.NAV_MAP}|dashboard)$")).first.click()
+        wait_for_map(page, sites=2)
