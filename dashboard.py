@@ -11,12 +11,14 @@ from streamlit_folium import st_folium
 from aisnemap import texts
 from aisnemap.filters import apply_filters, key_figures, territory_communes
 from aisnemap.maps import base_map, bounds_of, territory_outline, view_layers
+from aisnemap.schema import count_advisors as advisor_count
 from aisnemap.ui.exports import show_exports
 from aisnemap.ui.figures import show_figures
 from aisnemap.ui.page import (
     current_view,
     draw_sidebar,
     footer,
+    run_page,
     setup_app,
     show_problems,
     static_url,
@@ -28,11 +30,12 @@ def map_page() -> None:
     """Home page: figures, map, exports, table of the sites shown."""
     view = current_view()
     st.title(texts.APP_TITLE)
-    st.caption(texts.APP_SUBTITLE)
     data, filters = view.data, view.filters
     if not data.ok:
         footer()
         return
+    count = advisor_count(data.sites)
+    st.caption(texts.subtitle(count.total, len(data.sites), data.options.waves))
     communes = data.territory.communes
     shown = apply_filters(data.sites, filters)
     show_figures(key_figures(data.sites, communes, filters, shown))
@@ -77,4 +80,4 @@ navigation = st.navigation(
     ]
 )
 draw_sidebar(data)
-navigation.run()
+run_page(navigation.run)

@@ -53,9 +53,8 @@ def territory_stats(sites: pd.DataFrame, communes: pd.DataFrame, level: str) -> 
     table = (
         table.rename(columns={code: "code", name: "nom"}).sort_values("nom").reset_index(drop=True)
     )
-    pools = sites.loc[sites[s.POOL] != ""].drop_duplicates(s.POOL)
-    if len(pools):
-        pool_total = int(pools[s.POOL_ADVISORS].sum())
+    pool_total = s.count_advisors(sites).pool_total
+    if pool_total:
         population = int(communes["population"].sum())
         row = {
             "code": "",
@@ -118,9 +117,3 @@ def choropleth_frame(
 def legend_items() -> list[tuple[str, str]]:
     """(label, colour) of every class of the choropleth, "no advisor" last."""
     return [*zip(CLASS_LABELS, CLASS_COLOURS, strict=True), (NO_ADVISOR_LABEL, NO_ADVISOR_COLOUR)]
-
-
-def pool_total(stats: pd.DataFrame) -> int:
-    """Advisors of the departmental pool row (0 when no pool is shown)."""
-    pool = stats.loc[stats["nom"] == POOL_ROW, "conseillers"]
-    return int(pool.iloc[0]) if len(pool) else 0

@@ -39,6 +39,8 @@ DATA_DIR = _path_from_env("AISNEMAP_DATA_DIR", ROOT / "data")
 STRUCTURES_CSV = _path_from_env("AISNEMAP_STRUCTURES", ROOT / "data" / "structures.csv")
 #: Backups of structures.csv written by the wave-2 import.
 BACKUP_DIR = _path_from_env("AISNEMAP_BACKUP_DIR", ROOT / "data" / "sauvegardes")
+#: Server-side state of the app (failed admin tries), git-ignored.
+STATE_DIR = _path_from_env("AISNEMAP_STATE_DIR", ROOT / "data")
 #: Third-party front-end assets copied from Python packages (served by Streamlit).
 STATIC_DIR = ROOT / "static"
 #: URL under which Streamlit serves ``static/`` (``server.enableStaticServing``). The app

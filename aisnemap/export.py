@@ -22,7 +22,7 @@ from matplotlib.patches import Rectangle
 
 from . import assets, config, texts
 from . import schema as s
-from .maps import service_colours, site_radius
+from .style import SITE_EDGE, TERRITORY_COLOUR, service_colours, site_style
 from .views import sites_table
 
 A4_LANDSCAPE_IN = (11.69, 8.27)
@@ -30,7 +30,6 @@ PNG_DPI = 200  # 11.69 in x 200 dpi = 2338 px wide
 SOURCES_LINE = (
     "Sources : IGN ADMIN EXPRESS, INSEE COG 2021, préfecture de l'Aisne (communiqué du 18/03/2021)"
 )
-TERRITORY_COLOUR = "#000091"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -124,9 +123,9 @@ def _dot(label: str, size: float, face: str, edge: str = "#222222", width: float
     )
 
 
-def _marker_size_pt2(row: pd.Series) -> float:
+def _marker_size_pt2(radius_px: float) -> float:
     # Screen radius in px -> matplotlib marker area in points^2 (same proportions).
-    radius_pt = site_radius(row) * 0.75
+    radius_pt = radius_px * 0.75
     return math.pi * radius_pt**2 / 1.6
 
 
@@ -173,17 +172,16 @@ def render_map_figure(
     if not sites.empty:
         points = sites.to_crs(metric)
         for (_, row), geom in zip(points.iterrows(), points.geometry, strict=True):
-            pool = bool(row[s.POOL])
-            colour = colours.get(row[s.SERVICE_TYPE], "#777777")
+            style = site_style(row, colours)
             ax.scatter(
                 [geom.x],
                 [geom.y],
-                s=_marker_size_pt2(row),
-                facecolor="white" if pool else colour,
-                edgecolor=colour if pool else "#222222",
-                linewidths=2.0 if pool else 0.9,
-                linestyle="--" if bool(row[s.ITINERANT]) else "-",
-                alpha=0.5 if (row.get("place_au_centre", False) and not pool) else 1.0,
+                s=_marker_size_pt2(style.radius),
+                facecolor=style.fill,
+                edgecolor=style.stroke,
+                linewidths=style.weight * 0.65,
+                linestyle="--" if style.dashed else "-",
+                alpha=min(1.0, style.fill_opacity + 0.1),
                 zorder=10,
             )
     xmin, ymin, xmax, ymax = extent_frame.to_crs(metric).total_bounds
@@ -203,7 +201,13 @@ def render_map_figure(
     handles += [
         _dot("1 conseiller", 7, "#bbbbbb"),
         _dot("2 conseillers", 10, "#bbbbbb"),
-        _dot("Site du groupe départemental\n(répartition non publiée)", 8, "white", "#882255", 2),
+        _dot(
+            "Site du groupe départemental\n(répartition non publiée)",
+            8,
+            "white",
+            colours.get("UTAS", SITE_EDGE),
+            2,
+        ),
         Line2D([], [], color="black", linewidth=1.8, label="Département"),
         Line2D(
             [], [], color="#222222", linewidth=1.2, linestyle=(0, (5, 3)), label="Arrondissement"

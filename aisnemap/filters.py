@@ -93,7 +93,8 @@ def criteria_mask(sites: pd.DataFrame, filters: Filters) -> pd.Series:
     if filters.service_types is not None:
         mask &= sites[s.SERVICE_TYPE].isin(filters.service_types)
     if filters.itinerant is not None:
-        mask &= sites[s.ITINERANT] == filters.itinerant
+        # A site whose itinerancy is not given ("non renseigné") matches neither choice.
+        mask &= (sites[s.ITINERANT] == filters.itinerant).fillna(False).astype(bool)
     return mask
 
 
@@ -117,6 +118,7 @@ class Figures:
     pool_advisors: int
     pool_counted: bool
     pool_sites_shown: int
+    unknown_sites: int
     sites: int
     communes_with_site: int
     population: int
@@ -124,6 +126,7 @@ class Figures:
     inhabitants_per_advisor: float | None
     funding_ceiling_eur: int
     pools: dict[str, int] = field(default_factory=dict)
+    pool_names: dict[str, str] = field(default_factory=dict)
 
 
 def key_figures(
@@ -137,25 +140,22 @@ def key_figures(
     ``shown`` is ``apply_filters(sites, filters)`` when the caller already has it.
     """
     shown = apply_filters(sites, filters) if shown is None else shown
-    own = shown.loc[shown[s.POOL] == ""]
-    located = int(own[s.ADVISORS].fillna(0).sum())
+    located = s.count_advisors(shown)
     # Pools whose sites pass the non-territorial criteria serve the whole department.
-    eligible = sites.loc[criteria_mask(sites, filters) & (sites[s.POOL] != "")]
-    pools = {
-        str(k): int(v)
-        for k, v in eligible.drop_duplicates(s.POOL).set_index(s.POOL)[s.POOL_ADVISORS].items()
-    }
-    pool_total = sum(pools.values())
+    eligible = s.count_advisors(sites.loc[criteria_mask(sites, filters)])
+    pools = eligible.pools
+    pool_total = eligible.pool_total
     pool_counted = filters.whole_department
-    counted = located + (pool_total if pool_counted else 0)
+    counted = located.own + (pool_total if pool_counted else 0)
     territory = territory_communes(communes, filters)
     population = int(territory["population"].sum())
     return Figures(
         advisors=counted,
-        located_advisors=located,
+        located_advisors=located.own,
         pool_advisors=pool_total,
         pool_counted=pool_counted,
         pool_sites_shown=int((shown[s.POOL] != "").sum()),
+        unknown_sites=located.unknown_sites,
         sites=len(shown),
         communes_with_site=int(shown[s.INSEE].nunique()),
         population=population,
@@ -163,6 +163,7 @@ def key_figures(
         inhabitants_per_advisor=(population / counted) if counted else None,
         funding_ceiling_eur=counted * config.FUNDING_CEILING_EUR,
         pools=pools,
+        pool_names=eligible.pool_names,
     )
 
 
@@ -261,7 +262,7 @@ def describe(filters: Filters, options: Options, communes: pd.DataFrame) -> list
         ("service", filters.service_types, options.service_types),
     ):
         if values is not None and set(values) < set(opts):
-            parts.append(f"{label} : " + (", ".join(map(str, values)) or "aucun"))
+            parts.append(f"{label} : " + (", ".join(map(str, values)) or "aucune"))
     if filters.itinerant is not None:
         parts.append("sites itinérants" if filters.itinerant else "sites fixes")
     return parts

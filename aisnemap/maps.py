@@ -21,56 +21,16 @@ from dataclasses import dataclass
 import folium
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 from folium.map import Layer
 from jinja2 import Template
 
 from . import assets, config, texts
 from . import schema as s
+from .style import TERRITORY_COLOUR, advisors_label, service_colours, site_style
 
-#: Colours for service types not listed below (Paul Tol's muted and light schemes).
-EXTRA_COLOURS = (
-    "#117733",
-    "#AA4499",
-    "#88CCEE",
-    "#DDCC77",
-    "#661100",
-    "#6699CC",
-    "#CC6677",
-    "#888888",
-)
-#: Fixed colours (Okabe & Ito, then Tol) for the known service types, so a colour keeps
-#: its meaning across views and exports.
-SERVICE_COLOURS = {
-    "France Services": "#0072B2",
-    "France Services itinérant": "#56B4E9",
-    "Espace numérique": "#E69F00",
-    "Tiers-lieu": "#D55E00",
-    "Bibliothèque": "#009E73",
-    "Mairie": "#CC79A7",
-    "Espace de services publics": "#332288",
-    "UTAS": "#882255",
-    "MDPH": "#999933",
-    "Bibliothèque départementale": "#44AA99",
-    "Administration départementale": "#000000",
-}
 POLYLINE_PRECISION = 4  # 1e-4 degree ≈ 11 m, far below the 200 m display tolerance
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 SITE_CLASS = "aisne-site"
-TERRITORY_COLOUR = "#000091"
-
-
-def service_colours(service_types: Sequence[str]) -> dict[str, str]:
-    """Colour of each service type: fixed for known ones, then the palette's free colours."""
-    colours = {}
-    extra = 0
-    for service in service_types:
-        if service in SERVICE_COLOURS:
-            colours[service] = SERVICE_COLOURS[service]
-        else:
-            colours[service] = EXTRA_COLOURS[extra % len(EXTRA_COLOURS)]
-            extra += 1
-    return colours
 
 
 def encode_polyline(coords: np.ndarray, precision: int = POLYLINE_PRECISION) -> str:
@@ -364,20 +324,6 @@ def prepare_layers(
     )
 
 
-def advisors_label(row: pd.Series) -> str:
-    """How many advisors a site has, as shown to the user."""
-    if row[s.POOL]:
-        return f"groupe de {int(row[s.POOL_ADVISORS])} ({texts.POOL_LABEL})"
-    return str(int(row[s.ADVISORS]))
-
-
-def site_radius(row: pd.Series) -> float:
-    """Marker radius in pixels: area grows with the number of advisors."""
-    if row[s.POOL]:
-        return 8.0
-    return round(5.0 + 4.0 * math.sqrt(max(int(row[s.ADVISORS]), 1)), 1)
-
-
 def _spread(
     lats: np.ndarray, lons: np.ndarray, step: float = 0.006
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -405,8 +351,7 @@ def site_records(sites: gpd.GeoDataFrame, colours: dict[str, str]) -> list[dict]
     lats, lons = _spread(frame.geometry.y.to_numpy(), frame.geometry.x.to_numpy())
     records = []
     for (_, row), lat, lon in zip(frame.iterrows(), lats, lons, strict=True):
-        colour = colours.get(row[s.SERVICE_TYPE], "#777777")
-        pool = bool(row[s.POOL])
+        style = site_style(row, colours)
         values = {
             **{
                 k: row.get(k, "")
@@ -425,14 +370,12 @@ def site_records(sites: gpd.GeoDataFrame, colours: dict[str, str]) -> list[dict]
                 "id": str(row[s.ID]),
                 "lat": round(float(lat), 5),
                 "lon": round(float(lon), 5),
-                "r": site_radius(row),
-                "stroke": colour if pool else "#222222",
-                "weight": 3 if pool else 1.5,
-                "fill": "#ffffff" if pool else colour,
-                "fillOpacity": (
-                    0.9 if pool else (0.45 if row.get("place_au_centre", False) else 0.9)
-                ),
-                "dash": "4 3" if bool(row[s.ITINERANT]) else None,
+                "r": style.radius,
+                "stroke": style.stroke,
+                "weight": style.weight,
+                "fill": style.fill,
+                "fillOpacity": style.fill_opacity,
+                "dash": "4 3" if style.dashed else None,
                 "tooltip": str(row[s.SITE]),
                 "popup": [[label, str(values.get(key, ""))] for key, label in texts.POPUP_FIELDS],
             }

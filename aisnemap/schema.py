@@ -10,9 +10,12 @@ Decisions (documented in the README):
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +61,19 @@ COLUMNS = (
     SOURCE,
     CONFIDENCE,
 )
-REQUIRED_TEXT = (ID, LAUREATE, SITE, OPERATOR, OPERATOR_TYPE, SERVICE_TYPE, INSEE, SOURCE)
+REQUIRED_TEXT = (ID, SITE, OPERATOR, OPERATOR_TYPE, SERVICE_TYPE, INSEE, SOURCE)
+#: Columns an import may leave out (they are then empty for every row).
+OPTIONAL_COLUMNS = (
+    LAUREATE,
+    POOL,
+    POOL_ADVISORS,
+    ITINERANT,
+    ADDRESS,
+    LAT,
+    LON,
+    PRECISION,
+    CONFIDENCE,
+)
 TEXT_COLUMNS = (
     ID,
     LAUREATE,
@@ -78,14 +93,76 @@ PRECISION_ADDRESS = "adresse"
 PRECISION_COMMUNE = "commune"
 PRECISIONS = (PRECISION_ADDRESS, PRECISION_COMMUNE)
 
+#: Allowed categories (an import is matched to them whatever its case and accents).
+OPERATOR_TYPES = (
+    "commune",
+    "EPCI",
+    "département",
+    "région",
+    "État",
+    "association",
+    "entreprise",
+    "autre",
+    "non vérifié",
+)
+SERVICE_TYPES = (
+    "Administration départementale",
+    "Association",
+    "Bibliothèque",
+    "Bibliothèque départementale",
+    "Centre social",
+    "Espace de services publics",
+    "Espace numérique",
+    "France Services",
+    "France Services itinérant",
+    "Mairie",
+    "MDPH",
+    "Médiathèque",
+    "Tiers-lieu",
+    "UTAS",
+    "Autre",
+)
+#: What an advisor count says when it is not published (counted as unknown, never 1).
+ADVISORS_UNKNOWN = "non publié"
+_UNKNOWN_WORDS = {"non publie", "inconnu", "nc", "n c", "?", "non connu", "non renseigne"}
+
+#: Other names accepted for each column in an import (compared without case, accents,
+#: spaces or punctuation).
+COLUMN_ALIASES = {
+    ID: ("identifiant", "id site", "code site"),
+    WAVE: ("vague de selection", "numero de vague"),
+    LAUREATE: ("laureate", "structure laureate", "nom du laureat"),
+    SITE: ("nom du site", "lieu", "nom du lieu", "site d accueil"),
+    ADVISORS: ("nombre de conseillers", "nb conseillers", "nb de conseillers", "postes"),
+    POOL: ("groupe de conseillers",),
+    POOL_ADVISORS: ("conseillers du groupe", "effectif du groupe", "effectif groupe"),
+    OPERATOR: ("structure", "structure porteuse", "porteur"),
+    OPERATOR_TYPE: ("type d operateur", "type de structure"),
+    SERVICE_TYPE: ("type de service", "service", "type de lieu"),
+    ITINERANT: ("itinerance", "itinerant e"),
+    INSEE: ("code insee", "insee", "code commune", "code commune insee"),
+    ADDRESS: ("adresse postale",),
+    LAT: ("lat",),
+    LON: ("lon", "lng", "long"),
+    PRECISION: ("precision de localisation", "localisation"),
+    SOURCE: ("sources",),
+    CONFIDENCE: ("fiabilite", "niveau de confiance"),
+}
+
 MAX_BYTES = 2_000_000
 MAX_ROWS = 2_000
 MAX_TEXT = 1_000
+#: Bounds of the numbers (a 19-digit count is a typing error, never an overflow).
+MAX_WAVE = 99
+MAX_ADVISORS = 500
+MAX_POOL_ADVISORS = 5_000
 
 _ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 _INSEE_RE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
+_WAVE_RE = re.compile(r"^(?:vague|v)?\s*(\d{1,6})$", re.IGNORECASE)
 _YES = {"oui", "o", "yes", "y", "true", "vrai", "1", "x"}
-_NO = {"non", "n", "no", "false", "faux", "0", ""}
+_NO = {"non", "n", "no", "false", "faux", "0"}
+_BLANK = {"", "non renseigne", "inconnu", "nc", "?"}
 # Rough box around the Aisne (WGS84) to catch swapped or foreign coordinates early.
 _LAT_RANGE = (48.8, 50.2)
 _LON_RANGE = (2.9, 4.4)
@@ -121,6 +198,7 @@ class Validation:
     problems: list[Problem] = field(default_factory=list)
     encoding: str = "utf-8"
     delimiter: str = ","
+    aliases: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -139,12 +217,71 @@ def empty_frame() -> pd.DataFrame:
     return _coerce_types(frame)
 
 
+def fold(text: str) -> str:
+    """A key to compare names: no case, accents, spaces or punctuation differences."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return " ".join(re.sub(r"[^a-z0-9?]+", " ", plain.casefold()).split())
+
+
+_ALIAS_INDEX = {fold(name): name for name in COLUMNS} | {
+    fold(alias): name for name, aliases in COLUMN_ALIASES.items() for alias in aliases
+}
+_OPERATOR_TYPE_INDEX = {fold(v): v for v in OPERATOR_TYPES}
+_SERVICE_TYPE_INDEX = {fold(v): v for v in SERVICE_TYPES}
+
+
+class DecodeError(ValueError):
+    """The bytes are not a text this reader accepts (French message)."""
+
+
+def _line_of(raw: bytes, offset: int) -> int:
+    return raw.count(b"\n", 0, offset) + 1
+
+
 def decode(raw: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (BOM allowed) or, failing that, Windows-1252."""
+    """Decode an upload: UTF-8 (BOM allowed) when it is valid UTF-8, else Windows-1252.
+
+    A file that is UTF-8 in some lines and another encoding in others is refused, naming
+    the lines, rather than silently misread (``dÃ©partement``). UTF-16 gets its own message.
+    """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        len(raw) >= 4 and (raw[1] == 0 and raw[3] == 0 or raw[0] == 0 and raw[2] == 0)
+    ):
+        raise DecodeError(
+            "fichier encodé en UTF-16 : enregistrez-le en « CSV UTF-8 » ou « CSV (séparateur : "
+            "point-virgule) » depuis le tableur"
+        )
+    if b"\x00" in raw:
+        raise DecodeError("le fichier n'est pas un texte CSV (octets nuls : fichier binaire ?)")
     try:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), "cp1252"
+        pass
+    lines = raw.split(b"\n")
+    utf8_lines, other_lines = [], []
+    for number, line in enumerate(lines, start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            other_lines.append(number)
+        else:
+            utf8_lines.append(number)
+    if utf8_lines:
+        shown = ", ".join(map(str, other_lines[:10])) + (" …" if len(other_lines) > 10 else "")
+        raise DecodeError(
+            f"encodages mélangés : les lignes {shown} ne sont pas en UTF-8 alors que les "
+            f"lignes {', '.join(map(str, utf8_lines[:5]))} le sont (copier-coller depuis un "
+            "autre fichier ?). Réenregistrez le fichier entier en « CSV UTF-8 »"
+        )
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise DecodeError(
+            f"caractère illisible (octet {raw[exc.start]:#04x}) ligne {_line_of(raw, exc.start)} : "
+            "ni UTF-8 ni Windows-1252"
+        ) from exc
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -154,18 +291,35 @@ def _sniff_delimiter(text: str) -> str:
 
 def _parse_int(value: str) -> int | None:
     value = value.strip()
-    if not re.fullmatch(r"[+-]?\d+", value):
+    if not re.fullmatch(r"[+-]?\d{1,12}", value):
         return None
     return int(value)
 
 
 def _parse_float(value: str) -> float | None:
     value = value.strip().replace(",", ".")
+    if len(value) > 40:
+        return None
     try:
         number = float(value)
     except ValueError:
         return None
     return number if number == number and abs(number) != float("inf") else None
+
+
+def _map_header(header: list[str]) -> tuple[list[str | None], dict[str, str], list[str]]:
+    """Canonical column of each header cell, the aliases applied and the unknown names."""
+    mapped: list[str | None] = []
+    aliases: dict[str, str] = {}
+    unknown: list[str] = []
+    for name in header:
+        column = _ALIAS_INDEX.get(fold(name))
+        mapped.append(column)
+        if column is None:
+            unknown.append(name)
+        elif name != column:
+            aliases[name] = column
+    return mapped, aliases, unknown
 
 
 def read_structures(
@@ -185,7 +339,8 @@ def read_structures(
             return Validation(empty_frame(), [Problem(None, None, f"fichier introuvable : {path}")])
         except OSError as exc:
             return Validation(
-                empty_frame(), [Problem(None, None, f"lecture impossible de {path} : {exc}")]
+                empty_frame(),
+                [Problem(None, None, f"lecture impossible de {path} ({exc.strerror})")],
             )
     else:
         raw = source
@@ -195,10 +350,10 @@ def read_structures(
             f"la limite est de {MAX_BYTES / 1e6:.0f} Mo"
         )
         return Validation(empty_frame(), [Problem(None, None, message)])
-    if b"\x00" in raw:
-        message = "le fichier n'est pas un texte CSV (octets nuls : fichier binaire ?)"
-        return Validation(empty_frame(), [Problem(None, None, message)])
-    text, encoding = decode(raw)
+    try:
+        text, encoding = decode(raw)
+    except DecodeError as exc:
+        return Validation(empty_frame(), [Problem(None, None, str(exc))])
     if not text.strip():
         return Validation(empty_frame(), [Problem(None, None, "le fichier est vide")], encoding)
     delimiter = _sniff_delimiter(text)
@@ -213,8 +368,9 @@ def read_structures(
         message = f"CSV mal formé : {reason} (vers la ligne {reader.line_num})"
         return Validation(empty_frame(), [Problem(None, None, message)], encoding, delimiter)
     header = [h.strip() for h in rows[0]]
+    mapped, aliases, unknown = _map_header(header)
     problems: list[Problem] = []
-    missing = [c for c in COLUMNS if c not in header]
+    missing = [c for c in COLUMNS if c not in mapped and c not in OPTIONAL_COLUMNS]
     if missing:
         names = ", ".join(missing)
         hint = ""
@@ -222,14 +378,16 @@ def read_structures(
             hint = " (séparateur non reconnu : utilisez la virgule ou le point-virgule)"
         problems.append(Problem(1, None, f"colonnes manquantes : {names}{hint}"))
         return Validation(empty_frame(), problems, encoding, delimiter)
-    duplicated = sorted({h for h in header if header.count(h) > 1})
+    duplicated = sorted({c for c in mapped if c and mapped.count(c) > 1})
     if duplicated:
         problems.append(Problem(1, None, f"colonnes en double : {', '.join(duplicated)}"))
         return Validation(empty_frame(), problems, encoding, delimiter)
-    extra = [h for h in header if h not in COLUMNS]
-    if extra:
+    if aliases:
+        applied = ", ".join(f"« {k} » → {v}" for k, v in aliases.items())
+        problems.append(Problem(1, None, f"noms de colonnes reconnus : {applied}", WARNING))
+    if unknown:
         problems.append(
-            Problem(1, None, f"colonnes ignorées (inconnues) : {', '.join(extra)}", WARNING)
+            Problem(1, None, f"colonnes ignorées (inconnues) : {', '.join(unknown)}", WARNING)
         )
     body = [r for r in rows[1:] if any(cell.strip() for cell in r)]
     if not body:
@@ -240,7 +398,7 @@ def read_structures(
         problems.append(Problem(None, None, message))
         return Validation(empty_frame(), problems, encoding, delimiter)
 
-    index = {name: header.index(name) for name in COLUMNS}
+    index = {name: mapped.index(name) for name in COLUMNS if name in mapped}
     records = []
     line_numbers = []
     line = 1
@@ -257,136 +415,241 @@ def read_structures(
                 )
             )
             continue
-        records.append({name: cells[i].strip() for name, i in index.items()})
+        records.append(
+            {name: cells[index[name]].strip() if name in index else "" for name in COLUMNS}
+        )
         line_numbers.append(line)
 
     frame = pd.DataFrame.from_records(records, columns=list(COLUMNS)).astype("object")
     frame["_ligne"] = line_numbers
     problems.extend(_check_rows(frame, known_insee))
     frame = _coerce_types(frame)
-    validation = Validation(frame, problems, encoding, delimiter)
-    if not validation.ok:
-        validation.frame = frame
-    return validation
+    return Validation(frame, problems, encoding, delimiter, aliases)
+
+
+# One validator per column (or per pair of columns read together). Each takes the raw row
+# and returns the normalised values it sets and its problems as (column, message, severity).
+Issue = tuple[str, str, str]
+Checked = tuple[dict, list[Issue]]
+
+
+def _check_texts(row: pd.Series, _known: set[str] | None) -> Checked:
+    issues = [
+        (column, f"texte trop long ({len(row[column])} caractères, max. {MAX_TEXT})", ERROR)
+        for column in TEXT_COLUMNS
+        if len(row[column]) > MAX_TEXT
+    ]
+    issues += [(c, "valeur obligatoire manquante", ERROR) for c in REQUIRED_TEXT if not row[c]]
+    return {}, issues
+
+
+def _check_id(row: pd.Series, _known: set[str] | None) -> Checked:
+    ident = row[ID]
+    if ident and not _ID_RE.match(ident):
+        message = (
+            f"identifiant invalide « {ident} » (lettres, chiffres, - et _ seulement, 32 au plus)"
+        )
+        return {}, [(ID, message, ERROR)]
+    return {}, []
+
+
+def _bounded_int(text: str, low: int, high: int) -> tuple[int | None, str | None]:
+    """An integer within [low, high], or the French reason it is not one."""
+    value = _parse_int(text)
+    if value is None:
+        return None, "entier attendu"
+    if value < low:
+        return None, f"au moins {low}"
+    if value > high:
+        return None, f"au plus {high}"
+    return value, None
+
+
+def _check_wave(row: pd.Series, _known: set[str] | None) -> Checked:
+    match = _WAVE_RE.match(row[WAVE].strip())
+    value, reason = _bounded_int(match.group(1), 1, MAX_WAVE) if match else (None, "entier attendu")
+    if value is None:
+        return {WAVE: None}, [
+            (WAVE, f"vague invalide « {row[WAVE]} » : {reason} (1, 2… ou « vague 2 »)", ERROR)
+        ]
+    return {WAVE: value}, []
+
+
+def _check_advisors(row: pd.Series, _known: set[str] | None) -> Checked:
+    """Own count of a site, or the pool it belongs to (with the pool's size)."""
+    pool, advisors_text, pool_text = row[POOL], row[ADVISORS], row[POOL_ADVISORS]
+    if pool:
+        issues = []
+        if advisors_text:
+            issues.append(
+                (
+                    ADVISORS,
+                    "un site d'un groupe ne porte pas de nombre propre (répartition non "
+                    "publiée) : laisser vide",
+                    ERROR,
+                )
+            )
+        total, reason = _bounded_int(pool_text, 1, MAX_POOL_ADVISORS)
+        if total is None:
+            issues.append(
+                (POOL_ADVISORS, f"effectif du groupe invalide « {pool_text} » : {reason}", ERROR)
+            )
+        return {ADVISORS: None, POOL_ADVISORS: total}, issues
+    issues = []
+    if pool_text:
+        issues.append((POOL_ADVISORS, "effectif de groupe renseigné sans groupe", ERROR))
+    if fold(advisors_text) in _UNKNOWN_WORDS:
+        return {ADVISORS: None, POOL_ADVISORS: None}, issues
+    advisors, reason = _bounded_int(advisors_text, 1, MAX_ADVISORS)
+    if advisors is None:
+        issues.append(
+            (
+                ADVISORS,
+                f"nombre de conseillers invalide « {advisors_text} » ({reason} ; "
+                f"« {ADVISORS_UNKNOWN} » si le nombre n'est pas connu)",
+                ERROR,
+            )
+        )
+    return {ADVISORS: advisors, POOL_ADVISORS: None}, issues
+
+
+def _check_itinerant(row: pd.Series, _known: set[str] | None) -> Checked:
+    value = fold(row[ITINERANT])
+    if value in _YES:
+        return {ITINERANT: True}, []
+    if value in _NO:
+        return {ITINERANT: False}, []
+    if value in _BLANK:
+        return {ITINERANT: None}, []
+    message = f"valeur « {row[ITINERANT]} » : « oui », « non » ou vide (non renseigné) attendu"
+    return {ITINERANT: None}, [(ITINERANT, message, ERROR)]
+
+
+def _check_insee(row: pd.Series, known: set[str] | None) -> Checked:
+    code = row[INSEE]
+    if code and not _INSEE_RE.match(code):
+        hint = " (zéro initial perdu par le tableur ?)" if re.fullmatch(r"\d{4}", code) else ""
+        return {}, [(INSEE, f"code INSEE mal formé « {code} »{hint}", ERROR)]
+    if code and known is not None and code not in known:
+        return {}, [
+            (INSEE, f"code INSEE « {code} » inconnu dans le département (COG de référence)", ERROR)
+        ]
+    return {}, []
+
+
+def _category(column: str, allowed: tuple[str, ...], index: dict[str, str]) -> Callable:
+    def check(row: pd.Series, _known: set[str] | None) -> Checked:
+        value = row[column]
+        if not value:
+            return {}, []  # reported by _check_texts
+        canonical = index.get(fold(value))
+        if canonical is None:
+            listed = ", ".join(f"« {v} »" for v in allowed)
+            return {}, [
+                (column, f"valeur « {value} » inconnue ; valeurs admises : {listed}", ERROR)
+            ]
+        return {column: canonical}, []
+
+    return check
+
+
+def _check_coordinates(row: pd.Series, _known: set[str] | None) -> Checked:
+    """Latitude and longitude (read together) and the precision they imply."""
+    lat_text, lon_text = row[LAT], row[LON]
+    lat = _parse_float(lat_text) if lat_text else None
+    lon = _parse_float(lon_text) if lon_text else None
+    issues: list[Issue] = []
+    if bool(lat_text) != bool(lon_text):
+        issues.append((LAT, "latitude et longitude vont ensemble : les deux ou aucune", ERROR))
+        lat = lon = None
+    elif lat_text and (lat is None or lon is None):
+        issues.append((LAT, f"coordonnées non numériques « {lat_text} ; {lon_text} »", ERROR))
+        lat = lon = None
+    elif lat is not None and lon is not None:
+        in_box = _LAT_RANGE[0] <= lat <= _LAT_RANGE[1] and _LON_RANGE[0] <= lon <= _LON_RANGE[1]
+        swapped = _LAT_RANGE[0] <= lon <= _LAT_RANGE[1] and _LON_RANGE[0] <= lat <= _LON_RANGE[1]
+        if not in_box:
+            hint = " (latitude et longitude inversées ?)" if swapped else ""
+            issues.append((LAT, f"coordonnées hors de l'Aisne ({lat}, {lon}){hint}", ERROR))
+            lat = lon = None
+    precision = row[PRECISION].lower()
+    if lat is None:
+        if precision == PRECISION_ADDRESS and not (lat_text or lon_text):
+            issues.append(
+                (
+                    PRECISION,
+                    "précision « adresse » sans coordonnées : le site sera placé au centre de "
+                    "sa commune",
+                    WARNING,
+                )
+            )
+        precision = PRECISION_COMMUNE
+    elif precision not in PRECISIONS:
+        issues.append(
+            (
+                PRECISION,
+                f"précision « {row[PRECISION]} » : « adresse » ou « commune » attendu",
+                ERROR,
+            )
+        )
+    return {LAT: lat, LON: lon, PRECISION: precision}, issues
+
+
+ROW_CHECKS = (
+    _check_texts,
+    _check_id,
+    _check_wave,
+    _check_advisors,
+    _check_itinerant,
+    _check_insee,
+    _category(OPERATOR_TYPE, OPERATOR_TYPES, _OPERATOR_TYPE_INDEX),
+    _category(SERVICE_TYPE, SERVICE_TYPES, _SERVICE_TYPE_INDEX),
+    _check_coordinates,
+)
+
+
+def _check_unique_ids(frame: pd.DataFrame) -> list[Problem]:
+    problems, seen = [], {}
+    for ident, line in zip(frame[ID], frame["_ligne"], strict=True):
+        if ident in seen:
+            problems.append(
+                Problem(
+                    int(line), ID, f"identifiant « {ident} » en double (déjà ligne {seen[ident]})"
+                )
+            )
+        else:
+            seen[ident] = int(line)
+    return problems
+
+
+def _check_pool_sizes(frame: pd.DataFrame) -> list[Problem]:
+    """Every site of a group states the same group size."""
+    problems, first = [], {}
+    for pool, total, line in zip(frame[POOL], frame[POOL_ADVISORS], frame["_ligne"], strict=True):
+        if not pool or total is None or pd.isna(total):
+            continue
+        if pool in first and first[pool][0] != total:
+            message = f"effectif du groupe « {pool} » incohérent : {total} ici, {first[pool][0]} ligne {first[pool][1]}"
+            problems.append(Problem(int(line), POOL_ADVISORS, message))
+        first.setdefault(pool, (total, int(line)))
+    return problems
 
 
 def _check_rows(frame: pd.DataFrame, known_insee: set[str] | None) -> list[Problem]:
-    """Check each row in place, normalising values; returns the problems found."""
+    """Run every validator on every row, normalising values in place; returns the problems."""
     problems: list[Problem] = []
-    seen_ids: dict[str, int] = {}
-    pool_totals: dict[str, tuple[int, int]] = {}
     for i, row in frame.iterrows():
         line = int(row["_ligne"])
-
-        def bad(column: str | None, message: str, severity: str = ERROR) -> None:
-            problems.append(Problem(line, column, message, severity))  # noqa: B023
-
-        for column in TEXT_COLUMNS:
-            if len(row[column]) > MAX_TEXT:
-                bad(column, f"texte trop long ({len(row[column])} caractères, max. {MAX_TEXT})")
-        for column in REQUIRED_TEXT:
-            if not row[column]:
-                bad(column, "valeur obligatoire manquante")
-        ident = row[ID]
-        if ident and not _ID_RE.match(ident):
-            bad(ID, f"identifiant invalide « {ident} » (lettres, chiffres, - et _ seulement)")
-        if ident in seen_ids:
-            bad(ID, f"identifiant « {ident} » en double (déjà ligne {seen_ids[ident]})")
-        else:
-            seen_ids[ident] = line
-
-        wave = _parse_int(row[WAVE])
-        if wave is None or wave < 1:
-            bad(WAVE, f"vague invalide « {row[WAVE]} » : entier 1, 2…")
-        frame.at[i, WAVE] = wave
-
-        pool = row[POOL]
-        advisors_text = row[ADVISORS]
-        if pool:
-            if advisors_text:
-                bad(
-                    ADVISORS,
-                    "un site d'un groupe ne porte pas de nombre propre "
-                    "(répartition non publiée) : laisser vide",
-                )
-            frame.at[i, ADVISORS] = None
-            total = _parse_int(row[POOL_ADVISORS])
-            if total is None or total < 1:
-                bad(POOL_ADVISORS, f"effectif du groupe invalide « {row[POOL_ADVISORS]} »")
-            elif pool in pool_totals and pool_totals[pool][0] != total:
-                first_total, first_line = pool_totals[pool]
-                bad(
-                    POOL_ADVISORS,
-                    f"effectif du groupe « {pool} » incohérent : {total} ici, "
-                    f"{first_total} ligne {first_line}",
-                )
-            else:
-                pool_totals.setdefault(pool, (total, line))
-            frame.at[i, POOL_ADVISORS] = total
-        else:
-            advisors = _parse_int(advisors_text)
-            if advisors is None:
-                bad(
-                    ADVISORS, f"nombre de conseillers invalide « {advisors_text} » (entier attendu)"
-                )
-            elif advisors < 1:
-                bad(ADVISORS, f"nombre de conseillers invalide « {advisors_text} » (au moins 1)")
-            if row[POOL_ADVISORS]:
-                bad(POOL_ADVISORS, "effectif de groupe renseigné sans groupe")
-            frame.at[i, ADVISORS] = advisors
-            frame.at[i, POOL_ADVISORS] = None
-
-        itinerant = row[ITINERANT].lower()
-        if itinerant in _YES:
-            frame.at[i, ITINERANT] = True
-        elif itinerant in _NO:
-            frame.at[i, ITINERANT] = False
-        else:
-            bad(ITINERANT, f"valeur « {row[ITINERANT]} » : « oui » ou « non » attendu")
-            frame.at[i, ITINERANT] = False
-
-        code = row[INSEE]
-        if code and not _INSEE_RE.match(code):
-            hint = " (zéro initial perdu par le tableur ?)" if re.fullmatch(r"\d{4}", code) else ""
-            bad(INSEE, f"code INSEE mal formé « {code} »{hint}")
-        elif code and known_insee is not None and code not in known_insee:
-            bad(INSEE, f"code INSEE « {code} » inconnu dans le département (COG de référence)")
-
-        lat_text, lon_text = row[LAT], row[LON]
-        lat = _parse_float(lat_text) if lat_text else None
-        lon = _parse_float(lon_text) if lon_text else None
-        if bool(lat_text) != bool(lon_text):
-            bad(LAT, "latitude et longitude vont ensemble : les deux ou aucune")
-            lat = lon = None
-        elif lat_text and (lat is None or lon is None):
-            bad(LAT, f"coordonnées non numériques « {lat_text} ; {lon_text} »")
-            lat = lon = None
-        elif lat is not None and lon is not None:
-            in_box = _LAT_RANGE[0] <= lat <= _LAT_RANGE[1] and _LON_RANGE[0] <= lon <= _LON_RANGE[1]
-            swapped = (
-                _LAT_RANGE[0] <= lon <= _LAT_RANGE[1] and _LON_RANGE[0] <= lat <= _LON_RANGE[1]
+        for check in ROW_CHECKS:
+            values, issues = check(row, known_insee)
+            for column, value in values.items():
+                frame.at[i, column] = value
+            problems.extend(
+                Problem(line, column, message, severity) for column, message, severity in issues
             )
-            if not in_box:
-                hint = " (latitude et longitude inversées ?)" if swapped else ""
-                bad(LAT, f"coordonnées hors de l'Aisne ({lat}, {lon}){hint}")
-                lat = lon = None
-        frame.at[i, LAT] = lat
-        frame.at[i, LON] = lon
-
-        precision = row[PRECISION].lower()
-        if lat is None:
-            if precision == PRECISION_ADDRESS and not (lat_text or lon_text):
-                bad(
-                    PRECISION,
-                    "précision « adresse » sans coordonnées : le site sera placé au centre "
-                    "de sa commune",
-                    WARNING,
-                )
-            precision = PRECISION_COMMUNE
-        elif precision not in PRECISIONS:
-            bad(PRECISION, f"précision « {row[PRECISION]} » : « adresse » ou « commune » attendu")
-        frame.at[i, PRECISION] = precision
-    return problems
+    problems.extend(_check_unique_ids(frame))
+    problems.extend(_check_pool_sizes(frame))
+    return sorted(problems, key=lambda p: p.row or 0)
 
 
 def _coerce_types(frame: pd.DataFrame) -> pd.DataFrame:
@@ -399,23 +662,61 @@ def _coerce_types(frame: pd.DataFrame) -> pd.DataFrame:
     frame[POOL_ADVISORS] = pd.to_numeric(frame[POOL_ADVISORS], errors="coerce").astype("Int64")
     frame[LAT] = pd.to_numeric(frame[LAT], errors="coerce").astype("float64")
     frame[LON] = pd.to_numeric(frame[LON], errors="coerce").astype("float64")
-    frame[ITINERANT] = frame[ITINERANT].fillna(False).astype(bool)
+    frame[ITINERANT] = frame[ITINERANT].astype("boolean")
     if "_ligne" in frame:
         frame["_ligne"] = frame["_ligne"].astype("int64")
     return frame
 
 
+@dataclass(frozen=True)
+class AdvisorCount:
+    """Advisors of a set of sites: own counts, each pool once, and sites whose count is
+    not published (counted as unknown, never as 1)."""
+
+    own: int
+    pools: dict[str, int]
+    unknown_sites: int
+    #: Each pool's operator, to name it (``groupe`` is an identifier).
+    pool_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def pool_total(self) -> int:
+        """Advisors of every pool, each counted once."""
+        return sum(self.pools.values())
+
+    @property
+    def total(self) -> int:
+        """Own counts plus each pool once (sites with an unpublished count add nothing)."""
+        return self.own + self.pool_total
+
+
+def count_advisors(frame: pd.DataFrame) -> AdvisorCount:
+    """The one rule for counting advisors in a table of sites."""
+    own_rows = frame.loc[frame[POOL] == ""]
+    pools = frame.loc[frame[POOL] != ""].drop_duplicates(POOL)
+    return AdvisorCount(
+        own=int(own_rows[ADVISORS].fillna(0).sum()),
+        pools={
+            str(k): int(v) for k, v in zip(pools[POOL], pools[POOL_ADVISORS].fillna(0), strict=True)
+        },
+        unknown_sites=int(own_rows[ADVISORS].isna().sum()),
+        pool_names=dict(
+            zip(pools[POOL].astype(str), pools.get(OPERATOR, pools[POOL]), strict=True)
+        ),
+    )
+
+
 def advisor_total(frame: pd.DataFrame) -> int:
     """Advisors in a table: own counts of sites plus each pool counted once."""
-    own = int(frame.loc[frame[POOL] == "", ADVISORS].fillna(0).sum())
-    pools = frame.loc[frame[POOL] != ""].drop_duplicates(POOL)
-    return own + int(pools[POOL_ADVISORS].fillna(0).sum())
+    return count_advisors(frame).total
 
 
 def to_csv_text(frame: pd.DataFrame) -> str:
     """Write a structures table back in the canonical format (UTF-8, comma)."""
     out = frame.loc[:, list(COLUMNS)].copy()
-    out[ITINERANT] = out[ITINERANT].map({True: "oui", False: "non"})
+    out[ITINERANT] = out[ITINERANT].map(lambda v: "" if pd.isna(v) else ("oui" if v else "non"))
+    own_unknown = (out[POOL] == "") & out[ADVISORS].isna()
+    out[ADVISORS] = out[ADVISORS].astype(object).where(~own_unknown, ADVISORS_UNKNOWN)
     for column in (LAT, LON):
         # repr() is the shortest text that reads back to the same float: no drift.
         out[column] = out[column].map(lambda v: "" if pd.isna(v) else repr(float(v)))

@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
+import re
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~^=:&])")
+
+
+def literal(value: object) -> str:
+    """Text from the data shown by a Markdown-rendering widget, as literal text.
+
+    Every Markdown, HTML and math (``$``) character is backslash-escaped, and line breaks
+    become spaces, so a name can never become a link, an image, a heading or a formula.
+    """
+    text = " ".join(str(value).splitlines())
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """``one`` for 0 or 1 (French usage), else ``many``."""
+    return one if abs(n) <= 1 else many
+
+
 APP_TITLE = "Conseillers numériques dans l'Aisne"
 APP_SUBTITLE = (
-    "Plan de relance — volet inclusion numérique : où sont les 32 conseillers numériques "
-    "annoncés par la préfecture le 18 mars 2021"
+    "Plan de relance — volet inclusion numérique : où sont les {n} conseillers numériques "
+    "des {sites} sites de la table des structures (annonce de la préfecture du 18 mars 2021"
+    "{later})"
 )
+APP_SUBTITLE_LATER = " et vagues suivantes importées"
+
+
+def subtitle(advisors: int, sites: int, waves: tuple[int, ...]) -> str:
+    """The home subtitle, its numbers read from the data."""
+    later = APP_SUBTITLE_LATER if any(w > 1 for w in waves) else ""
+    return APP_SUBTITLE.format(n=advisors, sites=sites, later=later)
+
+
 NAV_MAP = "Carte"
 # Page URLs: the names Streamlit infers from pages/N_Name.py (see dashboard.py).
 URL_TERRITORIES = "Territoires"
@@ -36,8 +66,8 @@ SHARE_HINT = "L'adresse de la page garde les filtres : copiez-la pour partager c
 # Key figures: (label, help text shown on hover)
 FIG_ADVISORS = "Conseillers"
 FIG_ADVISORS_HELP = (
-    "Conseillers des sites affichés. Sur tout le département, le groupe des 16 conseillers "
-    "du Conseil départemental est compté une fois ; sur un territoire plus petit, seuls les "
+    "Conseillers des sites affichés. Sur tout le département, chaque groupe de conseillers "
+    "(celui du Conseil départemental par exemple) est compté une fois ; sur un territoire plus petit, seuls les "
     "conseillers des structures qui y sont implantées sont comptés (le groupe départemental "
     "sert tout le département, sa répartition entre sites n'est pas publiée). "
     "Source : communiqué de la préfecture du 18/03/2021."
@@ -59,15 +89,49 @@ FIG_FUNDING_HELP = (
     "sur 3 ans), multiplié par le nombre de conseillers compté. Source : communiqué du "
     "18/03/2021."
 )
+POOL_NOTE_ONE = "groupe « {name} » : {n} conseiller{s}"
 POOL_NOTE = (
-    "Les {n} conseillers du Conseil départemental forment un groupe au service de tout le "
-    "département (UTAS, bibliothèque départementale, MDPH) : leur répartition entre sites "
-    "n'est pas publiée."
+    "Conseillers en groupe au service de tout le département, leur répartition entre sites "
+    "n'est pas publiée : {groups}."
 )
 POOL_NOT_COUNTED = (
-    "Territoire partiel : les {n} conseillers du groupe départemental ne sont pas comptés "
-    "ici ; {k} de ses sites s'y trouvent."
+    "Territoire partiel : les {n} conseillers en groupe ne sont pas comptés ici ; {k} {sites} "
+    "de ces groupes {verb}."
 )
+UNKNOWN_COUNT_NOTE = (
+    "{k} {sites} à effectif non publié : {pronoun} conseillers ne sont pas comptés (jamais "
+    "inventés)."
+)
+
+
+def pool_note(groups: dict[str, int], names: dict[str, str] | None = None) -> str:
+    """The pool note, each group counted on its own (plain text: pass it through
+    :func:`literal` before a Markdown widget)."""
+    names = names or {}
+    parts = [
+        POOL_NOTE_ONE.format(name=names.get(g, g), n=n, s=plural(n, "", "s"))
+        for g, n in groups.items()
+    ]
+    return POOL_NOTE.format(groups=" ; ".join(parts))
+
+
+def pool_not_counted(n: int, k: int) -> str:
+    """Note for a partial territory: the pools are not counted, k of their sites are here."""
+    return POOL_NOT_COUNTED.format(
+        n=n,
+        k=k,
+        sites=plural(k, "site", "sites"),
+        verb=plural(k, "s'y trouve", "s'y trouvent"),
+    )
+
+
+def unknown_count_note(k: int) -> str:
+    """Note for sites whose advisor count is not published."""
+    return UNKNOWN_COUNT_NOTE.format(
+        k=k, sites=plural(k, "site", "sites"), pronoun=plural(k, "ses", "leurs")
+    )
+
+
 POOL_LABEL = "répartition entre sites non publiée"
 NO_SITE = "Aucun site ne correspond à ces filtres."
 
@@ -146,8 +210,13 @@ PRECISION_ADDRESS = "à l'adresse"
 PRECISION_COMMUNE = "au centre de la commune (adresse non localisée)"
 YES = "oui"
 NO = "non"
+NOT_GIVEN = "non renseigné"
 
 # Errors
+PAGE_ERROR = (
+    "Une erreur inattendue empêche d'afficher cette partie de la page. Elle a été consignée "
+    "dans le journal du serveur ; les données n'ont pas été modifiées."
+)
 DATA_MISSING = "Les données territoriales ne sont pas construites."
 STRUCTURES_INVALID = (
     "Le fichier des structures contient des erreurs : les sites ne peuvent pas être "
@@ -163,7 +232,7 @@ SOURCES_FOOTER = (
 TERRITORIES_TITLE = "Territoires"
 TERRITORIES_INTRO = (
     "Par arrondissement ou par EPCI : communes, population, sites et conseillers implantés, "
-    "habitants par conseiller. Les 16 conseillers du Conseil départemental ne sont attribués "
+    "habitants par conseiller. Les conseillers en groupe (Conseil départemental) ne sont attribués "
     "à aucun territoire (répartition non publiée) : ils figurent sur une ligne à part. Les "
     "filtres de vague, d'opérateur, de service et d'itinérance s'appliquent ; le territoire "
     "choisi dans le panneau latéral est entouré sur la carte."
@@ -213,9 +282,9 @@ COVERAGE_COLUMNS = {
 IMPORT_TITLE = "Import vague 2"
 IMPORT_INTRO = (
     "Déposez un fichier CSV de sites nouveaux ou mis à jour (mêmes colonnes que "
-    "data/structures.csv ; export Excel « CSV point-virgule » accepté). Chaque problème est "
-    "listé avec sa ligne et sa colonne ; rien n'est enregistré avant votre confirmation, et "
-    "le fichier précédent est sauvegardé."
+    "data/structures.csv, ou leurs noms usuels ; export Excel « CSV point-virgule » accepté). "
+    "Chaque problème est listé avec sa ligne et sa colonne ; rien n'est enregistré avant votre "
+    "confirmation, et le fichier précédent est sauvegardé."
 )
 IMPORT_CLOSED = (
     "Cette page est fermée : aucun secret administrateur n'est configuré "
@@ -224,13 +293,18 @@ IMPORT_CLOSED = (
 IMPORT_SECRET = "Secret administrateur"
 IMPORT_LOGIN = "Entrer"
 IMPORT_REFUSED = "Accès refusé."
-IMPORT_LOCKED = "Trop d'essais : rechargez la page plus tard."
+IMPORT_WAIT = "Essai refusé : attendez {seconds} s avant un nouvel essai."
+IMPORT_LOCKED = (
+    "Trop d'essais infructueux : l'accès à l'import est suspendu jusqu'à {until}. "
+    "L'administrateur du serveur en est informé."
+)
 IMPORT_MODE = "Mode d'import"
 IMPORT_MODES = {
     "fusion": "Ajouter ou mettre à jour (les autres sites sont conservés)",
     "remplacement": "Remplacer tout le fichier (les sites absents sont retirés)",
 }
 IMPORT_FILE = "Fichier CSV"
+IMPORT_HELP_TITLE = "Colonnes et valeurs admises"
 IMPORT_PROBLEMS = "Problèmes à corriger avant import"
 IMPORT_WARNINGS = "Avertissements"
 IMPORT_NO_CHANGE = "Ce fichier ne change rien aux données actuelles."
@@ -238,7 +312,19 @@ IMPORT_CHANGES = "Changements"
 IMPORT_ADDED = "Ajoutés"
 IMPORT_MODIFIED = "Modifiés"
 IMPORT_REMOVED = "Retirés"
+IMPORT_FIELD_CHANGES = "Champs modifiés (avant → après)"
+IMPORT_FIELD_COLUMNS = {"site": "Site", "colonne": "Colonne", "avant": "Avant", "apres": "Après"}
+IMPORT_UNKNOWN_COUNT = "Sites à effectif non publié"
 IMPORT_CONFIRM = "Confirmer l'import"
+IMPORT_RELOAD = "Recharger l'aperçu"
 IMPORT_DONE = "Import enregistré. Sauvegarde du fichier précédent : {backup}"
 IMPORT_FAILED = "Échec de l'enregistrement : {error}"
 IMPORT_PREVIEW_MAP = "Sites ajoutés ou modifiés"
+IMPORT_CURRENT_TITLE = "Fichier actuel et sauvegardes"
+IMPORT_DOWNLOAD = "Télécharger le fichier actuel (structures.csv)"
+IMPORT_BACKUPS_NONE = "Aucune sauvegarde pour l'instant."
+IMPORT_BACKUP_PICK = "Sauvegarde à restaurer"
+IMPORT_BACKUP_PREVIEW = "Voir ce que la restauration changerait"
+IMPORT_RESTORE_CONFIRM = "Confirmer la restauration"
+IMPORT_RESTORED = "Sauvegarde restaurée. Le fichier remplacé est lui-même sauvegardé : {backup}"
+IMPORT_BACKUP_OK = "vérifiée"

@@ -6,7 +6,7 @@ import pandas as pd
 
 from . import schema as s
 from . import texts
-from .maps import advisors_label
+from .style import advisors_label, itinerant_label
 
 
 def sites_table(sites: pd.DataFrame) -> pd.DataFrame:
@@ -15,7 +15,7 @@ def sites_table(sites: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=list(texts.TABLE_COLUMNS.values()))
     frame = pd.DataFrame(sites.drop(columns="geometry", errors="ignore")).copy()
     frame["conseillers_affiche"] = frame.apply(advisors_label, axis=1)
-    frame["itinerant_affiche"] = frame[s.ITINERANT].map({True: texts.YES, False: texts.NO})
+    frame["itinerant_affiche"] = frame[s.ITINERANT].map(itinerant_label)
     frame["precision_affiche"] = frame["place_au_centre"].map(
         {True: texts.PRECISION_COMMUNE, False: texts.PRECISION_ADDRESS}
     )

@@ -26,7 +26,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from aisnemap import build, config, maps  # noqa: E402
+from aisnemap import build, config, maps, style  # noqa: E402
 from aisnemap import schema as s  # noqa: E402
 from aisnemap.sources import read_json  # noqa: E402
 from aisnemap.territory import locate_sites  # noqa: E402
@@ -87,7 +87,7 @@ def synthetic_sites(communes: gpd.GeoDataFrame, n: int) -> pd.DataFrame:
     points = (
         chosen.to_crs(config.CRS_METRIC).geometry.representative_point().to_crs(config.CRS_DRAW)
     )
-    services = list(maps.SERVICE_COLOURS)
+    services = list(style.SERVICE_COLOURS)
     frame = pd.DataFrame(
         {
             s.ID: [f"SYN{i:04d}" for i in range(n)],
@@ -118,7 +118,7 @@ def synthetic_sites(communes: gpd.GeoDataFrame, n: int) -> pd.DataFrame:
 
 def light_records(sites: gpd.GeoDataFrame) -> list[dict]:
     """National view: position, size, colour and a tooltip only (no popup table)."""
-    colours = maps.service_colours(sorted(sites[s.SERVICE_TYPE].unique()))
+    colours = style.service_colours(sorted(sites[s.SERVICE_TYPE].unique()))
     return [
         {
             "id": r[s.ID],
@@ -139,7 +139,7 @@ def light_records(sites: gpd.GeoDataFrame) -> list[dict]:
 
 def map_cost(timer: Timer, label: str, layers: maps.MapLayers, bounds, records) -> int:
     def make():
-        fmap = maps.base_map(layers, bounds, sorted(maps.SERVICE_COLOURS))
+        fmap = maps.base_map(layers, bounds, sorted(style.SERVICE_COLOURS))
         fmap.options["preferCanvas"] = True  # thousands of markers: one canvas, not SVG nodes
         maps.SitesLayer(records).add_to(fmap)
         return fmap.get_root().render()
@@ -151,7 +151,7 @@ def map_cost(timer: Timer, label: str, layers: maps.MapLayers, bounds, records) 
 def scaling(communes: gpd.GeoDataFrame, sites_frame: pd.DataFrame) -> list[dict]:
     """Simplification, join and map payload for the Aisne, a region and France."""
     scopes = (("Aisne", ("02",)), ("Hauts-de-France", HAUTS_DE_FRANCE), ("France", None))
-    colours = maps.service_colours(sorted(maps.SERVICE_COLOURS))
+    colours = style.service_colours(sorted(style.SERVICE_COLOURS))
     rows = []
     for label, deps in scopes:
         part = communes if deps is None else communes[communes["departement"].isin(deps)]
@@ -230,7 +230,7 @@ def main() -> int:
         ),
     )
     region_sites = sites[sites[s.INSEE].str[:2].isin(HAUTS_DE_FRANCE)]
-    colours = maps.service_colours(sorted(maps.SERVICE_COLOURS))
+    colours = style.service_colours(sorted(style.SERVICE_COLOURS))
     reg_bytes = map_cost(
         timer,
         "regional view (Hauts-de-France)",

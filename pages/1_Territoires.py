@@ -3,15 +3,18 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from aisnemap import analysis, maps, texts
+from aisnemap import analysis, maps, schema, texts
 from aisnemap.filters import criteria_mask
-from aisnemap.ui.page import footer, page_header, static_url
+from aisnemap.ui.page import footer, page_header, run_page, static_url
 from aisnemap.ui.tables import table_downloads
 
-view = page_header(texts.TERRITORIES_TITLE, texts.TERRITORIES_INTRO)
-data, filters = view.data, view.filters
 
-if data.ok:
+def render() -> None:
+    """The page body (inside the error boundary)."""
+    view = page_header(texts.TERRITORIES_TITLE, texts.TERRITORIES_INTRO)
+    data, filters = view.data, view.filters
+    if not data.ok:
+        return
     territory = data.territory
     level = st.radio(
         texts.LABEL_LEVEL,
@@ -29,7 +32,7 @@ if data.ok:
     layer_key = {"arrondissement": "arrondissements", "epci": "epci"}[level]
     code_column = analysis.LEVELS[level][0]
     areas = analysis.choropleth_frame(territory.display[layer_key], stats, code_column)
-    pool = analysis.pool_total(stats)
+    count = schema.count_advisors(sites)
     fmap = maps.build_choropleth(
         data.layers,
         maps.encode_layer(areas, "etiquette", "couleur"),
@@ -40,9 +43,12 @@ if data.ok:
         sites=sites,
         service_types=data.options.service_types,
         static_url=static_url(),
-        notes=[texts.POOL_NOTE.format(n=pool)] if pool else [],
+        notes=[texts.pool_note(count.pools, count.pool_names)] if count.pools else [],
     )
     st_folium(
         fmap, key="carte_territoires", height=600, use_container_width=True, returned_objects=[]
     )
+
+
+run_page(render)
 footer()

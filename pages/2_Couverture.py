@@ -6,12 +6,15 @@ from streamlit_folium import st_folium
 from aisnemap import coverage, maps, texts
 from aisnemap.filters import criteria_mask, territory_communes
 from aisnemap.ui.figures import fmt_int
-from aisnemap.ui.page import footer, page_header, static_url
+from aisnemap.ui.page import footer, page_header, run_page, static_url
 
-view = page_header(texts.COVERAGE_TITLE, texts.COVERAGE_INTRO)
-data, filters = view.data, view.filters
 
-if data.ok:
+def render() -> None:
+    """The page body (inside the error boundary)."""
+    view = page_header(texts.COVERAGE_TITLE, texts.COVERAGE_INTRO)
+    data, filters = view.data, view.filters
+    if not data.ok:
+        return
     territory = data.territory
     sites = data.sites.loc[criteria_mask(data.sites, filters)]
     communes = territory_communes(territory.communes, filters)
@@ -19,8 +22,7 @@ if data.ok:
     population = int(communes["population"].sum())
     if sites.empty:  # no distance to show: every commune would be "infinitely" far
         st.info(texts.NO_SITE)
-        footer()
-        st.stop()
+        return
 
     cols = st.columns(3)
     within = result.population_within()
@@ -33,7 +35,7 @@ if data.ok:
     cols[1].metric(
         texts.FIG_FARTHEST,
         f"{far['nom']}",
-        help=f"{far['distance_km']:.1f} km de « {far['site_le_plus_proche']} »",
+        help=texts.literal(f"{far['distance_km']:.1f} km de « {far['site_le_plus_proche']} »"),
     )
     cols[2].metric(texts.FIG_POPULATION, fmt_int(population), help=texts.FIG_POPULATION_HELP)
 
@@ -95,4 +97,7 @@ if data.ok:
             st.info(texts.SUGGEST_NONE)
         else:
             st.dataframe(coverage.suggestions_table(suggestions), hide_index=True, width="stretch")
+
+
+run_page(render)
 footer()

@@ -31,12 +31,12 @@ def show_figures(figures: Figures) -> None:
     cols[5].metric(
         texts.FIG_FUNDING, f"{fmt_int(figures.funding_ceiling_eur)} €", help=texts.FIG_FUNDING_HELP
     )
+    notes = []
     if figures.pool_advisors:
-        if figures.pool_counted:
-            st.caption(texts.POOL_NOTE.format(n=figures.pool_advisors))
-        else:
-            st.caption(
-                texts.POOL_NOT_COUNTED.format(n=figures.pool_advisors, k=figures.pool_sites_shown)
-                + " "
-                + texts.POOL_NOTE.format(n=figures.pool_advisors)
-            )
+        if not figures.pool_counted:
+            notes.append(texts.pool_not_counted(figures.pool_advisors, figures.pool_sites_shown))
+        notes.append(texts.pool_note(figures.pools, figures.pool_names))
+    if figures.unknown_sites:
+        notes.append(texts.unknown_count_note(figures.unknown_sites))
+    if notes:
+        st.caption(texts.literal(" ".join(notes)))

@@ -8,6 +8,8 @@ router. :func:`current_view` notices it and draws the frame and sidebar itself.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -15,10 +17,12 @@ import streamlit as st
 from .. import config, texts
 from ..assets import ensure_assets
 from ..filters import Filters
+from ..importer import clean_temp_files
 from ..schema import ERROR
 from .data import AppData, load_app_data
 from .sidebar import sidebar_filters
 
+LOG = logging.getLogger("aisnemap.ui")
 _FILTERS_KEY = "vue_filtres"
 _ROUTED_KEY = "vue_routee"
 _DRAWER_KEY = "vue_dessinee_par"
@@ -38,7 +42,7 @@ def setup_app() -> AppData:
     _assets_once()
     data = load_app_data()
     if data.error:
-        st.error(f"{texts.DATA_MISSING} {data.error}")
+        st.error(f"{texts.DATA_MISSING} {texts.literal(data.error)}")
     elif data.sites is None:
         st.error(texts.STRUCTURES_INVALID)
         show_problems(data)
@@ -82,9 +86,24 @@ def page_header(title: str, intro: str) -> View:
     return view
 
 
+def run_page(render: Callable[[], None]) -> None:
+    """Error boundary of a page: an unexpected error is logged with its traceback on the
+    server and the page shows a French message, never the traceback."""
+    try:
+        render()
+    except Exception:  # noqa: BLE001 - the boundary: anything a page did not foresee
+        LOG.exception("erreur inattendue pendant l'affichage d'une page")
+        st.error(texts.PAGE_ERROR)
+
+
 @st.cache_resource(show_spinner=False)
 def _assets_once() -> bool:
     ensure_assets()
+    # Leftovers of a save interrupted before this server started (taken under the lock).
+    try:
+        clean_temp_files()
+    except OSError:
+        LOG.warning("nettoyage des fichiers temporaires impossible", exc_info=True)
     return True
 
 
@@ -96,7 +115,7 @@ def show_problems(data: AppData) -> None:
     label = f"Problèmes dans le fichier des structures ({len(data.problems)})"
     with st.expander(label, expanded=bool(errors)):
         for problem in data.problems:
-            (st.error if problem.severity == ERROR else st.warning)(str(problem))
+            (st.error if problem.severity == ERROR else st.warning)(texts.literal(problem))
 
 
 def footer() -> None:

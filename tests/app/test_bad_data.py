@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from aisnemap import config, importer, schema, texts
 from aisnemap import schema as s
 from tests.conftest import FIXTURES
+from tests.support.apptest import plain
 from tests.support.server import ROOT
 
 DASHBOARD = str(ROOT / "dashboard.py")
@@ -27,7 +28,7 @@ def _all_pages_run(at: AppTest) -> None:
 def test_missing_built_data(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "DATA_DIR", tmp_path)
     at = AppTest.from_file(DASHBOARD, default_timeout=120).run()
-    errors = " ".join(e.value for e in at.error)
+    errors = " ".join(plain(e.value) for e in at.error)
     assert texts.DATA_MISSING in errors and "Fichier de données manquant" in errors
     assert "make data" in errors
     _all_pages_run(at)
@@ -38,7 +39,7 @@ def test_broken_structures_file(tmp_path, monkeypatch, built_data_dir):
     broken.write_bytes((FIXTURES / "corpus" / "conseillers_texte.csv").read_bytes())
     monkeypatch.setattr(config, "STRUCTURES_CSV", broken)
     at = AppTest.from_file(DASHBOARD, default_timeout=120).run()
-    errors = " ".join(e.value for e in at.error)
+    errors = " ".join(plain(e.value) for e in at.error)
     assert texts.STRUCTURES_INVALID in errors
     assert "nombre de conseillers invalide" in errors
     _all_pages_run(at)

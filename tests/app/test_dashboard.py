@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from aisnemap import texts
-from tests.support.apptest import map_args, map_site_ids, metrics, table_ids
+from tests.support.apptest import captions, map_args, map_site_ids, metrics, table_ids
 from tests.support.server import ROOT
 
 DASHBOARD = str(ROOT / "dashboard.py")
@@ -32,10 +35,12 @@ def test_default_view(app):
     assert m[texts.FIG_PER_ADVISOR] == f"16{NBSP}605"
     assert m[texts.FIG_FUNDING] == f"1{NBSP}600{NBSP}000 €"
     assert table_ids(app) == map_site_ids(app) == ALL_IDS
-    assert any("répartition entre sites n'est pas publiée" in c.value for c in app.caption)
+    assert "groupe « Conseil départemental de l'Aisne » : 16 conseillers" in captions(app)
+    assert "répartition entre sites n'est pas publiée" in captions(app)
 
 
 def test_every_metric_has_its_definition(app):
+    assert len(app.metric) == 6
     assert all(m.proto.help for m in app.metric)
 
 
@@ -96,9 +101,7 @@ def test_territory_figures_say_the_pool_is_not_counted(app):
     app.selectbox("f_arrondissement").set_value("023").run()
     m = metrics(app)
     assert m[texts.FIG_POPULATION] != f"531{NBSP}345"
-    assert any(
-        "ne sont pas comptés ici ; 1 de ses sites s'y trouvent" in c.value for c in app.caption
-    )
+    assert "ne sont pas comptés ici ; 1 site de ces groupes s'y trouve." in captions(app)
 
 
 def test_cascade_limits_epci_to_the_arrondissement(app):
@@ -135,3 +138,14 @@ def test_reset_button_restores_the_default_view(app):
     app.button("f_reset").click().run()
     assert metrics(app)[texts.FIG_SITES] == "25"
     assert dict(app.query_params) == {}
+
+
+def test_the_view_fits_the_territory_in_latitude_longitude_order(app):
+    """Leaflet wants [[south, west], [north, east]]: swapped, every marker is off screen."""
+    app.selectbox("f_arrondissement").set_value("023").run()
+    script = map_args(app)["feature_group"]
+    [fit] = re.findall(r"\}\)\(\w+, (\[\[.*?\]\])\);", script)
+    (south, west), (north, east) = json.loads(fit)
+    # Saint-Quentin arrondissement, by hand from the map: about 49.6–50.05 N, 2.95–3.75 E.
+    assert 49.5 < south < 49.75 and 49.95 < north < 50.15
+    assert 2.85 < west < 3.1 and 3.6 < east < 3.85

@@ -9,8 +9,10 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aisnemap import config, texts
+from aisnemap import config, schema, texts
 from tests.conftest import FIXTURES
+from tests.data.test_corpus import CSV_CASES, corpus_bytes
+from tests.support.apptest import markdown_leaks, plain
 from tests.support.server import ROOT
 
 DASHBOARD = str(ROOT / "dashboard.py")
@@ -21,11 +23,12 @@ SECRET = "correct horse battery staple"
 
 @pytest.fixture
 def served(tmp_path, monkeypatch, built_data_dir):
-    """A private copy of the served table, and the admin secret configured."""
+    """A private copy of the served table, the admin secret configured, a fresh counter."""
     target = tmp_path / "structures.csv"
     shutil.copy(config.STRUCTURES_CSV, target)
     monkeypatch.setattr(config, "STRUCTURES_CSV", target)
     monkeypatch.setattr(config, "BACKUP_DIR", tmp_path / "sauvegardes")
+    monkeypatch.setattr(config, "STATE_DIR", tmp_path)
     monkeypatch.setenv("AISNEMAP_ADMIN_SECRET", SECRET)
     return target
 
@@ -66,7 +69,7 @@ def test_import_a_new_site_then_see_it_on_the_map(served):
     metrics = {m.label: (m.value, m.proto.delta) for m in at.metric}
     assert metrics[texts.FIG_SITES] == ("26", "1")
     assert metrics[texts.FIG_ADVISORS] == ("33", "1")
-    assert any("W01" in m.value for m in at.markdown)
+    assert any("W01" in plain(m.value) for m in at.markdown)
     before = served.read_bytes()
     at.button("import_confirmer").click().run()
     assert not at.exception
@@ -82,18 +85,110 @@ def test_import_a_new_site_then_see_it_on_the_map(served):
 MANIFEST = json.loads((CORPUS / "corpus.json").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("name", sorted(k for k in MANIFEST if k.endswith(".csv")))
+@pytest.mark.parametrize("name", CSV_CASES)
 def test_every_corpus_file_is_handled_without_changing_the_data(served, name):
     before = _digest(served)
     at = _import_page()
-    at.get("file_uploader")[0].set_value((name, (CORPUS / name).read_bytes(), "text/csv")).run()
+    at.get("file_uploader")[0].set_value((name, corpus_bytes(name), "text/csv")).run()
     assert not at.exception
     expected = MANIFEST[name]["attendu"]
     if expected == "ACCEPTÉ":
         assert len(at.button) >= 1 and at.button("import_confirmer")
     else:
         shown = " ".join(str(df.value.to_dict()) for df in at.dataframe) + " ".join(
-            e.value for e in at.error
+            plain(e.value) for e in at.error
         )
         assert expected in shown
     assert _digest(served) == before
+
+
+def _upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.get("file_uploader")[0].set_value((name, content, "text/csv")).run()
+    assert not at.exception
+    return at
+
+
+def _new_site(ident: str) -> bytes:
+    header = (CORPUS / "utf8_bom.csv").read_bytes().decode("utf-8-sig").splitlines()[0]
+    row = f"{ident},2,,Site {ident},1,,,Commune de Ribemont,commune,Mairie,,02648,,,,commune,essai,"
+    return f"{header}\n{row}\n".encode()
+
+
+def test_two_sessions_confirming_at_once_lose_nothing(served):
+    """Defect: both saw "Import enregistré" and one import was gone."""
+    first, second = _import_page(), _import_page()
+    _upload(first, "a.csv", _new_site("V2A"))
+    _upload(second, "b.csv", _new_site("V2B"))
+    first.button("import_confirmer").click().run()
+    assert any("Import enregistré" in s.value for s in first.success)
+    second.button("import_confirmer").click().run()
+    assert not second.success
+    [error] = [plain(e.value) for e in second.error]
+    assert "modifié par un autre import à" in error and "rechargez l'aperçu" in error
+    ids = set(schema.read_structures(served).frame[schema.ID])
+    assert "V2A" in ids and "V2B" not in ids
+    # Reloading the preview compares against the new file; then it saves.
+    second.button("import_recharger").click().run()
+    assert [m.value for m in second.metric][0] == "27"
+    second.button("import_confirmer").click().run()
+    assert any("Import enregistré" in s.value for s in second.success)
+    assert {"V2A", "V2B"} <= set(schema.read_structures(served).frame[schema.ID])
+
+
+def test_preview_lists_each_changed_field(served):
+    at = _import_page()
+    modified = served.read_text(encoding="utf-8").replace(
+        "Médiathèque Jean Macé (une des 5 permanences de la ville)", "Médiathèque Jean Macé"
+    )
+    _upload(at, "modifie.csv", modified.encode())
+    [changes] = [df.value for df in at.dataframe if "Avant" in df.value.columns]
+    assert changes.to_dict("records") == [
+        {
+            "Site": "L14",
+            "Colonne": "site",
+            "Avant": "Médiathèque Jean Macé (une des 5 permanences de la ville)",
+            "Après": "Médiathèque Jean Macé",
+        }
+    ]
+
+
+def test_markdown_and_math_from_the_data_stay_literal(served):
+    """Defect: an image from another host was fetched, a link was clickable, $…$ rendered."""
+    at = _import_page()
+    for name in ("markdown_partout.csv", "markdown_entete.csv"):
+        _upload(at, name, (CORPUS / name).read_bytes())
+        assert markdown_leaks(at) == []
+    at.button("import_confirmer").click().run()
+    assert any("Import enregistré" in s.value for s in at.success)
+    home = AppTest.from_file(DASHBOARD, default_timeout=120).run()
+    assert not home.exception
+    for page in ("pages/1_Territoires.py", "pages/2_Couverture.py"):
+        home.switch_page(str(ROOT / page)).run()
+        assert not home.exception and markdown_leaks(home) == []
+
+
+def test_download_and_restore_a_backup_from_the_page(served):
+    at = _import_page()
+    assert at.get("download_button")  # the served file can be downloaded
+    original = served.read_bytes()
+    _upload(at, "a.csv", _new_site("V2A"))
+    at.button("import_confirmer").click().run()
+    at = _import_page()
+    [label] = [o for o in at.selectbox("import_sauvegarde").options]
+    assert label.endswith("— vérifiée")
+    at.button("import_voir_restauration").click().run()
+    assert any("V2A" in plain(m.value) for m in at.markdown)  # "Retirés (1) : V2A"
+    at.button("import_restaurer").click().run()
+    assert any("Sauvegarde restaurée" in s.value for s in at.success)
+    assert served.read_bytes() == original
+
+
+def test_failed_tries_delay_every_session(served):
+    """Defect: 5 tries per session, so reloading gave 25 tries in 42 s."""
+    for _ in range(3):
+        _import_page("mauvais")
+    fresh = _import_page(secret=None)
+    [message] = [e.value for e in fresh.error]
+    assert message.startswith("Essai refusé : attendez")
+    assert "recharg" not in message
+    assert len(fresh.get("text_input")) == 0

@@ -78,7 +78,7 @@ def test_couverture_without_any_site_says_so(app):
 
 
 def test_territoires_pool_note_follows_the_data(app, built_data_dir):
-    note = texts.POOL_NOTE.format(n=16)
+    note = texts.pool_note({"CD02": 16}, {"CD02": "Conseil départemental de l'Aisne"})
     app.switch_page(str(ROOT / "pages/1_Territoires.py")).run()
     assert app.title[0].value == texts.TERRITORIES_TITLE
     assert note in map_args(app)["script"]

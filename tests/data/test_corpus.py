@@ -17,7 +17,8 @@ from tests.conftest import FIXTURES
 
 CORPUS = FIXTURES / "corpus"
 MANIFEST = json.loads((CORPUS / "corpus.json").read_text(encoding="utf-8"))
-CSV_CASES = sorted(k for k in MANIFEST if k.endswith(".csv"))
+CSV_CASES = sorted(k for k, v in MANIFEST.items() if k.endswith(".csv") and "type" not in v)
+GENERATED = sorted(k for k, v in MANIFEST.items() if "genere" in v)
 GEOJSON_CASES = sorted(k for k in MANIFEST if k.endswith(".geojson"))
 
 
@@ -37,14 +38,22 @@ def current(sites) -> pd.DataFrame:
 def test_corpus_has_at_least_15_bad_inputs():
     bad = [k for k, v in MANIFEST.items() if v["attendu"] != "ACCEPTÉ"]
     assert len(bad) >= 15
-    assert {p.name for p in CORPUS.iterdir()} - {"corpus.json"} == set(MANIFEST)
+    assert {p.name for p in CORPUS.iterdir()} - {"corpus.json"} == set(MANIFEST) - set(GENERATED)
+
+
+def corpus_bytes(name: str) -> bytes:
+    """A corpus file's content; generated cases (too big to version) are built here."""
+    if name == "gros_6mo.csv":
+        head = (CORPUS / "utf8_bom.csv").read_bytes()
+        return (head * (6_000_000 // len(head) + 1))[:6_000_000]
+    return (CORPUS / name).read_bytes()
 
 
 @pytest.mark.parametrize("name", CSV_CASES)
 def test_csv_case(name, current, territory):
     before = _digest()
     expected = MANIFEST[name]["attendu"]
-    preview = importer.prepare_import((CORPUS / name).read_bytes(), current, territory.communes)
+    preview = importer.prepare_import(corpus_bytes(name), current, territory.communes)
     messages = [str(p) for p in preview.problems]
     if expected == "ACCEPTÉ":
         assert preview.ok, messages
@@ -85,3 +94,30 @@ def test_reimporting_the_served_file_changes_nothing(current, territory):
 def test_merge_changes_only_the_uploaded_rows(current, territory):
     preview = importer.prepare_import((CORPUS / "utf8_bom.csv").read_bytes(), current, territory.communes)
     assert (preview.added, preview.modified, preview.removed) == (["W01"], [], [])
+
+
+def test_truncated_backup_is_refused(tmp_path, territory):
+    """A backup cut at a row boundary still parses: only its checksum tells."""
+    entry = MANIFEST["sauvegarde_tronquee.csv"]
+    backups = tmp_path / "sauvegardes"
+    backups.mkdir()
+    backup = backups / "structures-20260101-120000-000000.csv"
+    backup.write_bytes((CORPUS / "sauvegarde_tronquee.csv").read_bytes())
+    backup.with_name(backup.name + ".sha256").write_text(f"{entry['somme_complete']}  x\n")
+    before = _digest()
+    with pytest.raises(importer.SaveError, match=entry["attendu"]):
+        importer.restore_backup(backup, territory.communes, config.STRUCTURES_CSV, backups)
+    assert _digest() == before
+
+
+def test_restore_outside_the_backup_folder_is_refused(tmp_path, territory):
+    entry = MANIFEST["restauration_hors_dossier.csv"]
+    before = _digest()
+    with pytest.raises(importer.SaveError, match=entry["attendu"]):
+        importer.restore_backup(
+            CORPUS / "restauration_hors_dossier.csv",
+            territory.communes,
+            config.STRUCTURES_CSV,
+            tmp_path / "sauvegardes",
+        )
+    assert _digest() == before

@@ -43,3 +43,27 @@ def choose_in_selectbox(page, label: str, option: str) -> None:
     box.click()
     box.fill(option)  # typing filters the list and opens it, as a person searching would
     page.get_by_role("option", name=option, exact=True).click()
+
+
+# The Leaflet map inside the iframe: its visible bounds and where each site marker is.
+_MAP_VIEW_JS = """
+() => {
+  const map = Object.values(window).find((v) => v instanceof L.Map);
+  const b = map.getBounds();
+  const markers = [];
+  map.eachLayer((layer) => {
+    if (layer instanceof L.CircleMarker) {
+      const p = layer.getLatLng();
+      markers.push([p.lat, p.lng]);
+    }
+  });
+  return {south: b.getSouth(), west: b.getWest(), north: b.getNorth(),
+          east: b.getEast(), zoom: map.getZoom(), markers: markers};
+}
+"""
+
+
+def map_view(page) -> dict:
+    """Visible bounds, zoom and marker positions of the map, read in its frame."""
+    frame = page.frame_locator(MAP_IFRAME).locator("body")
+    return frame.evaluate(_MAP_VIEW_JS.replace("() =>", "(_) =>"))

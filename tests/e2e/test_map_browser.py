@@ -18,6 +18,7 @@ from tests.e2e.helpers import (
     SITE_MARKERS,
     choose_in_selectbox,
     map_frame,
+    map_view,
     wait_for_map,
 )
 from tests.support.server import StreamlitServer
@@ -202,3 +203,19 @@ def test_first_direct_visit_to_a_page_after_start(page_factory, built_data_dir):
         # the widgets move from the page script to the router without losing their values.
         page.get_by_role("link", name=re.compile(f"^({texts.NAV_MAP}|dashboard)$")).first.click()
         wait_for_map(page, sites=2)
+
+
+def test_markers_are_inside_the_visible_map_and_the_territory_is_framed(server, page_factory):
+    """Paths existing is not enough: Leaflet keeps off-screen markers as "M0 0" paths."""
+    page, recorder = page_factory()
+    page.goto(f"{server.url}/?arrondissement=023")
+    wait_for_map(page, sites=7)
+    view = map_view(page)
+    assert len(view["markers"]) == 7
+    for lat, lon in view["markers"]:
+        assert view["south"] <= lat <= view["north"] and view["west"] <= lon <= view["east"]
+    # The Saint-Quentin arrondissement (about 49.6–50.05 N, 2.95–3.75 E) fills the view:
+    # framed, not the whole department (48.8–50.1 N).
+    assert 49.4 < view["south"] < 49.75 and 49.9 < view["north"] < 50.3
+    assert 2.6 < view["west"] < 3.1 and 3.6 < view["east"] < 4.1
+    assert recorder.errors == []

@@ -35,3 +35,29 @@ def metrics(at: AppTest) -> dict[str, str]:
 def table_ids(at: AppTest) -> list[str]:
     """Ids in the first table of the page."""
     return sorted(at.dataframe[0].value["Id"].tolist())
+
+
+def plain(markdown: str) -> str:
+    """The text a reader sees of a Markdown source written with ``texts.literal``."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def captions(at: AppTest) -> str:
+    """Every caption of the page, as read."""
+    return " ".join(plain(c.value) for c in at.caption)
+
+
+# Markdown that would render as a link, an image or a formula: an unescaped "](" or "$".
+_LEAK = re.compile(r"(?<!\\)\]\(|(?<!\\)\$|(?<!\\)!\[")
+
+
+def markdown_leaks(at: AppTest) -> list[str]:
+    """Markdown sources on the page that would render data as a link, image or formula."""
+    sources = [
+        e.value
+        for kind in ("markdown", "caption", "error", "warning", "info", "success")
+        for e in at.get(kind)
+    ]
+    sources += [m.proto.help for m in at.metric if m.proto.help]
+    sources += [e.proto.label for e in at.get("expandable")]
+    return [text for text in sources if _LEAK.search(text)]

@@ -58,11 +58,12 @@ def test_no_site_means_infinite_distance():
 
 
 def test_greedy_picks_the_obvious_best_site():
-    # A big town far from the only site, and small villages near it.
-    communes = _squares([700_000, 702_000, 740_000, 741_000], [10, 10, 5000, 300])
+    # Codes 02000… in order. A site at x = 700 km covers the two villages near it. Of the
+    # others, a site at 740 km reaches 733, 740 and 746 km (50 + 5000 + 300 = 5350); at
+    # 746 km it misses 733 km (13 km: 5300); at 733 km it misses 746 km (5050).
+    communes = _squares([700_000, 702_000, 733_000, 740_000, 746_000], [10, 10, 50, 5000, 300])
     picks = coverage.greedy_sites(communes, _sites([700_000]), 2)
-    assert [p.code for p in picks][:1] in (["02002"], ["02003"])
-    assert picks[0].gain == 5300
+    assert [(p.code, p.gain) for p in picks] == [("02003", 5350)]
     assert len(picks) == 1  # nothing left to gain: the planner stops
 
 

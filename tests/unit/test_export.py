@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from aisnemap import export, filters, maps
+from aisnemap import export, filters, maps, style
 from aisnemap import schema as s
 
 
@@ -43,7 +43,7 @@ def test_png_is_large_not_blank_and_has_the_site_colours(figure, sites):
     assert image.width / image.height == pytest.approx(11.69 / 8.27, rel=0.01)
     pixels = image.convert("L").getextrema()
     assert pixels[0] < 50 and pixels[1] > 240  # dark text on a white page
-    colours = maps.service_colours(sorted(sites[s.SERVICE_TYPE].unique()))
+    colours = style.service_colours(sorted(sites[s.SERVICE_TYPE].unique()))
     for service in ("France Services", "Tiers-lieu", "UTAS"):
         assert export.png_has_colour(png, colours[service]), service
 
@@ -75,7 +75,8 @@ def test_csv_for_french_excel_round_trips(sites):
     assert back["Code INSEE"].str.len().eq(5).all()
     assert "Hôtel du Département (coordination)" in back["Site"].tolist()
     assert back["Latitude"].dtype == float and back["Latitude"].between(48.8, 50.2).all()
-    assert ",6" in text or ",5" in text  # decimal comma written
+    # D01, Hôtel du Département: 49.56429, 3.621 in structures.csv, decimal comma here.
+    assert ";49,56429;3,621\r\n" in text  # last columns of the D01 row
 
 
 def test_csv_also_opens_in_the_windows_excel_encoding(sites):

@@ -146,3 +146,40 @@ def test_describe_names_the_territory_and_restrictions(table, communes):
     assert f.describe(Filters(), options, communes) == ["tout le département"]
     words = f.describe(Filters(epci="E2", itinerant=True, waves=(1,)), options, communes)
     assert words == ["EPCI : CC Deux", "vague : 1", "sites itinérants"]
+
+
+# Every filter and every territory level, both directions, expectations written by hand.
+ROUND_TRIPS = [
+    (Filters(waves=(2,)), {"vague": ["2"]}),
+    (Filters(operator_types=("commune",)), {"operateur": ["commune"]}),
+    (Filters(service_types=("Mairie", "UTAS")), {"service": ["Mairie", "UTAS"]}),
+    (Filters(service_types=()), {"service": ["aucun"]}),
+    (Filters(itinerant=True), {"itinerant": "oui"}),
+    (Filters(itinerant=False), {"itinerant": "non"}),
+    (Filters(arrondissement="023"), {"arrondissement": "023"}),
+    (Filters(epci="E2"), {"epci": "E2"}),
+    (Filters(commune="02004"), {"commune": "02004"}),
+    (
+        Filters(arrondissement="023", epci="E2", commune="02003"),
+        {"arrondissement": "023", "epci": "E2", "commune": "02003"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("view", "query"), ROUND_TRIPS)
+def test_to_query_writes_each_filter(table, view, query):
+    assert f.to_query(view, f.options_from(table)) == query
+
+
+@pytest.mark.parametrize(("view", "query"), ROUND_TRIPS)
+def test_from_query_reads_each_filter(table, communes, view, query):
+    params = {k: v if isinstance(v, list) else [v] for k, v in query.items()}
+    assert f.from_query(params, f.options_from(table), communes) == view
+
+
+def test_a_site_whose_itinerancy_is_not_given_matches_neither_choice(table):
+    table[s.ITINERANT] = table[s.ITINERANT].astype("boolean")
+    table.loc[table[s.ID] == "B", s.ITINERANT] = pd.NA
+    assert ids(f.apply_filters(table, Filters(itinerant=True))) == []
+    assert ids(f.apply_filters(table, Filters(itinerant=False))) == ["A", "C", "D", "E"]
+    assert ids(f.apply_filters(table, Filters())) == ["A", "B", "C", "D", "E"]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from shapely.geometry import Point
 
-from aisnemap import config, maps
+from aisnemap import config, maps, style
 from aisnemap import schema as s
 
 XSS = '<img src=x onerror="window.__xss=1">`${alert(1)}`{{ 7*7 }}'
@@ -102,21 +102,49 @@ def test_text_from_data_is_never_markup(layers):
         '\\u003cimg src=x onerror=\\"window.__xss=1\\"\\u003e\\u0060${alert(1)}\\u0060\\u007b{ 7*7 }}'
         in html
     )
-    assert "textContent" in html
+
+# Where the browser would parse a string as HTML. Our layers must never use one: text from
+# the data goes through aisneText (textContent) and Leaflet gets DOM elements, not strings.
+_HTML_SINKS = re.compile(
+    r"\.innerHTML\b|\.outerHTML\b|insertAdjacentHTML|document\.write|"
+    r"\.(?:bindTooltip|bindPopup|setContent)\(\s*(?!aisneText\(|box\b)"
+)
+
+
+def _our_scripts(html: str) -> str:
+    """The scripts the app wrote into the map (Leaflet's own files are loaded by URL)."""
+    return "\n".join(re.findall(r"<script>(.*?)</script>", html, re.S))
+
+
+def test_layer_scripts_use_no_html_sink(layers):
+    html = _render(maps.build_map(layers, _sites(3, XSS), (3.5, 49.5, 3.7, 49.6)))
+    scripts = _our_scripts(html)
+    assert "aisneText(" in scripts and "bindPopup(box" in scripts
+    assert _HTML_SINKS.findall(scripts) == []
+    choro = maps.build_choropleth(
+        layers, layers.epci, "x", "y", [("a", "#ffffff")], (3.5, 49.5, 3.7, 49.6)
+    )
+    assert _HTML_SINKS.findall(_our_scripts(_render(choro))) == []
+
+
+def test_aisne_text_sets_text_content_only():
+    body = re.search(r"function aisneText\(tag, text, cls\) \{(.*?)\n\}", maps._DECODE_JS, re.S)
+    assert body, "aisneText is gone"
+    assert "el.textContent = " in body.group(1) and "HTML" not in body.group(1)
 
 
 def test_pool_site_is_hollow_and_labelled(layers):
-    records = maps.site_records(_sites(2), maps.service_colours(["France Services", "UTAS"]))
+    records = maps.site_records(_sites(2), style.service_colours(["France Services", "UTAS"]))
     pool = records[1]
     assert pool["fill"] == "#ffffff"
     assert ["Conseillers", "groupe de 16 (répartition entre sites non publiée)"] in pool["popup"]
     assert records[0]["dash"] == "4 3" and pool["dash"] is None
-    assert records[0]["r"] < maps.site_radius(_sites(3).iloc[2])
+    assert records[0]["r"] < style.site_style(_sites(3).iloc[2], {}).radius
 
 
 def test_colours_are_stable_and_distinct_for_unknown_types():
-    colours = maps.service_colours(["France Services", "Nouveau type", "Autre type"])
-    assert colours["France Services"] == maps.SERVICE_COLOURS["France Services"]
+    colours = style.service_colours(["France Services", "Nouveau type", "Autre type"])
+    assert colours["France Services"] == style.SERVICE_COLOURS["France Services"]
     assert len(set(colours.values())) == 3
 
 

@@ -184,3 +184,140 @@ def test_round_trip_to_csv_text():
     again = schema.read_structures(schema.to_csv_text(v.frame).encode("utf-8"), KNOWN)
     assert again.ok
     assert again.frame.drop(columns="_ligne").equals(v.frame.drop(columns="_ligne"))
+
+
+# --- encodings (a file is read as what it is, or refused naming the lines) -------------
+
+
+def test_one_windows_1252_line_in_a_utf8_file_is_refused_naming_it():
+    """Defect: the whole file was decoded as Windows-1252 and 'département' became
+    'dÃ©partement' on the public pages."""
+    raw = _csv(GOOD, POOL_ROW.replace("P1,", "P2,")) + GOOD.replace("A1,", "A3,").replace(
+        "Lauréat", "Lauréat bis"
+    ).encode("cp1252")
+    v = schema.read_structures(raw, KNOWN)
+    assert not v.ok
+    [message] = _messages(v)
+    assert message.startswith("encodages mélangés : les lignes 4 ne sont pas en UTF-8")
+
+
+def test_utf16_gets_its_own_message():
+    v = schema.read_structures(_csv(GOOD).decode().encode("utf-16"), KNOWN)
+    assert "encodé en UTF-16" in _messages(v)[0]
+    assert "binaire" not in _messages(v)[0]
+
+
+def test_valid_utf8_is_read_as_utf8():
+    v = schema.read_structures(_csv(GOOD.replace("Lauréat", "Lauréat Ã©")), KNOWN)
+    assert v.ok and v.encoding == "utf-8"
+    assert v.frame.loc[0, s.LAUREATE] == "Lauréat Ã©"
+
+
+# --- an import an official can do -----------------------------------------------------
+
+
+def test_usual_column_names_are_recognised_and_reported():
+    header = HEADER.replace("code_insee", "Code INSEE").replace("laureat", "Lauréat")
+    header = header.replace("type_service", "Type de service")
+    v = schema.read_structures(_csv(GOOD, header=header), KNOWN)
+    assert v.ok, _messages(v)
+    assert v.aliases == {
+        "Lauréat": "laureat",
+        "Type de service": "type_service",
+        "Code INSEE": "code_insee",
+    }
+    warnings = [str(p) for p in v.problems if p.severity == schema.WARNING]
+    assert warnings == [
+        "ligne 1 : noms de colonnes reconnus : « Lauréat » → laureat, « Type de service » → "
+        "type_service, « Code INSEE » → code_insee"
+    ]
+
+
+def test_optional_columns_may_be_left_out():
+    keep = [c for c in s.COLUMNS if c not in s.OPTIONAL_COLUMNS]
+    row = dict(zip(s.COLUMNS, GOOD.split(","), strict=True))
+    v = schema.read_structures(_csv(",".join(row[c] for c in keep), header=",".join(keep)), KNOWN)
+    assert v.ok, _messages(v)
+    assert v.frame.loc[0, s.LAUREATE] == "" and v.frame[s.ITINERANT].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("column", "given", "stored"),
+    [
+        (s.SERVICE_TYPE, "france services", "France Services"),
+        (s.SERVICE_TYPE, "MAIRIE", "Mairie"),
+        (s.SERVICE_TYPE, "mediatheque", "Médiathèque"),
+        (s.OPERATOR_TYPE, "Etat", "État"),
+        (s.OPERATOR_TYPE, "Commune", "commune"),
+        (s.WAVE, "vague 2", 2),
+        (s.WAVE, "V3", 3),
+    ],
+)
+def test_categories_and_waves_are_normalised(column, given, stored):
+    row = dict(zip(s.COLUMNS, GOOD.split(","), strict=True)) | {column: given}
+    v = schema.read_structures(_csv(",".join(row.values())), KNOWN)
+    assert v.ok, _messages(v)
+    assert v.frame.loc[0, column] == stored
+
+
+def test_an_unknown_category_lists_the_allowed_values():
+    v = schema.read_structures(_csv(GOOD.replace(",commune,France", ",coopérative,France")), KNOWN)
+    [message] = _messages(v)
+    assert "valeur « coopérative » inconnue ; valeurs admises : « commune », « EPCI »" in message
+
+
+@pytest.mark.parametrize("word", ["non publié", "Non publie", "inconnu", "?"])
+def test_an_unpublished_advisor_count_is_unknown_never_one(word):
+    v = schema.read_structures(_csv(GOOD.replace(",2,,,", f",{word},,,")), KNOWN)
+    assert v.ok, _messages(v)
+    count = schema.count_advisors(v.frame)
+    assert (count.total, count.unknown_sites) == (0, 1)
+    assert f"{s.ADVISORS_UNKNOWN},,," in schema.to_csv_text(v.frame)
+
+
+def test_a_blank_itinerancy_is_not_given_not_no():
+    v = schema.read_structures(_csv(GOOD.replace(",non,02001", ",,02001")), KNOWN)
+    assert v.ok and v.frame[s.ITINERANT].isna().all()
+    again = schema.read_structures(schema.to_csv_text(v.frame).encode(), KNOWN)
+    assert again.frame[s.ITINERANT].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        (
+            s.ADVISORS,
+            "1234567890123456789",
+            "nombre de conseillers invalide « 1234567890123456789 » (entier attendu",
+        ),
+        (s.ADVISORS, "501", "(au plus 500"),
+        (s.WAVE, "9999999999999999999", "vague invalide « 9999999999999999999 »"),
+        (s.WAVE, "100", "au plus 99"),
+    ],
+)
+def test_huge_numbers_get_a_french_message_not_an_overflow(column, value, expected):
+    row = dict(zip(s.COLUMNS, GOOD.split(","), strict=True)) | {column: value}
+    v = schema.read_structures(_csv(",".join(row.values())), KNOWN)
+    assert any(expected in m for m in _messages(v)), _messages(v)
+
+
+def test_huge_pool_size_gets_a_french_message():
+    v = schema.read_structures(
+        _csv(POOL_ROW.replace(",CD,16,", ",CD,12345678901234567890,")), KNOWN
+    )
+    assert any("effectif du groupe invalide" in m for m in _messages(v))
+
+
+def test_three_groups_with_two_rows_each_are_counted_once_each():
+    """Toy case big enough to see a per-site double count: 3 groups, 2 sites each."""
+    rows = [GOOD]
+    for group, size in (("G1", 16), ("G2", 2), ("G3", 5)):
+        for k in (1, 2):
+            rows.append(
+                POOL_ROW.replace("P1,", f"{group}{k},").replace(",CD,16,", f",{group},{size},")
+            )
+    v = schema.read_structures(_csv(*rows), KNOWN)
+    assert v.ok, _messages(v)
+    count = schema.count_advisors(v.frame)
+    assert count.pools == {"G1": 16, "G2": 2, "G3": 5}
+    assert (count.own, count.total) == (2, 25)
