@@ -12,6 +12,7 @@ a failed build leaves the previous outputs untouched.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -32,6 +33,18 @@ from .sources import SourceError, SourceLayout, join, read_feature_collection, r
 #: Version of the outputs' content: bump it when the build changes what it writes, so that
 #: ``--if-missing`` (used by ``make run`` / ``make test``) rebuilds stale outputs.
 BUILD_FORMAT = 1
+#: Modules whose code decides what the build writes: a change in any of them rebuilds.
+_BUILD_CODE = ("build.py", "sources.py", "config.py")
+
+
+def code_fingerprint() -> str:
+    """SHA-256 of the build's own code, recorded in the manifest."""
+    digest = hashlib.sha256()
+    for name in _BUILD_CODE:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
+
+
 #: Tolerance of the display simplification, in metres (Lambert-93).
 DISPLAY_TOLERANCE_M = 200.0
 #: Decimal places kept in the GeoJSON outputs (1e-5 degree is about 1 m).
@@ -325,6 +338,7 @@ def run_build(
         files[out_dir / name] = _geojson_text(frame, decimals)
     manifest = {
         "format": BUILD_FORMAT,
+        "code": code_fingerprint(),
         "cog": year,
         "sources": str(base),
         "communes": len(exact.communes),
@@ -342,14 +356,18 @@ def run_build(
 
 
 def is_built(out_dir: Path | None = None, year: int = config.COG_YEAR) -> bool:
-    """True when every output exists, for the same COG year and build format."""
+    """True when every output exists, built by this code for the same COG year."""
     out_dir = out_dir or config.DATA_DIR
     manifest = out_dir / config.MANIFEST_FILE
     if not manifest.is_file() or not all((out_dir / n).is_file() for n in config.BUILT_FILES):
         return False
     try:
         built = json.loads(manifest.read_text(encoding="utf-8"))
-        return built.get("cog") == year and built.get("format") == BUILD_FORMAT
+        return (
+            built.get("cog") == year
+            and built.get("format") == BUILD_FORMAT
+            and built.get("code") == code_fingerprint()
+        )
     except (OSError, json.JSONDecodeError):
         return False
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,12 +17,24 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ARTIFACTS = ROOT / "artifacts"
 
 
-@pytest.fixture(scope="session")
-def built_data_dir() -> Path:
-    """The real outputs of the build under data/ (built from ../shared/data if missing)."""
-    if not build.is_built(config.DATA_DIR):
-        build.run_build(config.SOURCES_DIR, config.COG_YEAR, config.DATA_DIR)
-    return config.DATA_DIR
+@pytest.fixture(scope="session", autouse=True)
+def built_data_dir(tmp_path_factory) -> Iterator[Path]:
+    """The real build, run once per test session by the current code into a fresh folder.
+
+    Every test (and every ``streamlit run`` a browser test starts, through
+    ``AISNEMAP_DATA_DIR``) reads these outputs, never an older data/ folder.
+    """
+    out = tmp_path_factory.mktemp("donnees")
+    build.run_build(config.SOURCES_DIR, config.COG_YEAR, out)
+    patch = pytest.MonkeyPatch()
+    patch.setattr(config, "DATA_DIR", out)
+    patch.setenv("AISNEMAP_DATA_DIR", str(out))
+    # Server state (failed admin tries) of the tests stays out of the clone too.
+    state = tmp_path_factory.mktemp("etat")
+    patch.setattr(config, "STATE_DIR", state)
+    patch.setenv("AISNEMAP_STATE_DIR", str(state))
+    yield out
+    patch.undo()
 
 
 @pytest.fixture(scope="session")

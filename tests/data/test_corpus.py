@@ -80,19 +80,25 @@ def test_huge_upload_is_refused_with_a_bound(current, territory):
 
 
 def test_html_everywhere_stays_text(current, territory):
-    preview = importer.prepare_import((CORPUS / "html_partout.csv").read_bytes(), current, territory.communes)
+    preview = importer.prepare_import(
+        (CORPUS / "html_partout.csv").read_bytes(), current, territory.communes
+    )
     row = preview.new_table.set_index(s.ID).loc["W01"]
     assert row[s.SITE].startswith('<img src=x onerror="window.__xss=1">')
 
 
 def test_reimporting_the_served_file_changes_nothing(current, territory):
-    preview = importer.prepare_import(config.STRUCTURES_CSV.read_bytes(), current, territory.communes)
+    preview = importer.prepare_import(
+        config.STRUCTURES_CSV.read_bytes(), current, territory.communes
+    )
     assert preview.ok and not preview.changed
     assert (preview.added, preview.modified, preview.removed) == ([], [], [])
 
 
 def test_merge_changes_only_the_uploaded_rows(current, territory):
-    preview = importer.prepare_import((CORPUS / "utf8_bom.csv").read_bytes(), current, territory.communes)
+    preview = importer.prepare_import(
+        (CORPUS / "utf8_bom.csv").read_bytes(), current, territory.communes
+    )
     assert (preview.added, preview.modified, preview.removed) == (["W01"], [], [])
 
 

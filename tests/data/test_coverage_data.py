@@ -13,7 +13,11 @@ from tests.support.server import ROOT
 
 def test_coverage_command_prints_consistent_figures(sites, territory):
     out = subprocess.run(
-        [sys.executable, "-m", "aisnemap.coverage"], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-m", "aisnemap.coverage"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     result = coverage.compute_coverage(territory.communes, sites, sites["site"])
     assert int(result.bands.sum()) == 531_345

@@ -35,7 +35,12 @@ def test_merged_communes_are_dissolved_into_their_new_commune(territory, built_d
     assert not codes & {"02301", "02434", "02475", "02733"}
     assert {"02018", "02360", "02153"} <= codes
     report = (built_data_dir / config.REPORT_FILE).read_text(encoding="utf-8")
-    for old, new in (("02301", "02018"), ("02434", "02018"), ("02475", "02360"), ("02733", "02153")):
+    for old, new in (
+        ("02301", "02018"),
+        ("02434", "02018"),
+        ("02475", "02360"),
+        ("02733", "02153"),
+    ):
         assert f"contour {old} dissous dans la commune {new}" in report
 
 

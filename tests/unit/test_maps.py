@@ -103,6 +103,7 @@ def test_text_from_data_is_never_markup(layers):
         in html
     )
 
+
 # Where the browser would parse a string as HTML. Our layers must never use one: text from
 # the data goes through aisneText (textContent) and Leaflet gets DOM elements, not strings.
 _HTML_SINKS = re.compile(
