@@ -43,9 +43,7 @@ def map_page() -> None:
         st.info(texts.NO_SITE)
     types = data.options.service_types
     bounds = bounds_of(territory_communes(communes, filters))
-    outline = territory_outline(
-        data.territory.display, filters.arrondissement, filters.epci, filters.commune
-    )
+    outline = territory_outline(data.territory.display, filters.most_precise())
     # The base map's script does not depend on the filters, so streamlit-folium keeps the
     # map mounted; only the dynamic layers (sites, outline) are redrawn on a filter change.
     st_folium(

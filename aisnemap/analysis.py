@@ -7,11 +7,10 @@ import numpy as np
 import pandas as pd
 
 from . import schema as s
+from .territory import ARRONDISSEMENT, EPCI
 
-LEVELS = {
-    "arrondissement": ("arrondissement_code", "arrondissement_nom", "Arrondissement"),
-    "epci": ("epci_siren", "epci_nom", "EPCI"),
-}
+#: Levels of the "Territoires" page (communes are too many for a table of territories).
+LEVELS = {level.key: level for level in (ARRONDISSEMENT, EPCI)}
 POOL_ROW = "Groupe départemental (tout le département)"
 
 #: Classes of inhabitants per advisor for the choropleth (upper bounds) and their colours
@@ -31,7 +30,7 @@ def territory_stats(sites: pd.DataFrame, communes: pd.DataFrame, level: str) -> 
     """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}: {sorted(LEVELS)}")
-    code, name, label = LEVELS[level]
+    code, name, label = LEVELS[level].code_column, LEVELS[level].name_column, LEVELS[level].label
     base = communes.groupby([code, name], as_index=False).agg(
         communes=("code", "count"), population=("population", "sum")
     )

@@ -1,6 +1,6 @@
 """Front-end assets served by the app itself (no CDN): copied from XStatic packages.
 
-``python -m aisnemap.assets`` copies Leaflet and jQuery into ``static/vendor/``, which
+``python -m aisnemap.assets`` copies Leaflet into ``static/vendor/``, which
 Streamlit serves under ``/app/static`` when ``server.enableStaticServing`` is on. The
 copies are git-ignored and refreshed whenever the package version changes.
 """
@@ -14,14 +14,10 @@ from pathlib import Path
 from . import config
 
 #: (package module, files or folders to copy, target sub-folder)
-_PACKAGES = (
-    ("xstatic.pkg.leaflet", ("leaflet.js", "leaflet.css", "images"), "leaflet"),
-    ("xstatic.pkg.jquery", ("jquery.min.js",), "jquery"),
-)
+_PACKAGES = (("xstatic.pkg.leaflet", ("leaflet.js", "leaflet.css", "images"), "leaflet"),)
 
 LEAFLET_JS = "vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "vendor/leaflet/leaflet.css"
-JQUERY_JS = "vendor/jquery/jquery.min.js"
 
 
 def _package_dir(module_name: str) -> tuple[Path, str]:

@@ -218,7 +218,6 @@ def simplify_coverage(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDat
 def read_sources(
     base: str | Path,
     year: int,
-    department: str = config.DEPARTMENT,
     layout: SourceLayout | None = None,
 ) -> tuple[gpd.GeoDataFrame, list[dict], list[dict], list[dict], list[dict]]:
     """Contours (GeoDataFrame) and the four reference lists, from a folder or a base URL."""
@@ -247,7 +246,7 @@ def build_layers(
 ) -> tuple[Layers, Layers]:
     """Exact and display layers for one department and COG year (nothing written)."""
     report = report if report is not None else BuildReport()
-    contours, communes_ref, epci_ref, arr_ref, dept_ref = read_sources(base, year, department)
+    contours, communes_ref, epci_ref, arr_ref, dept_ref = read_sources(base, year)
     contours = contours[contours["code"].astype(str).str.startswith(department)]
     report.add(f"contours lus : {len(contours)} communes (IGN ADMIN EXPRESS 2018)")
     mapping = code_mapping(communes_ref, department)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
-import numpy as np
+import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -129,29 +129,17 @@ def _marker_size_pt2(radius_px: float) -> float:
     return math.pi * radius_pt**2 / 1.6
 
 
-def render_map_figure(
-    layers: StaticLayers,
-    sites: gpd.GeoDataFrame,
-    extent_frame: gpd.GeoDataFrame,
-    title: str,
-    subtitle_lines: Sequence[str],
-    service_types: Sequence[str],
-    export_date: dt.date | None = None,
-) -> Figure:
-    """A4 landscape figure: title, filters, map, legend, scale bar, north arrow, sources."""
-    export_date = export_date or dt.date.today()
-    fig = Figure(figsize=A4_LANDSCAPE_IN)
-    fig.patch.set_facecolor("white")
-    fig.text(0.035, 0.955, title, fontsize=17, fontweight="bold", va="top")
-    fig.text(
-        0.035, 0.905, " · ".join(subtitle_lines), fontsize=10, va="top", color="#333333", wrap=True
-    )
-    ax = fig.add_axes((0.03, 0.08, 0.64, 0.8))
-    ax.set_axis_off()
+def _draw_territories(ax, layers: StaticLayers, extent_frame: gpd.GeoDataFrame) -> pd.Series | None:
+    """Communes, EPCI, arrondissements and department; the selected territory stands out.
+
+    Returns which communes are in the selected territory (None for the whole department).
+    """
     metric = config.CRS_METRIC
     communes = layers.communes.to_crs(metric)
     inside = communes["code"].isin(set(extent_frame["code"])) if "code" in extent_frame else None
-    if inside is None or inside.all():
+    if inside is not None and inside.all():
+        inside = None
+    if inside is None:
         communes.plot(ax=ax, facecolor="#f3f1ea", edgecolor="#a0a0a0", linewidth=0.25)
     else:
         # The selected territory stands out; its neighbours stay as faded context.
@@ -162,42 +150,55 @@ def render_map_figure(
         ax=ax, color="#222222", linewidth=1.2, linestyle=(0, (5, 3))
     )
     layers.department.to_crs(metric).boundary.plot(ax=ax, color="black", linewidth=1.8)
-    if inside is not None and not inside.all():
+    if inside is not None:
         outline = communes[inside].union_all()
         gpd.GeoSeries([outline], crs=metric).boundary.plot(
             ax=ax, color=TERRITORY_COLOUR, linewidth=2.4, zorder=5
         )
+    return inside
 
-    colours = service_colours(service_types)
-    if not sites.empty:
-        points = sites.to_crs(metric)
-        for (_, row), geom in zip(points.iterrows(), points.geometry, strict=True):
-            style = site_style(row, colours)
-            ax.scatter(
-                [geom.x],
-                [geom.y],
-                s=_marker_size_pt2(style.radius),
-                facecolor=style.fill,
-                edgecolor=style.stroke,
-                linewidths=style.weight * 0.65,
-                linestyle="--" if style.dashed else "-",
-                alpha=min(1.0, style.fill_opacity + 0.1),
-                zorder=10,
-            )
-    xmin, ymin, xmax, ymax = extent_frame.to_crs(metric).total_bounds
+
+def _draw_sites(ax, sites: gpd.GeoDataFrame, colours: dict[str, str]) -> None:
+    """One marker per site, in the style of the interactive map."""
+    if sites.empty:
+        return
+    points = sites.to_crs(config.CRS_METRIC)
+    for (_, row), geom in zip(points.iterrows(), points.geometry, strict=True):
+        style = site_style(row, colours)
+        ax.scatter(
+            [geom.x],
+            [geom.y],
+            s=_marker_size_pt2(style.radius),
+            facecolor=style.fill,
+            edgecolor=style.stroke,
+            linewidths=style.weight * 0.65,
+            linestyle="--" if style.dashed else "-",
+            alpha=min(1.0, style.fill_opacity + 0.1),
+            zorder=10,
+        )
+
+
+def _frame_axes(ax, extent_frame: gpd.GeoDataFrame) -> None:
+    """Fit the axes on the territory with a margin, then the scale bar and north arrow."""
+    xmin, ymin, xmax, ymax = extent_frame.to_crs(config.CRS_METRIC).total_bounds
     pad = max(xmax - xmin, ymax - ymin) * 0.04
-    xmin, ymin, xmax, ymax = xmin - pad, ymin - pad, xmax + pad, ymax + pad
-    ax.set_xlim(xmin, xmax)
-    ax.set_ylim(ymin, ymax)
+    ax.set_xlim(xmin - pad, xmax + pad)
+    ax.set_ylim(ymin - pad, ymax + pad)
     ax.set_aspect("equal")
     # After "equal", matplotlib widens one axis: read the final extent for the scale bar.
     _draw_scale_bar(ax, (*ax.get_xlim()[:1], ax.get_ylim()[0], ax.get_xlim()[1], ax.get_ylim()[1]))
     _draw_north_arrow(ax)
 
-    shown_types = (
-        [t for t in service_types if t in set(sites[s.SERVICE_TYPE])] if not sites.empty else []
-    )
-    handles = [_dot(t, 8, colours[t]) for t in shown_types]
+
+def _legend_handles(
+    sites: gpd.GeoDataFrame,
+    service_types: Sequence[str],
+    colours: dict[str, str],
+    territory_selected: bool,
+) -> list[Line2D]:
+    """Legend entries: the service types drawn, sizes, pool sites, the outlines."""
+    shown = set(sites[s.SERVICE_TYPE]) if not sites.empty else set()
+    handles = [_dot(t, 8, colours[t]) for t in service_types if t in shown]
     handles += [
         _dot("1 conseiller", 7, "#bbbbbb"),
         _dot("2 conseillers", 10, "#bbbbbb"),
@@ -208,17 +209,22 @@ def render_map_figure(
             colours.get("UTAS", SITE_EDGE),
             2,
         ),
+    ]
+    if territory_selected:
+        handles.append(
+            Line2D([], [], color=TERRITORY_COLOUR, linewidth=2.4, label="Territoire sélectionné")
+        )
+    handles += [
         Line2D([], [], color="black", linewidth=1.8, label="Département"),
         Line2D(
             [], [], color="#222222", linewidth=1.2, linestyle=(0, (5, 3)), label="Arrondissement"
         ),
         Line2D([], [], color="#5a5a5a", linewidth=0.9, label="EPCI"),
     ]
-    if inside is not None and not inside.all():
-        handles.insert(
-            len(handles) - 3,
-            Line2D([], [], color=TERRITORY_COLOUR, linewidth=2.4, label="Territoire sélectionné"),
-        )
+    return handles
+
+
+def _draw_legend_and_footer(fig: Figure, handles: list[Line2D], export_date: dt.date) -> None:
     legend_ax = fig.add_axes((0.69, 0.16, 0.29, 0.72))
     legend_ax.set_axis_off()
     legend_ax.legend(
@@ -233,7 +239,8 @@ def render_map_figure(
     fig.text(
         0.69,
         0.135,
-        "Pointillés : site itinérant. Teinte claire : placé au centre de la\ncommune (adresse non localisée).",
+        "Pointillés : site itinérant. Teinte claire : placé au centre de la\ncommune "
+        "(adresse non localisée).",
         fontsize=7.5,
         color="#333333",
         va="top",
@@ -247,6 +254,42 @@ def render_map_figure(
         color="#333333",
         ha="right",
     )
+
+
+def render_map_figure(
+    layers: StaticLayers,
+    sites: gpd.GeoDataFrame,
+    extent_frame: gpd.GeoDataFrame,
+    title: str,
+    subtitle_lines: Sequence[str],
+    service_types: Sequence[str],
+    export_date: dt.date | None = None,
+) -> Figure:
+    """A4 landscape figure: title, filters, map, legend, scale bar, north arrow, sources.
+
+    Text from the data is drawn literally: ``$`` never starts a formula (mathtext off).
+    """
+    with matplotlib.rc_context({"text.parse_math": False}):
+        fig = Figure(figsize=A4_LANDSCAPE_IN)
+        fig.patch.set_facecolor("white")
+        fig.text(0.035, 0.955, title, fontsize=17, fontweight="bold", va="top")
+        fig.text(
+            0.035,
+            0.905,
+            " · ".join(subtitle_lines),
+            fontsize=10,
+            va="top",
+            color="#333333",
+            wrap=True,
+        )
+        ax = fig.add_axes((0.03, 0.08, 0.64, 0.8))
+        ax.set_axis_off()
+        inside = _draw_territories(ax, layers, extent_frame)
+        colours = service_colours(service_types)
+        _draw_sites(ax, sites, colours)
+        _frame_axes(ax, extent_frame)
+        handles = _legend_handles(sites, service_types, colours, inside is not None)
+        _draw_legend_and_footer(fig, handles, export_date or dt.date.today())
     return fig
 
 
@@ -342,15 +385,6 @@ def standalone_html(fmap) -> bytes:
         html,
     )
     return html.encode("utf-8")
-
-
-def png_has_colour(png: bytes, colour_hex: str, tolerance: int = 12) -> bool:
-    """True when a PNG contains pixels of this colour (used by tests and checks)."""
-    from PIL import Image
-
-    image = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3).astype(int)
-    target = np.array([int(colour_hex[i : i + 2], 16) for i in (1, 3, 5)])
-    return bool((np.abs(image - target).max(axis=1) <= tolerance).any())
 
 
 def export_basename(now: dt.datetime | None = None) -> str:

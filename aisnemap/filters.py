@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import config
 from . import schema as s
+from .territory import COMMUNE, LEVELS, Level
 
 NONE_SELECTED = "aucun"
 
@@ -25,10 +26,7 @@ Q_WAVE = "vague"
 Q_OPERATOR = "operateur"
 Q_SERVICE = "service"
 Q_ITINERANT = "itinerant"
-Q_ARR = "arrondissement"
-Q_EPCI = "epci"
-Q_COMMUNE = "commune"
-QUERY_KEYS = (Q_WAVE, Q_OPERATOR, Q_SERVICE, Q_ITINERANT, Q_ARR, Q_EPCI, Q_COMMUNE)
+QUERY_KEYS = (Q_WAVE, Q_OPERATOR, Q_SERVICE, Q_ITINERANT, *(level.key for level in LEVELS))
 
 
 @dataclass(frozen=True)
@@ -47,6 +45,15 @@ class Filters:
     def whole_department(self) -> bool:
         """True when no territory is selected."""
         return not (self.arrondissement or self.epci or self.commune)
+
+    def territory_codes(self) -> list[tuple[Level, str]]:
+        """The selected territory codes, widest level first."""
+        return [(level, code) for level in LEVELS if (code := getattr(self, level.key))]
+
+    def most_precise(self) -> tuple[Level, str] | None:
+        """The most precise territory selected, or None for the whole department."""
+        codes = self.territory_codes()
+        return codes[-1] if codes else None
 
     def without_territory(self) -> Filters:
         """The same criteria on the whole department."""
@@ -72,14 +79,14 @@ def options_from(sites: pd.DataFrame) -> Options:
 
 
 def territory_mask(frame: pd.DataFrame, filters: Filters, code_column: str) -> pd.Series:
-    """Rows of a frame (sites or communes) located in the selected territory."""
+    """Rows of a frame (sites or communes) located in the selected territory.
+
+    ``code_column`` holds the commune code (``code`` on communes, ``code_insee`` on sites).
+    """
     mask = pd.Series(True, index=frame.index)
-    if filters.commune:
-        mask &= frame[code_column] == filters.commune
-    if filters.epci:
-        mask &= frame["epci_siren"] == filters.epci
-    if filters.arrondissement:
-        mask &= frame["arrondissement_code"] == filters.arrondissement
+    for level, value in filters.territory_codes():
+        column = code_column if level is COMMUNE else level.code_column
+        mask &= frame[column] == value
     return mask
 
 
@@ -186,13 +193,8 @@ def to_query(filters: Filters, options: Options) -> dict[str, list[str] | str]:
             query[key] = encoded
     if filters.itinerant is not None:
         query[Q_ITINERANT] = "oui" if filters.itinerant else "non"
-    for key, value in (
-        (Q_ARR, filters.arrondissement),
-        (Q_EPCI, filters.epci),
-        (Q_COMMUNE, filters.commune),
-    ):
-        if value:
-            query[key] = value
+    for level, value in filters.territory_codes():
+        query[level.key] = value
     return query
 
 
@@ -224,38 +226,39 @@ def from_query(
         return values[0] if values else None
 
     itinerant = {"oui": True, "non": False}.get(one(Q_ITINERANT) or "")
-    arr, epci, commune = one(Q_ARR), one(Q_EPCI), one(Q_COMMUNE)
-    if communes is not None:
-        arr = arr if arr in set(communes["arrondissement_code"]) else None
-        epci = epci if epci in set(communes["epci_siren"]) else None
-        commune = commune if commune in set(communes["code"]) else None
+    codes = {}
+    for level in LEVELS:
+        value = one(level.key)
+        if communes is not None and value not in set(communes[level.code_column]):
+            value = None
+        codes[level.key] = value
     return Filters(
         waves=_selection_from_query(params.get(Q_WAVE, []), options.waves, int),
         operator_types=_selection_from_query(params.get(Q_OPERATOR, []), options.operator_types),
         service_types=_selection_from_query(params.get(Q_SERVICE, []), options.service_types),
         itinerant=itinerant,
-        arrondissement=arr,
-        epci=epci,
-        commune=commune,
+        **codes,
     )
+
+
+_TERRITORY_PHRASES = {
+    "arrondissement": "arrondissement de {name}",
+    "epci": "EPCI : {name}",
+    "commune": "commune : {name}",
+}
 
 
 def describe(filters: Filters, options: Options, communes: pd.DataFrame) -> list[str]:
     """French phrases describing the active filters (for subtitles and exports)."""
     parts = []
-    if filters.commune:
-        names = communes.loc[communes["code"] == filters.commune, "nom"]
-        parts.append(f"commune : {names.iloc[0] if len(names) else filters.commune}")
-    elif filters.epci:
-        names = communes.loc[communes["epci_siren"] == filters.epci, "epci_nom"]
-        parts.append(f"EPCI : {names.iloc[0] if len(names) else filters.epci}")
-    elif filters.arrondissement:
-        names = communes.loc[
-            communes["arrondissement_code"] == filters.arrondissement, "arrondissement_nom"
-        ]
-        parts.append(f"arrondissement de {names.iloc[0] if len(names) else filters.arrondissement}")
-    else:
+    precise = filters.most_precise()
+    if precise is None:
         parts.append("tout le département")
+    else:
+        level, code = precise
+        names = communes.loc[communes[level.code_column] == code, level.name_column]
+        name = names.iloc[0] if len(names) else code
+        parts.append(_TERRITORY_PHRASES[level.key].format(name=name))
     for label, values, opts in (
         ("vague", filters.waves, options.waves),
         ("opérateur", filters.operator_types, options.operator_types),

@@ -27,6 +27,7 @@ from jinja2 import Template
 from . import assets, config, texts
 from . import schema as s
 from .style import TERRITORY_COLOUR, advisors_label, service_colours, site_style
+from .territory import Level
 
 POLYLINE_PRECISION = 4  # 1e-4 degree ≈ 11 m, far below the 200 m display tolerance
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
@@ -46,21 +47,6 @@ def encode_polyline(coords: np.ndarray, precision: int = POLYLINE_PRECISION) -> 
             value >>= 5
         out.append(chr(value + 63))
     return "".join(out)
-
-
-def decode_polyline(text: str, precision: int = POLYLINE_PRECISION) -> list[tuple[float, float]]:
-    """Inverse of :func:`encode_polyline`, as (lon, lat) pairs (used by tests)."""
-    values, shift, result, index = [], 0, 0, 0
-    while index < len(text):
-        byte = ord(text[index]) - 63
-        index += 1
-        result |= (byte & 0x1F) << shift
-        shift += 5
-        if byte < 0x20:
-            values.append(~(result >> 1) if result & 1 else result >> 1)
-            shift, result = 0, 0
-    coords = np.cumsum(np.array(values, dtype=np.int64).reshape(-1, 2), axis=0) / 10**precision
-    return [(lon, lat) for lat, lon in coords.tolist()]
 
 
 def encode_geometry(geometry) -> list[list[str]]:
@@ -561,22 +547,14 @@ def build_choropleth(
 
 
 def territory_outline(
-    display: dict[str, gpd.GeoDataFrame],
-    arrondissement: str | None,
-    epci: str | None,
-    commune: str | None,
+    display: dict[str, gpd.GeoDataFrame], selected: tuple[Level, str] | None
 ) -> str | None:
-    """Encoded outline of the selected territory (most specific level), or None."""
-    if commune:
-        frame = display["communes"].loc[display["communes"]["code"] == commune]
-    elif epci:
-        frame = display["epci"].loc[display["epci"]["epci_siren"] == epci]
-    elif arrondissement:
-        frame = display["arrondissements"].loc[
-            display["arrondissements"]["arrondissement_code"] == arrondissement
-        ]
-    else:
+    """Encoded outline of the selected territory (``Filters.most_precise()``), or None."""
+    if selected is None:
         return None
+    level, code = selected
+    layer = display[level.layer]
+    frame = layer.loc[layer[level.layer_code_column] == code]
     return encode_layer(frame) if not frame.empty else None
 
 

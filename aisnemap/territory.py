@@ -22,6 +22,34 @@ COMMUNE_ATTRS = (
 )
 
 
+@dataclass(frozen=True)
+class Level:
+    """A territory level: its filter key, columns on communes and sites, display layer."""
+
+    key: str
+    code_column: str
+    name_column: str
+    label: str
+    layer: str
+    #: Column of the level's own display layer holding its code.
+    layer_code_column: str
+
+
+ARRONDISSEMENT = Level(
+    "arrondissement",
+    "arrondissement_code",
+    "arrondissement_nom",
+    "Arrondissement",
+    "arrondissements",
+    "arrondissement_code",
+)
+EPCI = Level("epci", "epci_siren", "epci_nom", "EPCI", "epci", "epci_siren")
+COMMUNE = Level("commune", "code", "nom", "Commune", "communes", "code")
+#: From the widest to the most precise: the sidebar's cascade and the URL's order.
+LEVELS = (ARRONDISSEMENT, EPCI, COMMUNE)
+LEVEL_BY_KEY = {level.key: level for level in LEVELS}
+
+
 class MissingDataError(RuntimeError):
     """A built data file is missing or unreadable (message in French)."""
 

@@ -28,10 +28,7 @@ if choice != "Tous":
     sites = sites[sites["arrondissement_nom"] == choice]
 
 m = folium.Map(location=[49.6, 3.6], zoom_start=8, tiles=None)
-m.default_js = [
-    ("leaflet", "/app/static/vendor/leaflet/leaflet.js"),
-    ("jquery", "/app/static/vendor/jquery/jquery.min.js"),
-]
+m.default_js = [("leaflet", "/app/static/vendor/leaflet/leaflet.js")]
 m.default_css = [("leaflet_css", "/app/static/vendor/leaflet/leaflet.css")]
 folium.GeoJson(communes, tooltip=folium.GeoJsonTooltip(fields=["nom"])).add_to(m)
 for _, row in sites.iterrows():

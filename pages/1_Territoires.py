@@ -29,9 +29,10 @@ def render() -> None:
     st.dataframe(shown, hide_index=True, width="stretch")
     table_downloads(shown, f"territoires-{level}", "territoires")
 
-    layer_key = {"arrondissement": "arrondissements", "epci": "epci"}[level]
-    code_column = analysis.LEVELS[level][0]
-    areas = analysis.choropleth_frame(territory.display[layer_key], stats, code_column)
+    chosen = analysis.LEVELS[level]
+    areas = analysis.choropleth_frame(
+        territory.display[chosen.layer], stats, chosen.layer_code_column
+    )
     count = schema.count_advisors(sites)
     fmap = maps.build_choropleth(
         data.layers,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import geopandas as gpd
 import streamlit as st
@@ -44,8 +45,17 @@ def _mtime(path: Path) -> float:
         return -1
 
 
-def _version(data_dir: Path, structures: Path) -> tuple:
-    return (
+class FilesVersion(NamedTuple):
+    """What the cache is keyed on: the files' paths and modification times."""
+
+    data_dir: str
+    manifest_mtime: float
+    structures: str
+    structures_mtime: float
+
+
+def _version(data_dir: Path, structures: Path) -> FilesVersion:
+    return FilesVersion(
         str(data_dir),
         _mtime(data_dir / config.MANIFEST_FILE),
         str(structures),
@@ -54,10 +64,10 @@ def _version(data_dir: Path, structures: Path) -> tuple:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _load(version: tuple) -> AppData:
+def _load(version: FilesVersion) -> AppData:
     # Shared across sessions and treated as read-only: the map layers are large and
     # every session reads the same file version (a new version gives a new entry).
-    data_dir, structures = Path(version[0]), Path(version[2])
+    data_dir, structures = Path(version.data_dir), Path(version.structures)
     try:
         territory = load_territory(data_dir)
     except MissingDataError as exc:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from .. import texts
 from ..filters import QUERY_KEYS, Filters, Options, from_query, to_query
+from ..territory import COMMUNE, LEVELS
 
 # Session-state keys of the widgets (shared by every page, so a view survives navigation).
 K_WAVE = "f_vague"
@@ -21,6 +22,13 @@ K_OPTIONS = "f_options"
 K_LAST = "f_derniers"
 ALL = ""  # option value meaning "no territory restriction"
 WIDGET_KEYS = (K_WAVE, K_OPERATOR, K_SERVICE, K_ITINERANT, K_ARR, K_EPCI, K_COMMUNE)
+
+#: Widget key, label and "all" label of each territory level.
+_TERRITORY_WIDGETS = {
+    "arrondissement": (K_ARR, texts.LABEL_ARRONDISSEMENT, texts.ALL_ARRONDISSEMENTS),
+    "epci": (K_EPCI, texts.LABEL_EPCI, texts.ALL_EPCI),
+    "commune": (K_COMMUNE, texts.LABEL_COMMUNE, texts.ALL_COMMUNES),
+}
 
 _ITINERANT_VALUES = {
     texts.ITINERANT_ALL: None,
@@ -43,9 +51,8 @@ def _state_from_filters(filters: Filters, options: Options) -> None:
     )
     label = {v: k for k, v in _ITINERANT_VALUES.items()}[filters.itinerant]
     st.session_state[K_ITINERANT] = label
-    st.session_state[K_ARR] = filters.arrondissement or ALL
-    st.session_state[K_EPCI] = filters.epci or ALL
-    st.session_state[K_COMMUNE] = filters.commune or ALL
+    for level in LEVELS:
+        st.session_state[_TERRITORY_WIDGETS[level.key][0]] = getattr(filters, level.key) or ALL
 
 
 def _follow_new_options(options: Options) -> None:
@@ -108,17 +115,15 @@ def sidebar_filters(options: Options, communes: pd.DataFrame, restore: bool = Fa
     sb.radio(texts.LABEL_ITINERANT, texts.ITINERANT_CHOICES, key=K_ITINERANT)
 
     sb.header(texts.SIDEBAR_TERRITORY)
-    arr_names = _names(communes, "arrondissement_code", "arrondissement_nom")
-    _territory_select(sb, K_ARR, texts.LABEL_ARRONDISSEMENT, arr_names, texts.ALL_ARRONDISSEMENTS)
-    scope = communes
-    if st.session_state[K_ARR]:
-        scope = scope[scope["arrondissement_code"] == st.session_state[K_ARR]]
-    epci_names = _names(scope, "epci_siren", "epci_nom")
-    _territory_select(sb, K_EPCI, texts.LABEL_EPCI, epci_names, texts.ALL_EPCI)
-    if st.session_state[K_EPCI]:
-        scope = scope[scope["epci_siren"] == st.session_state[K_EPCI]]
-    commune_names = {c: f"{n} ({c})" for c, n in _names(scope, "code", "nom").items()}
-    _territory_select(sb, K_COMMUNE, texts.LABEL_COMMUNE, commune_names, texts.ALL_COMMUNES)
+    scope = communes  # each level offers only what lies in the wider ones chosen
+    for level in LEVELS:
+        key, label, all_label = _TERRITORY_WIDGETS[level.key]
+        names = _names(scope, level.code_column, level.name_column)
+        if level is COMMUNE:  # homonyms exist: show the code too
+            names = {c: f"{n} ({c})" for c, n in names.items()}
+        _territory_select(sb, key, label, names, all_label)
+        if st.session_state[key]:
+            scope = scope[scope[level.code_column] == st.session_state[key]]
     sb.caption(texts.SHARE_HINT)
 
     filters = Filters(
@@ -126,9 +131,10 @@ def sidebar_filters(options: Options, communes: pd.DataFrame, restore: bool = Fa
         operator_types=tuple(st.session_state[K_OPERATOR]),
         service_types=tuple(st.session_state[K_SERVICE]),
         itinerant=_ITINERANT_VALUES[st.session_state[K_ITINERANT]],
-        arrondissement=st.session_state[K_ARR] or None,
-        epci=st.session_state[K_EPCI] or None,
-        commune=st.session_state[K_COMMUNE] or None,
+        **{
+            level.key: st.session_state[_TERRITORY_WIDGETS[level.key][0]] or None
+            for level in LEVELS
+        },
     )
     st.session_state[K_LAST] = filters
     query = to_query(filters, options)

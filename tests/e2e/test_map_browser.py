@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from aisnemap import config, texts
+from aisnemap.territory import ARRONDISSEMENT
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.helpers import (
     COMMUNES,
@@ -142,7 +143,7 @@ def test_standalone_html_export_opens_offline(page_factory, sites, territory, tm
         layers,
         filters.apply_filters(sites, view),
         maps.bounds_of(filters.territory_communes(territory.communes, view)),
-        highlight=maps.territory_outline(d, "023", None, None),
+        highlight=maps.territory_outline(d, (ARRONDISSEMENT, "023")),
         department_bounds=maps.bounds_of(territory.department),
     )
     path = tmp_path / "carte.html"

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from aisnemap import export, filters, maps, style
 from aisnemap import schema as s
+from tests.support.decoding import png_has_colour
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +46,7 @@ def test_png_is_large_not_blank_and_has_the_site_colours(figure, sites):
     assert pixels[0] < 50 and pixels[1] > 240  # dark text on a white page
     colours = style.service_colours(sorted(sites[s.SERVICE_TYPE].unique()))
     for service in ("France Services", "Tiers-lieu", "UTAS"):
-        assert export.png_has_colour(png, colours[service]), service
+        assert png_has_colour(png, colours[service]), service
 
 
 def test_pdf_is_one_a4_landscape_page_with_the_sources(figure):
@@ -125,3 +126,22 @@ def test_standalone_html_has_leaflet_inlined(sites, territory):
     assert "<script src=" not in html and '<link rel="stylesheet"' not in html
     assert "L.circleMarker" in html and "leaflet-container" in html
     assert "url(data:image/png;base64," in html
+
+
+def test_text_from_the_data_is_drawn_literally_never_as_a_formula(static_layers, sites, territory):
+    """Defect: a service type with $…$ stopped the PNG and PDF exports for every visitor."""
+    hostile = "Espace $x^2$ _a_ {b} \\frac 🙂 " + "très long nom " * 8
+    shown = sites.copy()
+    shown.loc[shown.index[0], s.SERVICE_TYPE] = hostile
+    fig = export.render_map_figure(
+        static_layers,
+        shown,
+        territory.communes,
+        "Titre $1$",
+        [f"service : {hostile}"],
+        [hostile, *sorted(set(sites[s.SERVICE_TYPE]))],
+        dt.date(2026, 11, 26),
+    )
+    assert export.figure_bytes(fig, "png")[:4] == b"\x89PNG"
+    text = PdfReader(io.BytesIO(export.figure_bytes(fig, "pdf"))).pages[0].extract_text()
+    assert "Espace $x^2$ _a_ {b}" in text and "Titre $1$" in text
