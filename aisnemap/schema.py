@@ -693,16 +693,15 @@ class AdvisorCount:
 def count_advisors(frame: pd.DataFrame) -> AdvisorCount:
     """The one rule for counting advisors in a table of sites."""
     own_rows = frame.loc[frame[POOL] == ""]
-    pools = frame.loc[frame[POOL] != ""].drop_duplicates(POOL)
+    pool_rows = frame.loc[frame[POOL] != ""]
+    # Every site of a pool states the pool's size: take it once per pool, never per site.
+    sizes = pool_rows.groupby(POOL, sort=False)[POOL_ADVISORS].first().fillna(0)
+    names = pool_rows.groupby(POOL, sort=False)[OPERATOR].first() if OPERATOR in frame else {}
     return AdvisorCount(
         own=int(own_rows[ADVISORS].fillna(0).sum()),
-        pools={
-            str(k): int(v) for k, v in zip(pools[POOL], pools[POOL_ADVISORS].fillna(0), strict=True)
-        },
+        pools={str(k): int(v) for k, v in sizes.items()},
         unknown_sites=int(own_rows[ADVISORS].isna().sum()),
-        pool_names=dict(
-            zip(pools[POOL].astype(str), pools.get(OPERATOR, pools[POOL]), strict=True)
-        ),
+        pool_names={str(k): str(v) for k, v in dict(names).items()},
     )
 
 

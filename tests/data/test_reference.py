@@ -7,7 +7,7 @@ import json
 import geopandas as gpd
 import pytest
 
-from aisnemap import config, schema
+from aisnemap import build, config, schema
 from aisnemap import schema as s
 
 REF = config.SOURCES_DIR / "etalab-decoupage-administratif-2021"
@@ -42,6 +42,17 @@ def test_merged_communes_are_dissolved_into_their_new_commune(territory, built_d
         ("02733", "02153"),
     ):
         assert f"contour {old} dissous dans la commune {new}" in report
+
+
+def test_merged_communes_keep_the_area_of_every_contour(territory):
+    """Dissolving, not picking one: 02018 covers the 2018 contours of 02018, 02301, 02434."""
+    raw = build.read_sources(config.SOURCES_DIR, config.COG_YEAR)[0]
+    raw = raw.loc[raw["code"].astype(str).str.startswith("02")].to_crs(config.CRS_METRIC)
+    built = territory.communes.to_crs(config.CRS_METRIC).set_index("code")
+    for new, old in (("02018", ("02018", "02301", "02434")), ("02153", ("02153", "02733"))):
+        expected = raw.loc[raw["code"].isin(old)].area.sum()
+        assert built.loc[new].geometry.area == pytest.approx(expected, rel=1e-4), new
+    assert built.area.sum() == pytest.approx(raw.area.sum(), rel=1e-4)
 
 
 def test_twenty_epci_shapes_including_the_aisne_part_of_est_de_la_somme(territory):
