@@ -30,6 +30,7 @@ ADVISORS = "conseillers"
 POOL = "groupe"
 POOL_ADVISORS = "conseillers_groupe"
 OPERATOR = "operateur"
+SIRET = "siret"
 OPERATOR_TYPE = "type_operateur"
 SERVICE_TYPE = "type_service"
 ITINERANT = "itinerant"
@@ -50,6 +51,7 @@ COLUMNS = (
     POOL,
     POOL_ADVISORS,
     OPERATOR,
+    SIRET,
     OPERATOR_TYPE,
     SERVICE_TYPE,
     ITINERANT,
@@ -67,6 +69,7 @@ OPTIONAL_COLUMNS = (
     LAUREATE,
     POOL,
     POOL_ADVISORS,
+    SIRET,
     ITINERANT,
     ADDRESS,
     LAT,
@@ -80,6 +83,7 @@ TEXT_COLUMNS = (
     SITE,
     POOL,
     OPERATOR,
+    SIRET,
     OPERATOR_TYPE,
     SERVICE_TYPE,
     INSEE,
@@ -137,6 +141,7 @@ COLUMN_ALIASES = {
     POOL: ("groupe de conseillers",),
     POOL_ADVISORS: ("conseillers du groupe", "effectif du groupe", "effectif groupe"),
     OPERATOR: ("structure", "structure porteuse", "porteur"),
+    SIRET: ("numero siret", "n siret", "siret de la structure"),
     OPERATOR_TYPE: ("type d operateur", "type de structure"),
     SERVICE_TYPE: ("type de service", "service", "type de lieu"),
     ITINERANT: ("itinerance", "itinerant e"),
@@ -465,6 +470,14 @@ def _bounded_int(text: str, low: int, high: int) -> tuple[int | None, str | None
     return value, None
 
 
+def _check_siret(row: pd.Series, _known: set[str] | None) -> Checked:
+    value = row[SIRET].replace(" ", "")
+    if value and not re.fullmatch(r"\d{14}", value):
+        message = f"SIRET invalide « {row[SIRET]} » : 14 chiffres attendus"
+        return {SIRET: value}, [(SIRET, message, ERROR)]
+    return {SIRET: value}, []
+
+
 def _check_wave(row: pd.Series, _known: set[str] | None) -> Checked:
     match = _WAVE_RE.match(row[WAVE].strip())
     value, reason = _bounded_int(match.group(1), 1, MAX_WAVE) if match else (None, "entier attendu")
@@ -598,6 +611,7 @@ def _check_coordinates(row: pd.Series, _known: set[str] | None) -> Checked:
 ROW_CHECKS = (
     _check_texts,
     _check_id,
+    _check_siret,
     _check_wave,
     _check_advisors,
     _check_itinerant,

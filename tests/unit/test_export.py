@@ -74,7 +74,7 @@ def test_csv_for_french_excel_round_trips(sites):
     )
     assert back["Code INSEE"].tolist() == table["Code INSEE"].tolist()
     assert back["Code INSEE"].str.len().eq(5).all()
-    assert "Hôtel du Département (coordination)" in back["Site"].tolist()
+    assert "Hôtel du Département" in back["Site"].tolist()
     assert back["Latitude"].dtype == float and back["Latitude"].between(48.8, 50.2).all()
     # D01, Hôtel du Département: 49.56429, 3.621 in structures.csv, decimal comma here.
     assert ";49,56429;3,621\r\n" in text  # last columns of the D01 row
