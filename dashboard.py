@@ -9,11 +9,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from aisnemap import texts
-from aisnemap.filters import apply_filters, key_figures, territory_communes
+from aisnemap.filters import apply_filters, key_figures, reading_label, territory_communes
 from aisnemap.maps import base_map, bounds_of, territory_outline, view_layers
 from aisnemap.schema import count_advisors as advisor_count
 from aisnemap.ui.exports import show_exports
-from aisnemap.ui.figures import show_figures
+from aisnemap.ui.figures import show_cumulative_chart, show_figures
 from aisnemap.ui.page import (
     current_view,
     draw_sidebar,
@@ -36,12 +36,15 @@ def map_page() -> None:
         return
     count = advisor_count(data.sites)
     st.caption(texts.subtitle(count.total, len(data.sites), data.options.waves))
+    st.markdown(f"**{texts.literal(texts.sentence(reading_label(filters)))}**")
     communes = data.territory.communes
-    shown = apply_filters(data.sites, filters)
-    show_figures(key_figures(data.sites, communes, filters, shown))
+    shown = apply_filters(view.sites, filters)
+    show_figures(key_figures(view.sites, communes, filters, shown, view.unplaced))
+    if view.national:
+        show_cumulative_chart(data.posts, filters.au)
     if shown.empty:
         st.info(texts.NO_SITE)
-    types = data.options.service_types
+    types = view.options.service_types
     bounds = bounds_of(territory_communes(communes, filters))
     outline = territory_outline(data.territory.display, filters.most_precise())
     # The base map's script does not depend on the filters, so streamlit-folium keeps the
@@ -56,7 +59,7 @@ def map_page() -> None:
         layer_control=folium.LayerControl(collapsed=True),
     )
     st.caption(texts.MAP_HELP)
-    show_exports(data, shown, filters, outline)
+    show_exports(view, shown, outline)
     st.subheader(texts.TABLE_TITLE)
     st.dataframe(sites_table(shown), hide_index=True, width="stretch")
     show_problems(data)
@@ -74,6 +77,9 @@ navigation = st.navigation(
             "pages/1_Territoires.py", title=texts.TERRITORIES_TITLE, url_path=texts.URL_TERRITORIES
         ),
         st.Page("pages/2_Couverture.py", title=texts.COVERAGE_TITLE, url_path=texts.URL_COVERAGE),
+        st.Page(
+            "pages/4_Rapprochement.py", title=texts.RECONCILE_TITLE, url_path=texts.URL_RECONCILE
+        ),
         st.Page("pages/3_Import.py", title=texts.IMPORT_TITLE, url_path=texts.URL_IMPORT),
     ]
 )

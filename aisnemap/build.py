@@ -27,14 +27,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import config
+from . import config, programme
 from .sources import SourceError, SourceLayout, join, read_feature_collection, read_json
 
 #: Version of the outputs' content: bump it when the build changes what it writes, so that
 #: ``--if-missing`` (used by ``make run`` / ``make test``) rebuilds stale outputs.
 BUILD_FORMAT = 1
 #: Modules whose code decides what the build writes: a change in any of them rebuilds.
-_BUILD_CODE = ("build.py", "sources.py", "config.py")
+_BUILD_CODE = ("build.py", "sources.py", "config.py", "programme.py")
 
 
 def code_fingerprint() -> str:
@@ -310,10 +310,49 @@ def write_atomic(files: dict[Path, str | bytes]) -> None:
         os.replace(tmp, target)
 
 
+def build_posts(
+    base: str | Path,
+    year: int,
+    department: str,
+    programme_dir: Path | None,
+    report: BuildReport,
+) -> programme.PostsBuild | None:
+    """The département's posts of the national list (None, reported, when it is absent)."""
+    path = (programme_dir or config.PROGRAMME_DIR) / programme.LIST_FILE
+    if not path.is_file():
+        report.add(f"liste nationale absente ({path}) : lecture « postes validés » indisponible")
+        return None
+    try:
+        rows = programme.read_national_list(path.read_bytes())
+    except ValueError as exc:
+        raise BuildError(str(exc)) from exc
+    communes_ref = read_json(join(base, SourceLayout().reference_file(year, "communes.json")))
+    departments = {c.get("departement") for c in communes_ref} - {None}
+    posts = programme.department_posts(rows, department, code_mapping(communes_ref, department))
+    for line in posts.problems + programme.outside_departments(rows, departments):
+        report.add(line)
+    table = posts.table
+    report.add(
+        f"liste nationale : {posts.rows_read} lignes lues, {len(table)} structures du "
+        f"département gardées ({int(table[programme.P_POSTS].sum())} postes), "
+        f"{len(posts.problems)} ligne(s) ignorée(s), "
+        f"{int((table[programme.P_PLACE] == programme.PLACE_OUTSIDE).sum())} sans lieu dans "
+        "le département"
+    )
+    recoded = table.loc[table[programme.P_INSEE] != table[programme.P_INSEE_LIST]]
+    for _, row in recoded.iterrows():
+        report.add(
+            f"liste nationale : code {row[programme.P_INSEE_LIST]} → {row[programme.P_INSEE]} "
+            f"(COG {year}) pour {row[programme.P_NAME]}"
+        )
+    return posts
+
+
 def run_build(
     base: str | Path | None = None,
     year: int = config.COG_YEAR,
     out_dir: Path | None = None,
+    programme_dir: Path | None = None,
 ) -> BuildReport:
     """Build and write every output; raises SourceError/BuildError before writing anything."""
     base = base if base is not None else config.SOURCES_DIR
@@ -323,6 +362,9 @@ def run_build(
     started = time.perf_counter()
     exact, display = build_layers(base, year, config.DEPARTMENT, report)
     files: dict[Path, str | bytes] = {}
+    posts = build_posts(base, year, config.DEPARTMENT, programme_dir, report)
+    if posts is not None:
+        files[out_dir / config.POSTS_FILE] = programme.posts_csv(posts.table)
     pairs = (
         (config.COMMUNES_FILE, exact.communes, EXACT_DECIMALS),
         (config.EPCI_FILE, exact.epci, EXACT_DECIMALS),

@@ -33,6 +33,10 @@ def _path_from_env(name: str, default: Path) -> Path:
 
 #: Where the official open data lives (../shared/data beside the clone by default).
 SOURCES_DIR = _path_from_env("AISNEMAP_SOURCES", ROOT.parent / "shared" / "data")
+#: The programme's national lists (posts validated, France Services, fragility index).
+PROGRAMME_DIR = _path_from_env(
+    "AISNEMAP_PROGRAMME", ROOT.parent / "shared" / "sources" / "programme"
+)
 #: Where the build writes its derived, git-ignored outputs.
 DATA_DIR = _path_from_env("AISNEMAP_DATA_DIR", ROOT / "data")
 #: The hand-written table of advisor sites (committed).
@@ -64,6 +68,7 @@ ARRONDISSEMENTS_FILE = "arrondissements_aisne.geojson"
 ARRONDISSEMENTS_DISPLAY_FILE = "arrondissements_aisne_affichage.geojson"
 DEPARTMENT_FILE = "departement_aisne.geojson"
 DEPARTMENT_DISPLAY_FILE = "departement_aisne_affichage.geojson"
+POSTS_FILE = "postes_aisne.csv"
 MANIFEST_FILE = "build_manifest.json"
 REPORT_FILE = "build_report.txt"
 

@@ -9,6 +9,7 @@ figures only when the territory is the whole department, and said so otherwise.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -26,7 +27,11 @@ Q_WAVE = "vague"
 Q_OPERATOR = "operateur"
 Q_SERVICE = "service"
 Q_ITINERANT = "itinerant"
-QUERY_KEYS = (Q_WAVE, Q_OPERATOR, Q_SERVICE, Q_ITINERANT, *(level.key for level in LEVELS))
+Q_AU = "au"
+#: Committee date of a site in the "postes validés" reading.
+DATE_COLUMN = "date_comite"
+INVESTMENT_COLUMN = "investissement_eur"
+QUERY_KEYS = (Q_AU, Q_WAVE, Q_OPERATOR, Q_SERVICE, Q_ITINERANT, *(level.key for level in LEVELS))
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,8 @@ class Filters:
     operator_types: tuple[str, ...] | None = None
     service_types: tuple[str, ...] | None = None
     itinerant: bool | None = None
+    #: Date of situation of the "postes validés" reading; None is the announcement.
+    au: dt.date | None = None
     arrondissement: str | None = None
     epci: str | None = None
     commune: str | None = None
@@ -67,14 +74,40 @@ class Options:
     waves: tuple[int, ...] = ()
     operator_types: tuple[str, ...] = ()
     service_types: tuple[str, ...] = ()
+    #: How each wave is named ("Vague 2 — avril 2021"); "Vague N" when absent.
+    wave_labels: tuple[tuple[int, str], ...] = ()
+
+    def wave_label(self, wave: int) -> str:
+        """The name of a wave as shown."""
+        return dict(self.wave_labels).get(wave, f"Vague {wave}")
 
 
-def options_from(sites: pd.DataFrame) -> Options:
+@dataclass(frozen=True)
+class Readings:
+    """The readings a dashboard offers: the announcement, and the national list if built."""
+
+    announcement: Options
+    national: Options | None = None
+    #: Committee dates and the list's date of situation (national reading only).
+    dates: tuple[dt.date, ...] = ()
+
+    @property
+    def bounds(self) -> tuple[dt.date, dt.date] | None:
+        """First and last date a view may be situated at."""
+        return (self.dates[0], self.dates[-1]) if self.national and self.dates else None
+
+    def options(self, au: dt.date | None) -> Options:
+        """The options of the reading a date selects (None: the announcement)."""
+        return self.national if (au is not None and self.national) else self.announcement
+
+
+def options_from(sites: pd.DataFrame, wave_labels: Mapping[int, str] | None = None) -> Options:
     """The distinct values of each filterable column, sorted."""
     return Options(
         waves=tuple(sorted(int(w) for w in sites[s.WAVE].dropna().unique())),
         operator_types=tuple(sorted(sites[s.OPERATOR_TYPE].unique(), key=str.casefold)),
         service_types=tuple(sorted(sites[s.SERVICE_TYPE].unique(), key=str.casefold)),
+        wave_labels=tuple(sorted((wave_labels or {}).items())),
     )
 
 
@@ -99,6 +132,8 @@ def criteria_mask(sites: pd.DataFrame, filters: Filters) -> pd.Series:
         mask &= sites[s.OPERATOR_TYPE].isin(filters.operator_types)
     if filters.service_types is not None:
         mask &= sites[s.SERVICE_TYPE].isin(filters.service_types)
+    if filters.au is not None and DATE_COLUMN in sites:
+        mask &= (sites[DATE_COLUMN] <= filters.au).astype(bool)
     if filters.itinerant is not None:
         # A site whose itinerancy is not given ("non renseigné") matches neither choice.
         mask &= (sites[s.ITINERANT] == filters.itinerant).fillna(False).astype(bool)
@@ -134,6 +169,13 @@ class Figures:
     funding_ceiling_eur: int
     pools: dict[str, int] = field(default_factory=dict)
     pool_names: dict[str, str] = field(default_factory=dict)
+    #: Posts of structures with no place in the department (counted on the whole of it).
+    unplaced_advisors: int = 0
+    unplaced_names: tuple[str, ...] = ()
+    #: Structures counted (national reading: distinct SIRET), None for the announcement.
+    structures: int | None = None
+    #: Estimated State investment of the structures counted (national reading), in euros.
+    investment_eur: int | None = None
 
 
 def key_figures(
@@ -141,19 +183,34 @@ def key_figures(
     communes: pd.DataFrame,
     filters: Filters,
     shown: pd.DataFrame | None = None,
+    unplaced: pd.DataFrame | None = None,
 ) -> Figures:
     """Figures of the filtered view; ``sites`` is the full located table.
 
     ``shown`` is ``apply_filters(sites, filters)`` when the caller already has it.
+    ``unplaced`` are structures with posts in the department but no place in it (same
+    columns, no geometry): like the pools, they count only on the whole department.
     """
     shown = apply_filters(sites, filters) if shown is None else shown
     located = s.count_advisors(shown)
     # Pools whose sites pass the non-territorial criteria serve the whole department.
-    eligible = s.count_advisors(sites.loc[criteria_mask(sites, filters)])
+    eligible_rows = sites.loc[criteria_mask(sites, filters)]
+    eligible = s.count_advisors(eligible_rows)
     pools = eligible.pools
     pool_total = eligible.pool_total
     pool_counted = filters.whole_department
-    counted = located.own + (pool_total if pool_counted else 0)
+    extra = pd.DataFrame(columns=list(s.COLUMNS))
+    if unplaced is not None and len(unplaced) and pool_counted:
+        extra = unplaced.loc[criteria_mask(unplaced, filters)]
+    extra_count = s.count_advisors(extra).own if len(extra) else 0
+    counted = located.own + (pool_total if pool_counted else 0) + extra_count
+    structures = investment = None
+    if INVESTMENT_COLUMN in sites:
+        own_rows = shown.loc[shown[s.POOL] == ""]
+        pool_rows = eligible_rows.loc[eligible_rows[s.POOL] != ""] if pool_counted else None
+        counted_rows = pd.concat([own_rows, pool_rows, extra]).drop_duplicates(s.SIRET)
+        structures = len(counted_rows)
+        investment = int(pd.to_numeric(counted_rows[INVESTMENT_COLUMN]).fillna(0).sum())
     territory = territory_communes(communes, filters)
     population = int(territory["population"].sum())
     return Figures(
@@ -171,6 +228,10 @@ def key_figures(
         funding_ceiling_eur=counted * config.FUNDING_CEILING_EUR,
         pools=pools,
         pool_names=eligible.pool_names,
+        unplaced_advisors=extra_count,
+        unplaced_names=tuple(extra[s.OPERATOR]) if len(extra) else (),
+        structures=structures,
+        investment_eur=investment,
     )
 
 
@@ -193,6 +254,8 @@ def to_query(filters: Filters, options: Options) -> dict[str, list[str] | str]:
             query[key] = encoded
     if filters.itinerant is not None:
         query[Q_ITINERANT] = "oui" if filters.itinerant else "non"
+    if filters.au is not None:
+        query[Q_AU] = filters.au.isoformat()
     for level, value in filters.territory_codes():
         query[level.key] = value
     return query
@@ -214,12 +277,31 @@ def _selection_from_query(values: list[str], options: tuple, cast=str) -> tuple 
     return tuple(picked) if picked else None
 
 
+def date_from_query(
+    params: Mapping[str, list[str]], bounds: tuple[dt.date, dt.date] | None
+) -> dt.date | None:
+    """The ``au`` date of a URL, kept within ``bounds``; None without the national reading
+    (no bounds) or without a valid ISO date."""
+    values = params.get(Q_AU) or []
+    if not values or bounds is None:
+        return None
+    try:
+        day = dt.date.fromisoformat(values[0])
+    except ValueError:
+        return None
+    return min(max(day, bounds[0]), bounds[1])
+
+
 def from_query(
     params: Mapping[str, list[str]],
     options: Options,
     communes: pd.DataFrame | None = None,
+    date_bounds: tuple[dt.date, dt.date] | None = None,
 ) -> Filters:
-    """A view from query-string values; unknown values are ignored, never an error."""
+    """A view from query-string values; unknown values are ignored, never an error.
+
+    ``options`` are those of the reading the URL asks for (see :func:`date_from_query`).
+    """
 
     def one(key: str) -> str | None:
         values = params.get(key) or []
@@ -237,6 +319,7 @@ def from_query(
         operator_types=_selection_from_query(params.get(Q_OPERATOR, []), options.operator_types),
         service_types=_selection_from_query(params.get(Q_SERVICE, []), options.service_types),
         itinerant=itinerant,
+        au=date_from_query(params, date_bounds),
         **codes,
     )
 
@@ -248,9 +331,16 @@ _TERRITORY_PHRASES = {
 }
 
 
+def reading_label(filters: Filters) -> str:
+    """Which reading of the data a view shows (subtitles, exports, pages)."""
+    if filters.au is None:
+        return "annonce de la préfecture du 18 mars 2021"
+    return f"postes validés au {filters.au:%d/%m/%Y} (liste nationale COSELEC)"
+
+
 def describe(filters: Filters, options: Options, communes: pd.DataFrame) -> list[str]:
     """French phrases describing the active filters (for subtitles and exports)."""
-    parts = []
+    parts = [reading_label(filters)]
     precise = filters.most_precise()
     if precise is None:
         parts.append("tout le département")
@@ -259,13 +349,13 @@ def describe(filters: Filters, options: Options, communes: pd.DataFrame) -> list
         names = communes.loc[communes[level.code_column] == code, level.name_column]
         name = names.iloc[0] if len(names) else code
         parts.append(_TERRITORY_PHRASES[level.key].format(name=name))
-    for label, values, opts in (
-        ("vague", filters.waves, options.waves),
-        ("opérateur", filters.operator_types, options.operator_types),
-        ("service", filters.service_types, options.service_types),
+    for label, values, opts, none, name in (
+        ("vague", filters.waves, options.waves, "aucune", options.wave_label),
+        ("opérateur", filters.operator_types, options.operator_types, "aucun", str),
+        ("service", filters.service_types, options.service_types, "aucun", str),
     ):
         if values is not None and set(values) < set(opts):
-            parts.append(f"{label} : " + (", ".join(map(str, values)) or "aucune"))
+            parts.append(f"{label} : " + (", ".join(map(name, values)) or none))
     if filters.itinerant is not None:
         parts.append("sites itinérants" if filters.itinerant else "sites fixes")
     return parts

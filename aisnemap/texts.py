@@ -17,6 +17,11 @@ def literal(value: object) -> str:
     return _MARKDOWN.sub(r"\\\1", text)
 
 
+def sentence(text: str) -> str:
+    """Upper-case the first letter only (``str.capitalize`` would lower "COSELEC")."""
+    return text[:1].upper() + text[1:]
+
+
 def plural(n: int, one: str, many: str) -> str:
     """``one`` for 0 or 1 (French usage), else ``many``."""
     return one if abs(n) <= 1 else many
@@ -46,6 +51,15 @@ URL_IMPORT = "Import"
 # Sidebar
 SIDEBAR_FILTERS = "Filtres"
 SIDEBAR_TERRITORY = "Territoire"
+LABEL_READING = "Données affichées"
+READING_ANNOUNCEMENT = "Annonce du 18 mars 2021"
+READING_NATIONAL = "Postes validés (liste nationale)"
+READING_CHOICES = (READING_ANNOUNCEMENT, READING_NATIONAL)
+LABEL_AU = "Situation au"
+AU_HELP = (
+    "Les postes validés par les comités de sélection (COSELEC) jusqu'à cette date. "
+    "Source : ANCT, liste nationale des structures validées, situation du 05/04/2023."
+)
 LABEL_WAVE = "Vague de sélection"
 LABEL_OPERATOR_TYPE = "Type d'opérateur"
 LABEL_SERVICE_TYPE = "Type de service"
@@ -76,6 +90,23 @@ FIG_SITES = "Sites"
 FIG_SITES_HELP = "Lieux d'accueil affichés (structures lauréates et sites du Département)."
 FIG_COMMUNES = "Communes avec un site"
 FIG_COMMUNES_HELP = "Communes (COG 2021) où se trouve au moins un site affiché."
+FIG_POSTS = "Postes validés"
+FIG_POSTS_HELP = (
+    "Postes de conseillers numériques validés par les comités de sélection (COSELEC) "
+    "jusqu'à la date choisie. Sur tout le département, les postes d'une structure sans lieu "
+    "publié dans le département sont comptés (et nommés sous les chiffres) ; sur un "
+    "territoire plus petit, seuls ceux des structures qui y sont implantées. Source : ANCT, "
+    "liste nationale, situation du 05/04/2023."
+)
+FIG_STRUCTURES = "Structures"
+FIG_STRUCTURES_HELP = "Structures (SIRET) dont les postes sont comptés."
+FIG_PER_POST = "Habitants par poste"
+FIG_INVESTMENT = "Investissement État estimé"
+FIG_INVESTMENT_HELP = (
+    "Somme de l'« investissement financier estimatif total de l'État » de la liste nationale "
+    "pour les structures comptées. À comparer au plafond du communiqué du 18/03/2021 : "
+    "50 000 € par conseiller sur 2 ans, soit {ceiling} € pour {n} postes."
+)
 FIG_POPULATION = "Population du territoire"
 FIG_POPULATION_HELP = (
     "Population municipale des communes du territoire sélectionné (INSEE, référentiel "
@@ -122,6 +153,23 @@ def pool_not_counted(n: int, k: int) -> str:
         k=k,
         sites=plural(k, "site", "sites"),
         verb=plural(k, "s'y trouve", "s'y trouvent"),
+    )
+
+
+UNPLACED_NOTE = (
+    "{n} {posts} d'une structure nationale sans lieu publié dans le département ({names}) : "
+    "{verb} dans le total du département, pas sur la carte."
+)
+CHART_TITLE = "Postes validés dans le département, cumulés par date de comité"
+
+
+def unplaced_note(n: int, names: str) -> str:
+    """Note for posts counted in the department with no place in it."""
+    return UNPLACED_NOTE.format(
+        n=n,
+        posts=plural(n, "poste", "postes"),
+        names=names,
+        verb=plural(n, "compté", "comptés"),
     )
 
 
@@ -277,6 +325,26 @@ COVERAGE_COLUMNS = {
     "bande": "Tranche",
     "site_le_plus_proche": "Site le plus proche",
 }
+
+# Page "Rapprochement"
+RECONCILE_TITLE = "Rapprochement"
+URL_RECONCILE = "Rapprochement"
+RECONCILE_INTRO = (
+    "L'annonce de la préfecture du 18 mars 2021 face à la liste nationale des structures "
+    "validées en comité de sélection (situation du 05/04/2023), rapprochées par SIRET, "
+    "jamais par le nom : structures retrouvées, annoncées mais absentes de la liste, écarts "
+    "de commune ou d'opérateur, et structures des comités suivants."
+)
+RECONCILE_STATUSES = (
+    "rapprochée",
+    "annoncée, absente de la liste",
+    "validée par un comité ultérieur",
+    "sans lieu dans le département",
+)
+NATIONAL_MISSING = (
+    "La liste nationale des postes validés n'est pas construite : lancez « make data » "
+    "(ou « python -m aisnemap.build ») avec ../shared/sources/programme/ présent."
+)
 
 # Page "Import"
 IMPORT_TITLE = "Import vague 2"

@@ -56,6 +56,14 @@ def _prepare(copy: Path, modules: tuple[str, ...]) -> None:
     )
 
 
+def _survivors(listing: str) -> list[str]:
+    return [
+        m.group(1)
+        for m in map(_STATUS.match, listing.splitlines())
+        if m and m.group(3).strip() == "survived"
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run mutmut and print killed / survived per module."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -84,6 +92,12 @@ def main(argv: list[str] | None = None) -> int:
             text=True,
             check=False,
         ).stdout
+        diffs = [
+            subprocess.run(
+                [*mutmut, "show", name], cwd=copy, env=env, capture_output=True, text=True
+            ).stdout
+            for name in _survivors(listing)
+        ]
     counts: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     survivors = []
     for line in listing.splitlines():
@@ -101,8 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {module} | {c['killed']} | {c['survived']} | {other} |")
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "mutants-survivants.txt").write_text("\n".join(survivors) + "\n", encoding="utf-8")
-    print(f"survivors written to {out / 'mutants-survivants.txt'}")
+    (out / "mutants-survivants.txt").write_text("\n".join(diffs) + "\n", encoding="utf-8")
+    print(f"survivors (diffs) written to {out / 'mutants-survivants.txt'}")
     return 0
 
 

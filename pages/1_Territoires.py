@@ -23,7 +23,7 @@ def render() -> None:
         horizontal=True,
         key="territoires_niveau",
     )
-    sites = data.sites.loc[criteria_mask(data.sites, filters)]
+    sites = view.sites.loc[criteria_mask(view.sites, filters)]
     stats = analysis.territory_stats(sites, territory.communes, level)
     shown = analysis.french_table(stats)
     st.dataframe(shown, hide_index=True, width="stretch")
@@ -42,7 +42,7 @@ def render() -> None:
         analysis.legend_items(),
         maps.bounds_of(territory.communes),
         sites=sites,
-        service_types=data.options.service_types,
+        service_types=view.options.service_types,
         static_url=static_url(),
         notes=[texts.pool_note(count.pools, count.pool_names)] if count.pools else [],
     )

@@ -16,7 +16,7 @@ def render() -> None:
     if not data.ok:
         return
     territory = data.territory
-    sites = data.sites.loc[criteria_mask(data.sites, filters)]
+    sites = view.sites.loc[criteria_mask(view.sites, filters)]
     communes = territory_communes(territory.communes, filters)
     result = coverage.compute_coverage(communes, sites, sites["site"])
     population = int(communes["population"].sum())
@@ -51,7 +51,7 @@ def render() -> None:
         coverage.band_legend(),
         maps.bounds_of(communes),
         sites=sites,
-        service_types=data.options.service_types,
+        service_types=view.options.service_types,
         static_url=static_url(),
         notes=["Distance à vol d'oiseau, pas un temps de trajet."],
     )

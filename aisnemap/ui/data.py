@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
-from .. import config, schema
-from ..filters import Options, options_from
+from .. import config, programme, schema
+from ..filters import Options, Readings, options_from
 from ..maps import MapLayers, bounds_of, prepare_layers
+from ..programme import NationalReading
 from ..schema import Problem
 from ..territory import MissingDataError, Territory, load_territory, locate_sites
 
@@ -26,11 +28,24 @@ class AppData:
     options: Options = field(default_factory=Options)
     layers: MapLayers | None = None
     error: str | None = None
+    #: The national list's posts of the département (None when not built).
+    posts: pd.DataFrame | None = None
+    #: The "postes validés" reading (None when the list or the sites are unavailable).
+    national: NationalReading | None = None
+    national_options: Options = field(default_factory=Options)
 
     @property
     def department_bounds(self) -> tuple[float, float, float, float]:
         """(west, south, east, north) of the department, with a margin."""
         return bounds_of(self.territory.department)
+
+    @property
+    def readings(self) -> Readings:
+        """The readings offered: the announcement, and the national list when built."""
+        if self.national is None:
+            return Readings(self.options)
+        dates = (*sorted(self.national.waves), self.national.last_date)
+        return Readings(self.options, self.national_options, dates)
 
     @property
     def ok(self) -> bool:
@@ -85,7 +100,22 @@ def _load(version: FilesVersion) -> AppData:
     problems = validation.problems + problems
     if any(p.severity == schema.ERROR for p in problems):
         return AppData(territory, None, problems, layers=layers)
-    return AppData(territory, sites, problems, options_from(sites), layers)
+    posts = programme.load_posts(data_dir / config.POSTS_FILE)
+    national = None
+    national_options = Options()
+    if posts is not None and len(posts):
+        national = programme.national_reading(posts, validation.frame, territory.communes)
+        national_options = options_from(national.sites, national.labels)
+    return AppData(
+        territory,
+        sites,
+        problems,
+        options_from(sites),
+        layers,
+        posts=posts,
+        national=national,
+        national_options=national_options,
+    )
 
 
 def load_app_data(data_dir: Path | None = None, structures: Path | None = None) -> AppData:

@@ -6,18 +6,17 @@ import geopandas as gpd
 import streamlit as st
 
 from .. import export, texts
-from ..filters import Filters, describe, territory_communes
+from ..filters import describe, territory_communes
 from ..maps import bounds_of, build_map
-from .data import AppData
+from .page import View
 
 
-def show_exports(
-    data: AppData, shown: gpd.GeoDataFrame, filters: Filters, outline: str | None
-) -> None:
+def show_exports(view: View, shown: gpd.GeoDataFrame, outline: str | None) -> None:
     """Export buttons for the current filtered view (PNG, PDF, HTML, CSV, XLSX, GeoJSON)."""
+    data, filters, options = view.data, view.filters, view.options
     territory = data.territory
     stem = export.export_basename()
-    subtitle = describe(filters, data.options, territory.communes)
+    subtitle = describe(filters, options, territory.communes)
     layers = export.StaticLayers(
         territory.display["communes"],
         territory.display["epci"],
@@ -31,7 +30,7 @@ def show_exports(
             data.layers,
             shown,
             bounds_of(extent),
-            data.options.service_types,
+            options.service_types,
             highlight=outline,
             department_bounds=data.department_bounds,
         )
@@ -39,7 +38,7 @@ def show_exports(
 
     def figure(fmt: str) -> bytes:
         fig = export.render_map_figure(
-            layers, shown, extent, texts.APP_TITLE, subtitle, data.options.service_types
+            layers, shown, extent, texts.APP_TITLE, subtitle, options.service_types
         )
         return export.figure_bytes(fig, fmt)
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from .. import texts
 from ..filters import Figures
+from ..programme import cumulative_posts
 
 
 def fmt_int(value: int | float) -> str:
@@ -14,10 +15,21 @@ def fmt_int(value: int | float) -> str:
 
 
 def show_figures(figures: Figures) -> None:
-    """The key figures as metrics, each with its definition on hover."""
+    """The key figures as metrics, each with its definition on hover.
+
+    In the national reading (``figures.structures`` set) they count posts and structures,
+    and give the list's estimated State investment beside the release's ceiling.
+    """
+    national = figures.structures is not None
     cols = st.columns(3) + st.columns(3)
-    cols[0].metric(texts.FIG_ADVISORS, fmt_int(figures.advisors), help=texts.FIG_ADVISORS_HELP)
-    cols[1].metric(texts.FIG_SITES, fmt_int(figures.sites), help=texts.FIG_SITES_HELP)
+    if national:
+        cols[0].metric(texts.FIG_POSTS, fmt_int(figures.advisors), help=texts.FIG_POSTS_HELP)
+        cols[1].metric(
+            texts.FIG_STRUCTURES, fmt_int(figures.structures), help=texts.FIG_STRUCTURES_HELP
+        )
+    else:
+        cols[0].metric(texts.FIG_ADVISORS, fmt_int(figures.advisors), help=texts.FIG_ADVISORS_HELP)
+        cols[1].metric(texts.FIG_SITES, fmt_int(figures.sites), help=texts.FIG_SITES_HELP)
     cols[2].metric(
         texts.FIG_COMMUNES, fmt_int(figures.communes_with_site), help=texts.FIG_COMMUNES_HELP
     )
@@ -27,10 +39,22 @@ def show_figures(figures: Figures) -> None:
     per = (
         "—" if figures.inhabitants_per_advisor is None else fmt_int(figures.inhabitants_per_advisor)
     )
-    cols[4].metric(texts.FIG_PER_ADVISOR, per, help=texts.FIG_PER_ADVISOR_HELP)
-    cols[5].metric(
-        texts.FIG_FUNDING, f"{fmt_int(figures.funding_ceiling_eur)} €", help=texts.FIG_FUNDING_HELP
-    )
+    if national:
+        cols[4].metric(texts.FIG_PER_POST, per, help=texts.FIG_PER_ADVISOR_HELP)
+        cols[5].metric(
+            texts.FIG_INVESTMENT,
+            f"{fmt_int(figures.investment_eur)} €",
+            help=texts.FIG_INVESTMENT_HELP.format(
+                n=fmt_int(figures.advisors), ceiling=fmt_int(figures.funding_ceiling_eur)
+            ),
+        )
+    else:
+        cols[4].metric(texts.FIG_PER_ADVISOR, per, help=texts.FIG_PER_ADVISOR_HELP)
+        cols[5].metric(
+            texts.FIG_FUNDING,
+            f"{fmt_int(figures.funding_ceiling_eur)} €",
+            help=texts.FIG_FUNDING_HELP,
+        )
     notes = []
     if figures.pool_advisors:
         if not figures.pool_counted:
@@ -38,5 +62,19 @@ def show_figures(figures: Figures) -> None:
         notes.append(texts.pool_note(figures.pools, figures.pool_names))
     if figures.unknown_sites:
         notes.append(texts.unknown_count_note(figures.unknown_sites))
+    if figures.unplaced_advisors:
+        notes.append(
+            texts.unplaced_note(figures.unplaced_advisors, ", ".join(figures.unplaced_names))
+        )
     if notes:
         st.caption(texts.literal(" ".join(notes)))
+
+
+def show_cumulative_chart(posts, au) -> None:
+    """Posts validated in the department over time, up to the date of situation."""
+    if posts is None or posts.empty:
+        return
+    series = cumulative_posts(posts)
+    series = series.loc[series["date"].dt.date <= au].set_index("date")
+    with st.expander(texts.CHART_TITLE):
+        st.line_chart(series, y="postes", x_label="Date de comité", y_label="Postes cumulés")

@@ -13,10 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from .. import config, texts
 from ..assets import ensure_assets
-from ..filters import Filters
+from ..filters import Filters, reading_label
 from ..importer import clean_temp_files
 from ..schema import ERROR
 from .data import AppData, load_app_data
@@ -34,6 +35,26 @@ class View:
 
     data: AppData
     filters: Filters
+
+    @property
+    def national(self) -> bool:
+        """True when the view shows the national list's posts (a date of situation)."""
+        return self.filters.au is not None and self.data.national is not None
+
+    @property
+    def sites(self):
+        """The sites of the reading shown (all dates; filters apply the date)."""
+        return self.data.national.sites if self.national else self.data.sites
+
+    @property
+    def options(self):
+        """The filter options of the reading shown."""
+        return self.data.readings.options(self.filters.au)
+
+    @property
+    def unplaced(self):
+        """Structures counted in the department with no place in it (national reading)."""
+        return self.data.national.unplaced if self.national else None
 
 
 def setup_app() -> AppData:
@@ -59,7 +80,7 @@ def draw_sidebar(data: AppData, drawer: str = "routeur") -> None:
     st.session_state[_DRAWER_KEY] = drawer
     if data.ok:
         st.session_state[_FILTERS_KEY] = sidebar_filters(
-            data.options, data.territory.communes, restore=last not in (None, drawer)
+            data.readings, data.territory.communes, restore=last not in (None, drawer)
         )
     st.session_state[_ROUTED_KEY] = True
 
@@ -68,7 +89,10 @@ def current_view() -> View:
     """The data and the filters of this run; call it before drawing anything on a page."""
     if not st.session_state.pop(_ROUTED_KEY, False):
         # Run without the router (see the module docstring): frame the page here.
-        draw_sidebar(setup_app(), drawer="page")
+        # Widgets belong to the script that drew them: name this page's script, so going
+        # from one page to another in this mode also restores the last filters.
+        ctx = get_script_run_ctx()
+        draw_sidebar(setup_app(), drawer=f"page:{ctx.page_script_hash if ctx else ''}")
         st.session_state.pop(_ROUTED_KEY, None)
     return View(load_app_data(), st.session_state.get(_FILTERS_KEY, Filters()))
 
@@ -83,6 +107,7 @@ def page_header(title: str, intro: str) -> View:
     view = current_view()
     st.title(title)
     st.caption(intro)
+    st.markdown(f"**{texts.literal(texts.sentence(reading_label(view.filters)))}**")
     return view
 
 

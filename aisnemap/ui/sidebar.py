@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from .. import texts
-from ..filters import QUERY_KEYS, Filters, Options, from_query, to_query
+from ..filters import (
+    QUERY_KEYS,
+    Filters,
+    Options,
+    Readings,
+    date_from_query,
+    from_query,
+    to_query,
+)
 from ..territory import COMMUNE, LEVELS
 
 # Session-state keys of the widgets (shared by every page, so a view survives navigation).
@@ -17,6 +27,8 @@ K_ITINERANT = "f_itinerant"
 K_ARR = "f_arrondissement"
 K_EPCI = "f_epci"
 K_COMMUNE = "f_commune"
+K_READING = "f_lecture"
+K_AU = "f_au"
 K_INIT = "f_initialised"
 K_OPTIONS = "f_options"
 K_LAST = "f_derniers"
@@ -42,6 +54,11 @@ def _query_lists() -> dict[str, list[str]]:
 
 
 def _state_from_filters(filters: Filters, options: Options) -> None:
+    st.session_state[K_READING] = (
+        texts.READING_NATIONAL if filters.au is not None else texts.READING_ANNOUNCEMENT
+    )
+    if filters.au is not None:
+        st.session_state[K_AU] = filters.au
     st.session_state[K_WAVE] = list(filters.waves if filters.waves is not None else options.waves)
     st.session_state[K_OPERATOR] = list(
         filters.operator_types if filters.operator_types is not None else options.operator_types
@@ -90,26 +107,50 @@ def _names(communes: pd.DataFrame, code: str, name: str) -> dict[str, str]:
     return dict(zip(pairs[code], pairs[name], strict=True))
 
 
-def sidebar_filters(options: Options, communes: pd.DataFrame, restore: bool = False) -> Filters:
+def _reading_widgets(sb, readings: Readings) -> date | None:
+    """The reading switch and, for the national list, its date of situation."""
+    if readings.national is None:
+        st.session_state[K_READING] = texts.READING_ANNOUNCEMENT
+        return None
+    sb.radio(texts.LABEL_READING, texts.READING_CHOICES, key=K_READING)
+    if st.session_state[K_READING] != texts.READING_NATIONAL:
+        return None
+    chosen = st.session_state.get(K_AU) or readings.dates[-1]
+    dates = sorted({*readings.dates, chosen})
+    if chosen not in dates:
+        chosen = readings.dates[-1]
+    st.session_state[K_AU] = chosen
+    sb.select_slider(
+        texts.LABEL_AU, dates, key=K_AU, format_func=lambda d: f"{d:%d/%m/%Y}", help=texts.AU_HELP
+    )
+    return st.session_state[K_AU]
+
+
+def sidebar_filters(readings: Readings, communes: pd.DataFrame, restore: bool = False) -> Filters:
     """Draw the filters in the sidebar and return the selected criteria."""
     if not st.session_state.get(K_INIT):
-        _state_from_filters(from_query(_query_lists(), options, communes), options)
+        params = _query_lists()
+        au = date_from_query(params, readings.bounds)
+        options = readings.options(au)
+        _state_from_filters(from_query(params, options, communes, readings.bounds), options)
         st.session_state[K_INIT] = True
     elif restore:
         # The widgets were last drawn by another script (a page run by the legacy pages/
         # mode): Streamlit does not carry their values over, so restore the last filters.
-        _state_from_filters(st.session_state.get(K_LAST, Filters()), options)
-    else:
-        _follow_new_options(options)
-    st.session_state[K_OPTIONS] = options
+        last = st.session_state.get(K_LAST, Filters())
+        _state_from_filters(last, readings.options(last.au))
 
     sb = st.sidebar
     sb.header(texts.SIDEBAR_FILTERS)
     if sb.button(texts.RESET, key="f_reset", width="stretch"):
-        _state_from_filters(Filters(), options)
+        _state_from_filters(Filters(), readings.announcement)
         st.query_params.clear()
+    au = _reading_widgets(sb, readings)
+    options = readings.options(au)
+    _follow_new_options(options)
+    st.session_state[K_OPTIONS] = options
 
-    sb.multiselect(texts.LABEL_WAVE, options.waves, key=K_WAVE, format_func=lambda w: f"Vague {w}")
+    sb.multiselect(texts.LABEL_WAVE, options.waves, key=K_WAVE, format_func=options.wave_label)
     sb.multiselect(texts.LABEL_OPERATOR_TYPE, options.operator_types, key=K_OPERATOR)
     sb.multiselect(texts.LABEL_SERVICE_TYPE, options.service_types, key=K_SERVICE)
     sb.radio(texts.LABEL_ITINERANT, texts.ITINERANT_CHOICES, key=K_ITINERANT)
@@ -131,6 +172,7 @@ def sidebar_filters(options: Options, communes: pd.DataFrame, restore: bool = Fa
         operator_types=tuple(st.session_state[K_OPERATOR]),
         service_types=tuple(st.session_state[K_SERVICE]),
         itinerant=_ITINERANT_VALUES[st.session_state[K_ITINERANT]],
+        au=au,
         **{
             level.key: st.session_state[_TERRITORY_WIDGETS[level.key][0]] or None
             for level in LEVELS

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -143,9 +145,16 @@ def test_unknown_query_values_are_ignored(table, communes):
 
 def test_describe_names_the_territory_and_restrictions(table, communes):
     options = f.options_from(table)
-    assert f.describe(Filters(), options, communes) == ["tout le département"]
+    announcement = "annonce de la préfecture du 18 mars 2021"
+    assert f.describe(Filters(), options, communes) == [announcement, "tout le département"]
     words = f.describe(Filters(epci="E2", itinerant=True, waves=(1,)), options, communes)
-    assert words == ["EPCI : CC Deux", "vague : 1", "sites itinérants"]
+    assert words == [announcement, "EPCI : CC Deux", "vague : Vague 1", "sites itinérants"]
+    words = f.describe(Filters(waves=(), au=dt.date(2021, 3, 31)), options, communes)
+    assert words == [
+        "postes validés au 31/03/2021 (liste nationale COSELEC)",
+        "tout le département",
+        "vague : aucune",
+    ]
 
 
 # Every filter and every territory level, both directions, expectations written by hand.

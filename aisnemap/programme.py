@@ -1,0 +1,507 @@
+"""The programme's national list of validated posts (COSELEC), for one département.
+
+Build side (:func:`build_posts`): read the national file, repair its known traps (codes
+that lost their leading zeros, ``2A``/``2B``, département ``0``), keep the département's
+rows, validate each one (a malformed row is reported in French and counted, never dropped
+silently), bring INSEE codes to the COG of the build through the same code-change table as
+the communes, and write one row per structure with its committee date, SIRET and position
+(the commune's representative point, flagged; the app replaces it with the curated site of
+``structures.csv`` when the SIRET matches).
+
+App side: :func:`national_sites` turns the posts validated up to a date into a table of
+sites with the columns of ``structures.csv`` (so filters, figures, maps and exports work
+unchanged); :func:`reconcile` compares the announcement with the list. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from . import config
+from . import schema as s
+from .territory import locate_sites
+
+LIST_FILE = "cnfs-structures-2023-04-05.csv"
+LIST_DATE = dt.date(2023, 4, 5)
+LIST_LABEL = "liste nationale des structures validées en comité de sélection (COSELEC)"
+LIST_SOURCE = f"ANCT, {LIST_LABEL}, situation du {LIST_DATE:%d/%m/%Y}"
+
+# Columns of the national file.
+C_NAME = "Raison sociale"
+C_POSTS = "Nombre de conseillers validés par le COSELEC"
+C_DATE = "Date de validation en comité de sélection"
+C_TYPE = "Type"
+C_SIRET = "SIRET"
+C_DEPT = "Code département"
+C_ADDRESS = "Adresse"
+C_INSEE = "Code commune INSEE"
+C_POSTCODE = "Code postal"
+C_INVEST = "Investissement financier estimatif total de l’Etat"
+C_ZRR = "ZRR"
+C_QPV = "QPV"
+C_FS = "France services"
+REQUIRED = (C_NAME, C_POSTS, C_DATE, C_TYPE, C_SIRET, C_DEPT, C_INSEE, C_INVEST)
+
+# Columns of the built table (data/postes_<dép>.csv).
+P_SIRET = "siret"
+P_NAME = "structure"
+P_POSTS = "postes"
+P_DATE = "date_comite"
+P_TYPE = "type"
+P_INSEE_LIST = "code_insee_liste"
+P_INSEE = "code_insee"
+P_ADDRESS = "adresse"
+P_POSTCODE = "code_postal"
+P_INVEST = "investissement_eur"
+P_FS = "france_services"
+P_ZRR = "zrr"
+P_QPV = "qpv"
+P_PLACE = "lieu"
+PLACE_COMMUNE = "commune"  # the commune's representative point (no address located)
+PLACE_OUTSIDE = "hors département"  # a national structure with no place published here
+POST_COLUMNS = (
+    P_SIRET,
+    P_NAME,
+    P_POSTS,
+    P_DATE,
+    P_TYPE,
+    P_INSEE_LIST,
+    P_INSEE,
+    P_ADDRESS,
+    P_POSTCODE,
+    P_INVEST,
+    P_FS,
+    P_ZRR,
+    P_QPV,
+    P_PLACE,
+)
+
+# Extra columns of the national reading's sites table.
+S_DATE = "date_comite"
+S_INVEST = "investissement_eur"
+S_STRUCTURE = "structure_liste"
+S_OUTSIDE = "hors_departement"
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+#: Differences between the announcement and the list that no column can show, each with
+#: its sources (keyed on SIRET). Commune differences are computed, not listed here.
+KNOWN_DIFFERENCES = {
+    "21020762700014": (
+        "opérateur : le communiqué du 18/03/2021 nomme l'Espace France Services de la "
+        "sous-préfecture de Vervins (État) ; la liste nationale enregistre la Commune de "
+        "Vervins"
+    ),
+}
+
+
+def pad_department(code: str) -> str:
+    """Département code as in the COG: ``2`` → ``02``; ``2A``/``2B``/``974`` unchanged."""
+    code = code.strip().upper()
+    return code.zfill(2) if code.isdigit() and len(code) < 2 else code
+
+
+def pad_insee(code: str) -> str:
+    """INSEE code as in the COG: ``2408`` → ``02408``; ``2A004`` unchanged."""
+    code = code.strip().upper()
+    return code.zfill(5) if code.isdigit() and len(code) == 4 else code
+
+
+def _parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        return None
+
+
+def _flag(text: str) -> str:
+    value = text.strip().lower()
+    return {"oui": "oui", "non": "non"}.get(value, "non renseigné")
+
+
+@dataclass
+class PostsBuild:
+    """The département's structures, every problem, and counts for the report."""
+
+    table: pd.DataFrame
+    problems: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    rows_kept: int = 0
+
+
+def read_national_list(raw: bytes) -> list[dict[str, str]]:
+    """Rows of the national file (``;``-separated, UTF-8); ValueError in French if not."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"liste nationale : encodage inattendu ({exc.reason})") from exc
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=";")
+    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ValueError("liste nationale : colonnes manquantes : " + ", ".join(missing))
+    return list(reader)
+
+
+def department_posts(
+    rows: list[dict[str, str]],
+    department: str,
+    mapping: dict[str, str],
+) -> PostsBuild:
+    """The département's rows, validated, codes brought to the COG of ``mapping``.
+
+    ``mapping`` maps every code (current or former) of the département's communes to the
+    current one. A row whose département is the one asked but whose commune is elsewhere
+    (a national structure's head office) is kept, flagged "hors département".
+    """
+    out, problems = [], []
+    for number, row in enumerate(rows, start=2):  # line 1 is the header
+        if pad_department(row.get(C_DEPT, "")) != department:
+            continue
+        where = f"ligne {number} ({row.get(C_NAME, '').strip() or 'sans nom'})"
+        posts = row.get(C_POSTS, "").strip()
+        date = _parse_date(row.get(C_DATE, ""))
+        siret = row.get(C_SIRET, "").replace(" ", "")
+        insee = pad_insee(row.get(C_INSEE, ""))
+        invest = row.get(C_INVEST, "").strip()
+        reasons = []
+        if not re.fullmatch(r"\d{1,3}", posts) or int(posts) < 1:
+            reasons.append(f"nombre de postes invalide « {posts} »")
+        if date is None:
+            reasons.append(f"date de comité invalide « {row.get(C_DATE, '')} »")
+        if not re.fullmatch(r"\d{14}", siret):
+            reasons.append(f"SIRET invalide « {siret} »")
+        if not re.fullmatch(r"\d{5}|2[AB]\d{3}", insee):
+            reasons.append(f"code INSEE invalide « {row.get(C_INSEE, '')} »")
+        if invest and not re.fullmatch(r"\d{1,9}", invest):
+            reasons.append(f"investissement invalide « {invest} »")
+        if reasons:
+            problems.append(f"liste nationale, {where} : ignorée — " + " ; ".join(reasons))
+            continue
+        current = mapping.get(insee)
+        if current is None and insee.startswith(department):
+            problems.append(
+                f"liste nationale, {where} : ignorée — code INSEE « {insee} » inconnu du COG"
+            )
+            continue
+        out.append(
+            {
+                P_SIRET: siret,
+                P_NAME: row[C_NAME].strip(),
+                P_POSTS: int(posts),
+                P_DATE: date.isoformat(),
+                P_TYPE: row[C_TYPE].strip().lower(),
+                P_INSEE_LIST: insee,
+                P_INSEE: current or insee,
+                P_ADDRESS: row.get(C_ADDRESS, "").strip(),
+                P_POSTCODE: pad_insee(row.get(C_POSTCODE, "")),
+                P_INVEST: int(invest) if invest else None,
+                P_FS: _flag(row.get(C_FS, "")),
+                P_ZRR: _flag(row.get(C_ZRR, "")),
+                P_QPV: _flag(row.get(C_QPV, "")),
+                P_PLACE: PLACE_COMMUNE if current else PLACE_OUTSIDE,
+            }
+        )
+    table = pd.DataFrame(out, columns=list(POST_COLUMNS))
+    kept = len(table)
+    return PostsBuild(table, problems, sum(1 for _ in rows), kept)
+
+
+def outside_departments(rows: list[dict[str, str]], departments: set[str]) -> list[str]:
+    """Rows whose département code is none of the 101 (e.g. ``0`` for Saint-Martin)."""
+    return [
+        f"liste nationale, ligne {n} ({r.get(C_NAME, '').strip()}) : département « "
+        f"{r.get(C_DEPT, '')} » hors des 101 départements (INSEE {r.get(C_INSEE, '')})"
+        for n, r in enumerate(rows, start=2)
+        if pad_department(r.get(C_DEPT, "")) not in departments
+    ]
+
+
+def posts_csv(table: pd.DataFrame) -> str:
+    """The built table as CSV (UTF-8, comma; codes as text)."""
+    return table.to_csv(index=False, lineterminator="\n")
+
+
+def load_posts(path: Path) -> pd.DataFrame | None:
+    """The built posts table, or None when it was not built."""
+    if not path.is_file():
+        return None
+    frame = pd.read_csv(
+        path,
+        dtype={P_SIRET: str, P_INSEE: str, P_INSEE_LIST: str, P_POSTCODE: str},
+        keep_default_na=False,
+        na_values={P_INVEST: [""]},
+    )
+    frame[P_DATE] = pd.to_datetime(frame[P_DATE]).dt.date
+    return frame
+
+
+# --- waves: committees ------------------------------------------------------------------
+
+
+def committee_waves(dates: list[dt.date]) -> dict[dt.date, int]:
+    """Wave number of each committee date: 1 for the first (24/03/2021), then in order."""
+    return {d: i for i, d in enumerate(sorted(set(dates)), start=1)}
+
+
+def wave_labels(waves: dict[dt.date, int]) -> dict[int, str]:
+    """ "Vague 2 — avril 2021"; the day is added when a month had several committees."""
+    per_month: dict[tuple[int, int], int] = {}
+    for d in waves:
+        per_month[(d.year, d.month)] = per_month.get((d.year, d.month), 0) + 1
+    labels = {}
+    for d, n in waves.items():
+        month = f"{MONTHS[d.month - 1]} {d.year}"
+        if per_month[(d.year, d.month)] > 1:
+            month = f"{d.day} {month}"
+        labels[n] = f"Vague {n} — {month}"
+    return labels
+
+
+# --- the national reading ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NationalReading:
+    """Every structure of the list as sites (all dates), and what has no place here."""
+
+    sites: gpd.GeoDataFrame
+    #: Structures with posts counted in the département but no place in it (no geometry).
+    unplaced: pd.DataFrame
+    waves: dict[dt.date, int]
+    labels: dict[int, str]
+    first_date: dt.date
+    last_date: dt.date
+
+
+def _publique(kind: str) -> str:
+    return {"publique": "structure publique", "privée": "structure privée"}.get(kind, "non précisé")
+
+
+def national_frame(posts: pd.DataFrame, structures: pd.DataFrame) -> pd.DataFrame:
+    """Sites of the national reading, with the columns of structures.csv.
+
+    A structure whose SIRET is in ``structures.csv`` is drawn at its curated sites (one site:
+    its own count; several: a group of its posts); any other one at its commune's
+    representative point, flagged.
+    """
+    waves = committee_waves(list(posts[P_DATE]))
+    curated = structures.loc[structures[s.SIRET] != ""]
+    rows = []
+    for _, post in posts.iterrows():
+        common = {
+            s.WAVE: waves[post[P_DATE]],
+            s.SIRET: post[P_SIRET],
+            s.OPERATOR_TYPE: _publique(post[P_TYPE]),
+            S_DATE: post[P_DATE],
+            S_INVEST: post[P_INVEST],
+            S_STRUCTURE: post[P_NAME],
+        }
+        sites = curated.loc[curated[s.SIRET] == post[P_SIRET]]
+        outside = post[P_PLACE] == PLACE_OUTSIDE
+        if len(sites) and not outside:
+            pool = sites[s.POOL].iloc[0] or (f"S{post[P_SIRET]}" if len(sites) > 1 else "")
+            for _, site in sites.iterrows():
+                rows.append(
+                    {
+                        **{c: site[c] for c in s.COLUMNS},
+                        **common,
+                        s.ADVISORS: None if pool else post[P_POSTS],
+                        s.POOL: pool,
+                        s.POOL_ADVISORS: post[P_POSTS] if pool else None,
+                        s.SOURCE: f"{LIST_SOURCE} ; lieu : {site[s.SOURCE]}",
+                    }
+                )
+            continue
+        rows.append(
+            {
+                s.ID: f"N{post[P_SIRET]}",
+                s.LAUREATE: post[P_NAME],
+                s.SITE: f"{post[P_NAME]} (aucun lieu publié dans le département)"
+                if outside
+                else f"{post[P_NAME]} (lieu non publié : centre de la commune du siège)",
+                s.ADVISORS: post[P_POSTS],
+                s.POOL: "",
+                s.POOL_ADVISORS: None,
+                s.OPERATOR: post[P_NAME],
+                s.SERVICE_TYPE: "Non précisé (liste nationale)",
+                s.ITINERANT: None,
+                s.INSEE: post[P_INSEE],
+                s.ADDRESS: post[P_ADDRESS],
+                s.LAT: None,
+                s.LON: None,
+                s.PRECISION: s.PRECISION_COMMUNE,
+                s.SOURCE: LIST_SOURCE,
+                s.CONFIDENCE: "structure sûre ; lieu d'activité non publié",
+                S_OUTSIDE: outside,
+                **common,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame[S_OUTSIDE] = frame.get(S_OUTSIDE, False)
+    frame[S_OUTSIDE] = frame[S_OUTSIDE].fillna(False).astype(bool)
+    frame[s.ITINERANT] = frame[s.ITINERANT].astype("boolean")
+    for column in (s.WAVE, s.ADVISORS, s.POOL_ADVISORS):
+        frame[column] = pd.to_numeric(frame[column]).astype("Int64")
+    for column in (s.LAT, s.LON, S_INVEST):
+        frame[column] = pd.to_numeric(frame[column]).astype("float64")
+    return frame
+
+
+def national_reading(
+    posts: pd.DataFrame, structures: pd.DataFrame, communes: gpd.GeoDataFrame
+) -> NationalReading:
+    """The national reading for the app (every date; filtered by ``au`` later)."""
+    frame = national_frame(posts, structures)
+    outside = frame[S_OUTSIDE]
+    sites, _ = locate_sites(frame.loc[~outside].reset_index(drop=True), communes)
+    waves = committee_waves(list(posts[P_DATE]))
+    return NationalReading(
+        sites=sites,
+        unplaced=frame.loc[outside].reset_index(drop=True),
+        waves=waves,
+        labels=wave_labels(waves),
+        first_date=min(waves),
+        last_date=LIST_DATE,
+    )
+
+
+def cumulative_posts(posts: pd.DataFrame) -> pd.DataFrame:
+    """Posts validated in the département up to each committee date (for the chart)."""
+    by_date = posts.groupby(P_DATE)[P_POSTS].sum().sort_index().cumsum()
+    return pd.DataFrame({"date": pd.to_datetime(by_date.index), "postes": by_date.to_numpy()})
+
+
+# --- reconciliation ---------------------------------------------------------------------
+
+R_STATUS = "statut"
+MATCHED = "rapprochée"
+ABSENT = "annoncée, absente de la liste"
+LATER = "validée par un comité ultérieur"
+NO_PLACE = "sans lieu dans le département"
+
+
+def reconcile(
+    structures: pd.DataFrame, posts: pd.DataFrame, communes: pd.DataFrame
+) -> pd.DataFrame:
+    """Announcement → national list, one row per structure, with the differences."""
+    names = dict(zip(communes["code"], communes["nom"], strict=True))
+    first = min(posts[P_DATE]) if len(posts) else None
+    rows = []
+    announced = structures.assign(
+        _key=structures[s.POOL].where(structures[s.POOL] != "", structures[s.ID])
+    )
+    for _, group in announced.groupby("_key", sort=False):
+        site = group.iloc[0]
+        count = s.count_advisors(group).total
+        match = posts.loc[posts[P_SIRET] == site[s.SIRET]] if site[s.SIRET] else posts.iloc[0:0]
+        ids = ", ".join(group[s.ID])
+        if match.empty:
+            rows.append(
+                {
+                    R_STATUS: ABSENT,
+                    "sites_annonce": ids,
+                    "laureat_annonce": site[s.LAUREATE],
+                    "commune_annonce": names.get(site[s.INSEE], site[s.INSEE]),
+                    "conseillers_annonce": count,
+                    "siret": site[s.SIRET],
+                    "structure_liste": "",
+                    "commune_liste": "",
+                    "postes_liste": None,
+                    "comite": "",
+                    "ecarts": "absente de la liste nationale",
+                }
+            )
+            continue
+        post = match.iloc[0]
+        gaps = []
+        if post[P_INSEE] not in set(group[s.INSEE]):
+            gaps.append(
+                f"commune : {names.get(site[s.INSEE], site[s.INSEE])} ({site[s.INSEE]}) dans "
+                f"l'annonce, {names.get(post[P_INSEE], post[P_INSEE])} ({post[P_INSEE]}) "
+                "dans la liste (siège)"
+            )
+        if int(post[P_POSTS]) != count:
+            gaps.append(f"postes : {count} annoncés, {int(post[P_POSTS])} validés")
+        if post[P_SIRET] in KNOWN_DIFFERENCES:
+            gaps.append(KNOWN_DIFFERENCES[post[P_SIRET]])
+        rows.append(
+            {
+                R_STATUS: MATCHED,
+                "sites_annonce": ids,
+                "laureat_annonce": site[s.LAUREATE],
+                "commune_annonce": names.get(site[s.INSEE], site[s.INSEE]),
+                "conseillers_annonce": count,
+                "siret": post[P_SIRET],
+                "structure_liste": post[P_NAME],
+                "commune_liste": names.get(post[P_INSEE], post[P_INSEE]),
+                "postes_liste": int(post[P_POSTS]),
+                "comite": f"{post[P_DATE]:%d/%m/%Y}",
+                "ecarts": " ; ".join(gaps),
+            }
+        )
+    matched = set(structures[s.SIRET]) - {""}
+    for _, post in posts.loc[~posts[P_SIRET].isin(matched)].sort_values(P_DATE).iterrows():
+        outside = post[P_PLACE] == PLACE_OUTSIDE
+        rows.append(
+            {
+                R_STATUS: NO_PLACE if outside else (LATER if post[P_DATE] != first else MATCHED),
+                "sites_annonce": "",
+                "laureat_annonce": "",
+                "commune_annonce": "",
+                "conseillers_annonce": None,
+                "siret": post[P_SIRET],
+                "structure_liste": post[P_NAME],
+                "commune_liste": names.get(post[P_INSEE], f"hors département ({post[P_INSEE]})"),
+                "postes_liste": int(post[P_POSTS]),
+                "comite": f"{post[P_DATE]:%d/%m/%Y}",
+                "ecarts": "structure nationale : postes comptés dans le département, aucun lieu "
+                "publié ici"
+                if outside
+                else "",
+            }
+        )
+    table = pd.DataFrame(rows)
+    for column in ("conseillers_annonce", "postes_liste"):
+        table[column] = table[column].astype("Int64")
+    return table
+
+
+RECONCILE_COLUMNS = {
+    R_STATUS: "Statut",
+    "sites_annonce": "Sites de l'annonce",
+    "laureat_annonce": "Lauréat (annonce)",
+    "commune_annonce": "Commune (annonce)",
+    "conseillers_annonce": "Conseillers annoncés",
+    "siret": "SIRET",
+    "structure_liste": "Structure (liste nationale)",
+    "commune_liste": "Commune (liste)",
+    "postes_liste": "Postes validés",
+    "comite": "Comité",
+    "ecarts": "Écarts",
+}
+
+
+def programme_path() -> Path:
+    """Where the national files are (``AISNEMAP_PROGRAMME`` or ../shared/sources/programme)."""
+    return config.PROGRAMME_DIR
