@@ -50,7 +50,7 @@ def map_page() -> None:
     # The base map's script does not depend on the filters, so streamlit-folium keeps the
     # map mounted; only the dynamic layers (sites, outline) are redrawn on a filter change.
     st_folium(
-        base_map(data.layers, data.department_bounds, types, static_url=static_url()),
+        base_map(data.layers, data.department_bounds, types, static_url=static_url(), fit=False),
         key="carte",
         height=640,
         use_container_width=True,

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from aisnemap import texts
-from tests.support.apptest import map_args
+from tests.support.apptest import map_args, plain
 from tests.support.server import ROOT
 
 DASHBOARD = str(ROOT / "dashboard.py")
@@ -88,3 +88,35 @@ def test_territoires_pool_note_follows_the_data(app, built_data_dir):
     other.switch_page(str(ROOT / "pages/1_Territoires.py")).run()
     assert other.title[0].value == texts.TERRITORIES_TITLE
     assert note not in map_args(other)["script"]
+
+
+def _national(at_date: str) -> AppTest:
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.query_params["au"] = at_date
+    return at.run()
+
+
+def test_territoires_and_couverture_work_in_the_national_reading_and_say_so(built_data_dir):
+    at = _national("2022-11-30")
+    at.switch_page(str(ROOT / "pages/1_Territoires.py")).run()
+    assert not at.exception
+    assert (
+        plain(at.markdown[0].value) == "**Postes validés au 30/11/2022 (liste nationale COSELEC)**"
+    )
+    table = at.dataframe[0].value
+    # 49 posts = 30 of the other structures placed + the group of 16 + 3 without a place.
+    assert table["Conseillers implantés"].iloc[:5].sum() == 49 - 16 - 3
+    at.switch_page(str(ROOT / "pages/2_Couverture.py")).run()
+    assert not at.exception
+    assert plain(at.markdown[0].value).startswith("**Postes validés au 30/11/2022")
+    assert len(at.metric) == 3
+
+
+def test_rapprochement_page_lists_the_two_absent_structures(app):
+    app.switch_page(str(ROOT / "pages/4_Rapprochement.py")).run()
+    assert not app.exception
+    assert [m.value for m in app.metric] == ["14", "2", "16", "1"]
+    table = app.dataframe[0].value
+    absent = table.loc[table["Statut"] == "annoncée, absente de la liste", "Sites de l'annonce"]
+    assert absent.tolist() == ["L02", "L08"]
+    assert [b.label for b in app.get("download_button")] == [texts.EXPORT_CSV, texts.EXPORT_XLSX]

@@ -220,3 +220,22 @@ def test_markers_are_inside_the_visible_map_and_the_territory_is_framed(server, 
     assert 49.4 < view["south"] < 49.75 and 49.9 < view["north"] < 50.3
     assert 2.6 < view["west"] < 3.1 and 3.6 < view["east"] < 4.1
     assert recorder.errors == []
+
+
+def test_changing_the_date_redraws_the_sites_without_remounting_the_map(server, page_factory):
+    page, recorder = page_factory()
+    page.goto(f"{server.url}/?au=2023-04-05")
+    wait_for_map(page, sites=39)  # 30 structures placed, the Département's 10 sites
+    # Tag the map's document: a remount would replace it and lose the tag.
+    page.locator(MAP_IFRAME).evaluate("f => { f.contentWindow.__gardee = 1; }")
+    slider = page.get_by_role("slider", name=texts.LABEL_AU)
+    slider.focus()
+    slider.press("Home")  # as a keyboard user: the first committee, 24/03/2021
+    wait_for_map(page, sites=23)  # 13 structures + the Département's 10 sites
+    assert "au=2021-03-24" in page.url
+    assert page.locator(MAP_IFRAME).evaluate("f => f.contentWindow.__gardee") == 1
+    figures = page.locator('[data-testid="stMetric"]', has=page.get_by_text(texts.FIG_POSTS))
+    assert figures.locator('[data-testid="stMetricValue"]').inner_text().strip() == "30"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "carte-postes-valides-24-03-2021.png"), full_page=True)
+    assert recorder.external() == [] and recorder.errors == []

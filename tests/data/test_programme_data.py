@@ -1,0 +1,73 @@
+"""The built national list for the Aisne against the file's own figures (README of
+../shared/sources/programme) and the announcement reconciled with it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from aisnemap import config, programme
+from aisnemap import schema as s
+
+
+@pytest.fixture(scope="module")
+def posts(built_data_dir):
+    return programme.load_posts(built_data_dir / config.POSTS_FILE)
+
+
+def test_31_structures_and_49_posts(posts):
+    assert len(posts) == 31 and posts[programme.P_SIRET].is_unique
+    assert int(posts[programme.P_POSTS].sum()) == 49
+
+
+def test_posts_per_committee(posts):
+    per_date = posts.groupby(programme.P_DATE)[programme.P_POSTS].sum()
+    assert {d.isoformat(): int(n) for d, n in per_date.items()} == {
+        "2021-03-24": 30,
+        "2021-04-07": 1,
+        "2021-06-09": 4,
+        "2021-06-16": 5,
+        "2021-07-28": 1,
+        "2022-02-17": 2,
+        "2022-03-02": 1,
+        "2022-04-13": 1,
+        "2022-05-11": 1,
+        "2022-06-08": 2,
+        "2022-11-02": 1,
+    }
+    assert len(posts.loc[posts[programme.P_DATE] == dt.date(2021, 3, 24)]) == 14
+
+
+def test_the_national_structure_is_counted_but_not_placed(posts):
+    outside = posts.loc[posts[programme.P_PLACE] == programme.PLACE_OUTSIDE]
+    assert outside[[programme.P_SIRET, programme.P_POSTS, programme.P_INSEE]].values.tolist() == [
+        ["79227291600034", 3, "75119"]
+    ]
+
+
+def test_the_build_report_names_the_rows_outside_the_101_departments(built_data_dir):
+    report = (built_data_dir / config.REPORT_FILE).read_text(encoding="utf-8")
+    assert report.count("hors des 101 départements (INSEE 97801)") == 3
+    assert "31 structures du département gardées (49 postes), 0 ligne(s) ignorée(s)" in report
+
+
+def test_every_curated_siret_is_in_the_list(structures, posts):
+    curated = set(structures.frame[s.SIRET]) - {""}
+    assert len(curated) == 14
+    assert curated <= set(posts[programme.P_SIRET])
+
+
+def test_reconciliation_lists_exactly_the_two_absent_structures(structures, posts, territory):
+    table = programme.reconcile(structures.frame, posts, territory.communes)
+    absent = table.loc[table[programme.R_STATUS] == programme.ABSENT, "sites_annonce"]
+    assert absent.tolist() == ["L02", "L08"]
+    matched = table.loc[table[programme.R_STATUS] == programme.MATCHED]
+    assert len(matched) == 14 and int(matched["postes_liste"].sum()) == 30
+    gaps = dict(zip(matched["sites_annonce"], matched["ecarts"], strict=True))
+    assert gaps["L05"].startswith("commune : Ribemont (02648) dans l'annonce, Mézières-sur-Oise")
+    assert gaps["L09"].startswith("commune : Beaurieux (02058) dans l'annonce, Craonne (02234)")
+    assert "Commune de Vervins" in gaps["L16"]
+    later = table.loc[table[programme.R_STATUS] == programme.LATER]
+    assert len(later) == 16 and int(later["postes_liste"].sum()) == 16
+    assert (table[programme.R_STATUS] == programme.NO_PLACE).sum() == 1
