@@ -12,7 +12,7 @@ from aisnemap import texts
 from aisnemap.filters import apply_filters, key_figures, reading_label, territory_communes
 from aisnemap.maps import base_map, bounds_of, territory_outline, view_layers
 from aisnemap.schema import count_advisors as advisor_count
-from aisnemap.ui.exports import show_exports
+from aisnemap.ui.exports import show_exports, view_places
 from aisnemap.ui.figures import show_cumulative_chart, show_figures
 from aisnemap.ui.page import (
     current_view,
@@ -55,7 +55,9 @@ def map_page() -> None:
         height=640,
         use_container_width=True,
         returned_objects=[],
-        feature_group_to_add=view_layers(shown, types, fit=bounds, highlight=outline),
+        feature_group_to_add=view_layers(
+            shown, types, fit=bounds, highlight=outline, places=view_places(view, shown)
+        ),
         layer_control=folium.LayerControl(collapsed=True),
     )
     st.caption(texts.MAP_HELP)

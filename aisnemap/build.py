@@ -180,6 +180,17 @@ def attach_reference(
     return gpd.GeoDataFrame(out, geometry="geometry", crs=communes.crs)
 
 
+def seats(
+    codes: pd.Series, departments: list[dict], arrondissements: list[dict], department: str
+) -> pd.Series:
+    """ "préfecture", "sous-préfecture" or "" for each commune code (Etalab ``chefLieu``)."""
+    prefecture = {d.get("chefLieu") for d in departments if d.get("code") == department}
+    sub = {a.get("chefLieu") for a in arrondissements} - prefecture
+    return codes.map(
+        lambda c: "préfecture" if c in prefecture else ("sous-préfecture" if c in sub else "")
+    )
+
+
 def dissolve_layers(communes: gpd.GeoDataFrame, department_name: str) -> Layers:
     """EPCI (department part), arrondissements and department outline from the communes."""
     epci = communes.dissolve(
@@ -259,6 +270,7 @@ def build_layers(
     merged = merge_communes(contours, mapping, current, report)
     dept_arr = [a for a in arr_ref if a.get("departement") == department]
     communes = attach_reference(merged, communes_ref, epci_ref, dept_arr)
+    communes["chef_lieu"] = seats(communes["code"], dept_ref, dept_arr, department)
     names = {d["code"]: d["nom"] for d in dept_ref}
     layers = dissolve_layers(communes, names.get(department, department))
     report.add(

@@ -331,6 +331,29 @@ _TERRITORY_PHRASES = {
 }
 
 
+_TITLES = {"arrondissement": "Arrondissement de {name}", "epci": "{name}", "commune": "{name}"}
+
+
+def territory_title(filters: Filters, communes: pd.DataFrame) -> str | None:
+    """ "Arrondissement de Vervins", an EPCI's or a commune's name; None: the département."""
+    precise = filters.most_precise()
+    if precise is None:
+        return None
+    level, code = precise
+    names = communes.loc[communes[level.code_column] == code, level.name_column]
+    return _TITLES[level.key].format(name=names.iloc[0] if len(names) else code)
+
+
+def territory_slug_words(filters: Filters, communes: pd.DataFrame) -> str | None:
+    """Words for a file name: "arrondissement Vervins", "epci CC …", "commune Guise"."""
+    precise = filters.most_precise()
+    if precise is None:
+        return None
+    level, code = precise
+    names = communes.loc[communes[level.code_column] == code, level.name_column]
+    return f"{level.key} {names.iloc[0] if len(names) else code}"
+
+
 def reading_label(filters: Filters) -> str:
     """Which reading of the data a view shows (subtitles, exports, pages)."""
     if filters.au is None:

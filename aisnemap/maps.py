@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 from folium.map import Layer
 from jinja2 import Template
 
@@ -32,6 +33,8 @@ from .territory import Level
 POLYLINE_PRECISION = 4  # 1e-4 degree ≈ 11 m, far below the 200 m display tolerance
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 SITE_CLASS = "aisne-site"
+ZOOM_RANK_2 = 9.5
+ZOOM_RANK_3 = 10.5
 
 
 def encode_polyline(coords: np.ndarray, precision: int = POLYLINE_PRECISION) -> str:
@@ -223,6 +226,67 @@ class SitesLayer(Layer):
         self.decode_js = _DECODE_JS
         self.data_json = safe_json(records)
         self.class_json = safe_json(SITE_CLASS)
+
+
+class PlaceLabels(Layer):
+    """Place names as text with a halo (no tiles needed), shown by rank as the zoom grows.
+
+    Rank 1 (préfecture, sous-préfectures) always, rank 2 from ``ZOOM_RANK_2``, rank 3 from
+    ``ZOOM_RANK_3`` (see :mod:`aisnemap.places`). Names go through ``aisneText``.
+    """
+
+    _template = Template(
+        """
+{% macro header(this, kwargs) %}
+<style>
+.aisne-lieu { background: none; border: none; }
+.aisne-lieu span { display: inline-block; transform: translate(-50%, -130%); white-space: nowrap;
+  font: 600 12px/1.1 sans-serif; color: #1a1a1a; pointer-events: none;
+  text-shadow: 0 0 2px #fff, 0 0 3px #fff, 1px 1px 0 #fff, -1px -1px 0 #fff; }
+.aisne-lieu-1 span { font-size: 13.5px; font-weight: 700; }
+.aisne-lieu-3 span { font-size: 11px; font-weight: 500; }
+</style>
+{% endmacro %}
+"""
+        + _LAYER_PRELUDE
+        + """
+  var places = {{ this.data_json }};
+  var minZoom = {{ this.zooms_json }};
+  var markers = places.map(function (p) {
+    var icon = L.divIcon({className: "aisne-lieu aisne-lieu-" + p[3], html: aisneText("span", p[0]),
+                          iconSize: null});
+    var m = L.marker([p[1], p[2]], {icon: icon, interactive: false, keyboard: false});
+    m.rank = p[3];
+    m.addTo({{ this.get_name() }});
+    return m;
+  });
+  var map = {{ this._parent.get_name() }};
+  function update() {
+    var z = map.getZoom();
+    markers.forEach(function (m) {
+      var el = m.getElement();
+      if (el) { el.style.display = z >= minZoom[m.rank] ? "" : "none"; }
+    });
+  }
+  map.on("zoomend", update);
+  {{ this.get_name() }}.on("add", update);
+  setTimeout(update, 0);
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, places: pd.DataFrame, name: str = texts.LAYER_PLACES) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "PlaceLabels"
+        self.decode_js = _DECODE_JS
+        self.data_json = safe_json(
+            [
+                [str(p.nom), round(float(p.lat), 5), round(float(p.lon), 5), int(p.rang)]
+                for p in places.itertuples()
+            ]
+        )
+        self.zooms_json = safe_json({"1": 0, "2": ZOOM_RANK_2, "3": ZOOM_RANK_3})
 
 
 class Legend(folium.MacroElement):
@@ -466,9 +530,13 @@ def view_layers(
     service_types: Sequence[str],
     fit: Sequence[float] | None = None,
     highlight: str | None = None,
+    places: pd.DataFrame | None = None,
 ) -> list[Layer]:
-    """The layers a filter changes: the sites (which also fit the view) and the outline."""
+    """The layers a filter changes: the sites (which also fit the view), the outline and
+    the place names of the view."""
     layers: list[Layer] = []
+    if places is not None and len(places):
+        layers.append(PlaceLabels(places))
     if highlight:
         layers.append(
             PolygonLayer(
@@ -500,6 +568,7 @@ def build_map(
     static_url: str = config.STATIC_URL,
     highlight: str | None = None,
     department_bounds: Sequence[float] | None = None,
+    places: pd.DataFrame | None = None,
 ) -> folium.Map:
     """The whole map in one document (exports, tests): base map + view layers + control."""
     types = list(service_types) or sorted(sites[s.SERVICE_TYPE].unique())
@@ -508,7 +577,7 @@ def build_map(
     fmap = base_map(
         layers, department_bounds or bounds, types, show_communes, static_url, fit=False
     )
-    for layer in view_layers(sites, types, fit=bounds, highlight=highlight):
+    for layer in view_layers(sites, types, fit=bounds, highlight=highlight, places=places):
         layer.add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap

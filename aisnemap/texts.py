@@ -27,6 +27,22 @@ def plural(n: int, one: str, many: str) -> str:
     return one if abs(n) <= 1 else many
 
 
+def plural_count(n: int, word: str) -> str:
+    """ "1 conseiller", "2 conseillers"."""
+    return f"{fmt_int(n)} {plural(n, word, word + 's')}"
+
+
+def fmt_int(value: int | float) -> str:
+    """French thousands separator (narrow no-break space)."""
+    return f"{round(value):,}".replace(",", "\u202f")
+
+
+def fmt_percent(value: float, decimals: int = 1) -> str:
+    """ "49,0 %" (decimal comma, no-break space before %)."""
+    return f"{value * 100:.{decimals}f}".replace(".", ",") + "\u00a0%"
+
+
+DEPARTMENT = "Aisne"
 APP_TITLE = "Conseillers numériques dans l'Aisne"
 APP_SUBTITLE = (
     "Plan de relance — volet inclusion numérique : où sont les {n} conseillers numériques "
@@ -194,6 +210,7 @@ LAYER_EPCI = "EPCI"
 LAYER_COMMUNES = "Communes"
 LAYER_SITES = "Sites des conseillers"
 LAYER_TERRITORY = "Territoire sélectionné"
+LAYER_PLACES = "Noms de lieux"
 LEGEND_TITLE = "Type de service"
 LEGEND_SIZE = "Taille : nombre de conseillers"
 LEGEND_ITINERANT = "Contour pointillé : itinérant"
@@ -205,17 +222,49 @@ MAP_HELP = (
 )
 
 # Exports
+PRINT_TABLE_TITLE = "Sites affichés"
+PRINT_DEFINITIONS_TITLE = "Définitions et sources"
+PRINT_CREATOR = "Tableau de bord des conseillers numériques de l'Aisne"
+PRINT_DEFINITIONS = (
+    "Conseillers : nombre propre de chaque site affiché, plus chaque groupe compté une fois sur",
+    "tout le département (le groupe du Conseil départemental : 16, répartition entre sites non",
+    "publiée). Sur un territoire plus petit, seuls les conseillers des structures qui y sont",
+    "implantées ; un site à effectif « non publié » ne compte pas (jamais inventé).",
+    "Postes validés (lecture « liste nationale ») : postes validés par les comités de sélection",
+    "jusqu'à la date de situation ; une structure nationale sans lieu dans le département est",
+    "comptée sur le département entier et nommée.",
+    "Population : population municipale des communes du territoire (INSEE, COG 2021).",
+    "Habitants par conseiller : population du territoire divisée par les conseillers comptés.",
+    "Financement État (plafond) : 50 000 € par conseiller sur 2 ans (communiqué du 18/03/2021).",
+    "Investissement État estimé : colonne de la liste nationale ANCT (situation du 05/04/2023).",
+    "Noms de lieux : préfecture et sous-préfectures (Etalab, chef-lieu), commune la plus",
+    "peuplée de chaque EPCI, communes avec un site ; dans un territoire, ses plus grandes",
+    "communes.",
+    "",
+    "Sources : IGN ADMIN EXPRESS (contours 2018, Licence Ouverte) ; INSEE COG 2021 via Etalab",
+    "découpage administratif (Licence Ouverte) ; préfecture de l'Aisne, communiqué du",
+    "18/03/2021 ; ANCT, liste nationale des structures conseillers numériques validées en",
+    "COSELEC (05/04/2023) ; table des sites data/structures.csv (sources ligne à ligne).",
+)
 EXPORT_TITLE = "Exporter cette vue"
 EXPORT_PNG = "Image PNG (diapositive)"
 EXPORT_PDF = "PDF A4 paysage"
 EXPORT_HTML = "Carte interactive HTML"
+EXPORT_SHEET = "Fiche territoire (PDF)"
+SHEET_PICK = "Fiche territoire de"
+EXPORT_FAILED = (
+    "Échec de l'export « {what} » : l'erreur a été consignée dans le journal du serveur. "
+    "Réessayez ou signalez-la à l'administrateur."
+)
 EXPORT_CSV = "Tableau CSV (Excel)"
 EXPORT_XLSX = "Tableau XLSX"
 EXPORT_GEOJSON = "Sites GeoJSON"
 EXPORT_HELP = (
-    "L'image et le PDF reprennent les filtres et le territoire affichés, avec légende, "
-    "échelle, flèche du nord, sources et date. Les tableaux ont les mêmes lignes que la "
-    "table ci-dessous."
+    "L'image et le PDF reprennent les filtres, la lecture et le territoire affichés, avec "
+    "noms de lieux, chiffres clés, légende de ce qui est dessiné, échelle, flèche du nord, "
+    "sources et date ; le PDF ajoute la liste des sites et les définitions. La fiche "
+    "territoire (A4 portrait) ajoute la population par distance au site le plus proche. "
+    "Les tableaux ont les mêmes lignes que la table ci-dessous."
 )
 
 # Popup field labels

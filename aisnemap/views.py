@@ -6,7 +6,9 @@ import pandas as pd
 
 from . import schema as s
 from . import texts
+from .filters import DATE_COLUMN, Figures
 from .style import advisors_label, itinerant_label
+from .texts import fmt_int
 
 
 def sites_table(sites: pd.DataFrame) -> pd.DataFrame:
@@ -22,3 +24,76 @@ def sites_table(sites: pd.DataFrame) -> pd.DataFrame:
     frame[s.WAVE] = frame[s.WAVE].astype("Int64").astype(str)
     out = frame[list(texts.TABLE_COLUMNS)].rename(columns=texts.TABLE_COLUMNS)
     return out.sort_values("Id", key=lambda c: c.str.casefold()).reset_index(drop=True)
+
+
+def figure_lines(figures: Figures) -> list[str]:
+    """The key figures as sentences for printed documents (same words as on screen)."""
+    national = figures.structures is not None
+    per = (
+        "—" if figures.inhabitants_per_advisor is None else fmt_int(figures.inhabitants_per_advisor)
+    )
+    if national:
+        lines = [
+            f"{texts.FIG_POSTS} : {fmt_int(figures.advisors)}",
+            f"{texts.FIG_STRUCTURES} : {fmt_int(figures.structures)}",
+        ]
+    else:
+        lines = [
+            f"{texts.FIG_ADVISORS} : {fmt_int(figures.advisors)}",
+            f"{texts.FIG_SITES} : {fmt_int(figures.sites)}",
+        ]
+    lines += [
+        f"{texts.FIG_COMMUNES} : {fmt_int(figures.communes_with_site)}",
+        f"{texts.FIG_POPULATION} : {fmt_int(figures.population)}",
+        f"{texts.FIG_PER_POST if national else texts.FIG_PER_ADVISOR} : {per}",
+    ]
+    if national:
+        lines.append(f"{texts.FIG_INVESTMENT} : {fmt_int(figures.investment_eur)} €")
+    else:
+        lines.append(f"{texts.FIG_FUNDING} : {fmt_int(figures.funding_ceiling_eur)} €")
+    if figures.pool_advisors:
+        if not figures.pool_counted:
+            lines.append(texts.pool_not_counted(figures.pool_advisors, figures.pool_sites_shown))
+        lines.append(texts.pool_note(figures.pools, figures.pool_names))
+    if figures.unknown_sites:
+        lines.append(texts.unknown_count_note(figures.unknown_sites))
+    if figures.unplaced_advisors:
+        lines.append(
+            texts.unplaced_note(figures.unplaced_advisors, ", ".join(figures.unplaced_names))
+        )
+    return lines
+
+
+def _short_count(row: pd.Series) -> str:
+    if row[s.POOL]:
+        return f"groupe ({int(row[s.POOL_ADVISORS])})"
+    return advisors_label(row)
+
+
+PRINT_COLUMNS = ("Site", "Commune", "Opérateur", "Type de service", "Conseillers", "Vague")
+
+
+def print_table(sites: pd.DataFrame) -> pd.DataFrame:
+    """The sites as listed in printed documents: site, commune, operator, type, advisors,
+    wave (or committee date in the national reading)."""
+    if sites.empty:
+        return pd.DataFrame(columns=list(PRINT_COLUMNS))
+    frame = pd.DataFrame(sites.drop(columns="geometry", errors="ignore"))
+    when = (
+        frame[DATE_COLUMN].map(lambda d: f"comité du {d:%d/%m/%Y}")
+        if DATE_COLUMN in frame
+        else frame[s.WAVE].map(lambda w: f"vague {w}")
+    )
+    out = pd.DataFrame(
+        {
+            "Site": frame[s.SITE],
+            "Commune": frame.get("commune", frame[s.INSEE]),
+            "Opérateur": frame[s.OPERATOR],
+            "Type de service": frame[s.SERVICE_TYPE],
+            "Conseillers": frame.apply(_short_count, axis=1),
+            "Vague": when,
+        }
+    )
+    return out.sort_values(["Commune", "Site"], key=lambda c: c.str.casefold()).reset_index(
+        drop=True
+    )

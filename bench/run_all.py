@@ -149,21 +149,16 @@ def browser_times(reps: int) -> dict[str, dict[str, float]]:
 
 def png_export_ms(reps: int) -> float:
     """Median ms to render the department view to PNG (matplotlib, server side)."""
-    from aisnemap import export, filters, schema, territory
+    from aisnemap import filters, printing, schema, territory
 
     t = territory.load_territory()
     validation = schema.read_structures(ROOT / "data" / "structures.csv", t.insee_codes)
     sites, _ = territory.locate_sites(validation.frame, t.communes)
-    d = t.display
-    layers = export.StaticLayers(d["communes"], d["epci"], d["arrondissements"], d["department"])
     options = filters.options_from(sites)
     times = []
     for _ in range(reps):
         start = time.perf_counter()
-        fig = export.render_map_figure(
-            layers, sites, t.communes, "Titre", ["tout le département"], options.service_types
-        )
-        export.figure_bytes(fig, "png")
+        printing.map_png(printing.map_document(t, sites, filters.Filters(), options))
         times.append(time.perf_counter() - start)
     return median_ms(times)
 

@@ -5,6 +5,7 @@ from streamlit_folium import st_folium
 
 from aisnemap import analysis, maps, schema, texts
 from aisnemap.filters import criteria_mask
+from aisnemap.ui.exports import sheet_download
 from aisnemap.ui.page import footer, page_header, run_page, static_url
 from aisnemap.ui.tables import table_downloads
 
@@ -28,6 +29,7 @@ def render() -> None:
     shown = analysis.french_table(stats)
     st.dataframe(shown, hide_index=True, width="stretch")
     table_downloads(shown, f"territoires-{level}", "territoires")
+    sheet_download(view, level, stats)
 
     chosen = analysis.LEVELS[level]
     areas = analysis.choropleth_frame(

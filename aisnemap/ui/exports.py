@@ -2,87 +2,141 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+
 import geopandas as gpd
 import streamlit as st
 
-from .. import export, texts
-from ..filters import describe, territory_communes
+from .. import export, printing, schema, texts
+from ..filters import territory_communes, territory_slug_words
 from ..maps import bounds_of, build_map
+from ..places import place_names
 from .page import View
+
+LOG = logging.getLogger("aisnemap.exports")
+
+
+def _guarded(make: Callable[[], bytes], what: str) -> Callable[[], bytes]:
+    """An export that fails gives a French message in the file and a log line, never an
+    error page and never nothing."""
+
+    def run() -> bytes:
+        try:
+            return make()
+        except Exception:  # noqa: BLE001 - the boundary of one export
+            LOG.exception("échec de l'export %s", what)
+            return texts.EXPORT_FAILED.format(what=what).encode("utf-8")
+
+    return run
+
+
+def view_places(view: View, shown: gpd.GeoDataFrame):
+    """The place names of a view (same rule as the printed map)."""
+    communes = view.data.territory.communes
+    selected = None
+    if not view.filters.whole_department:
+        selected = set(territory_communes(communes, view.filters)["code"])
+    return place_names(communes, shown, selected)
 
 
 def show_exports(view: View, shown: gpd.GeoDataFrame, outline: str | None) -> None:
-    """Export buttons for the current filtered view (PNG, PDF, HTML, CSV, XLSX, GeoJSON)."""
+    """Export buttons for the current filtered view: PNG, PDF, fiche territoire, HTML, CSV,
+    XLSX, GeoJSON. File names carry the reading, the territory and the date."""
     data, filters, options = view.data, view.filters, view.options
     territory = data.territory
-    stem = export.export_basename()
-    subtitle = describe(filters, options, territory.communes)
-    layers = export.StaticLayers(
-        territory.display["communes"],
-        territory.display["epci"],
-        territory.display["arrondissements"],
-        territory.display["department"],
-    )
+    reading = f"postes au {filters.au.isoformat()}" if filters.au else None
+    stem = export.export_basename(territory_slug_words(filters, territory.communes), reading)
     extent = territory_communes(territory.communes, filters)
 
+    def document() -> printing.MapDocument:
+        return printing.map_document(territory, view.sites, filters, options, view.unplaced)
+
     def html() -> bytes:
+        doc = document()
         fmap = build_map(
             data.layers,
             shown,
             bounds_of(extent),
-            options.service_types,
+            [t for t in options.service_types if t in set(shown[schema.SERVICE_TYPE])],
             highlight=outline,
             department_bounds=data.department_bounds,
+            places=view_places(view, shown),
         )
-        return export.standalone_html(fmap)
+        return export.standalone_html(fmap, doc.title, doc.subtitle)
 
-    def figure(fmt: str) -> bytes:
-        fig = export.render_map_figure(
-            layers, shown, extent, texts.APP_TITLE, subtitle, options.service_types
+    def sheet() -> bytes:
+        return printing.territory_sheet(
+            printing.sheet_document(territory, view.sites, filters, options, view.unplaced)
         )
-        return export.figure_bytes(fig, fmt)
 
     st.markdown(f"**{texts.EXPORT_TITLE}**", help=texts.EXPORT_HELP)
-    cols = st.columns(6)
     buttons = (
-        (texts.EXPORT_PNG, lambda: figure("png"), "png", "image/png", "export_png"),
-        (texts.EXPORT_PDF, lambda: figure("pdf"), "pdf", "application/pdf", "export_pdf"),
-        (
-            texts.EXPORT_HTML,
-            html,
-            "html",
-            "text/html",
-            "export_html",
-        ),
+        (texts.EXPORT_PNG, lambda: printing.map_png(document()), "png", "image/png"),
+        (texts.EXPORT_PDF, lambda: printing.map_pdf(document()), "pdf", "application/pdf"),
+        (texts.EXPORT_SHEET, sheet, "fiche.pdf", "application/pdf"),
+        (texts.EXPORT_HTML, html, "html", "text/html"),
         (
             texts.EXPORT_CSV,
             lambda: export.csv_excel_bytes(export.export_table(shown)),
             "csv",
             "text/csv",
-            "export_csv",
         ),
         (
             texts.EXPORT_XLSX,
             lambda: export.xlsx_bytes(export.export_table(shown)),
             "xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "export_xlsx",
         ),
         (
             texts.EXPORT_GEOJSON,
             lambda: export.geojson_bytes(shown),
             "geojson",
             "application/geo+json",
-            "export_geojson",
         ),
     )
-    for col, (label, make, ext, mime, key) in zip(cols, buttons, strict=True):
+    for col, (label, make, ext, mime) in zip(st.columns(len(buttons)), buttons, strict=True):
+        key = "export_" + ext.replace(".", "_")
+        name = f"{stem}-fiche.pdf" if ext == "fiche.pdf" else f"{stem}.{ext}"
         col.download_button(
             label,
-            make,
-            file_name=f"{stem}.{ext}",
+            _guarded(make, label),
+            file_name=name,
             mime=mime,
             key=key,
             on_click="ignore",
             width="stretch",
         )
+
+
+def sheet_download(view: View, level: str, stats) -> None:
+    """The fiche territoire of any row of the Territoires table (same filters)."""
+    rows = stats.loc[stats["code"] != ""]
+    names = dict(zip(rows["code"], rows["nom"], strict=True))
+    left, right = st.columns([2, 1])
+    code = left.selectbox(
+        texts.SHEET_PICK, list(names), format_func=names.get, key=f"fiche_{level}"
+    )
+    chosen = replace(view.filters.without_territory(), **{level: code})
+    data = view.data
+    stem = export.export_basename(
+        territory_slug_words(chosen, data.territory.communes),
+        f"postes au {chosen.au.isoformat()}" if chosen.au else None,
+    )
+
+    def make() -> bytes:
+        doc = printing.sheet_document(
+            data.territory, view.sites, chosen, view.options, view.unplaced
+        )
+        return printing.territory_sheet(doc)
+
+    right.download_button(
+        texts.EXPORT_SHEET,
+        _guarded(make, texts.EXPORT_SHEET),
+        file_name=f"{stem}-fiche.pdf",
+        mime="application/pdf",
+        key=f"fiche_{level}_pdf",
+        on_click="ignore",
+        width="stretch",
+    )

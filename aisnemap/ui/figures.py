@@ -7,11 +7,7 @@ import streamlit as st
 from .. import texts
 from ..filters import Figures
 from ..programme import cumulative_posts
-
-
-def fmt_int(value: int | float) -> str:
-    """French thousands separator (narrow no-break space)."""
-    return f"{round(value):,}".replace(",", "\u202f")
+from ..texts import fmt_int
 
 
 def show_figures(figures: Figures) -> None:

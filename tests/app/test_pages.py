@@ -28,7 +28,9 @@ def test_territoires_page(app):
     assert len(table) == 21
     assert "aisne-classe" in map_args(app)["script"]
     labels = [b.label for b in app.get("download_button")]
-    assert labels == [texts.EXPORT_CSV, texts.EXPORT_XLSX]
+    assert labels == [texts.EXPORT_CSV, texts.EXPORT_XLSX, texts.EXPORT_SHEET]
+    # The fiche of any row: every EPCI of the table is offered.
+    assert len(app.selectbox("fiche_epci").options) == 20
 
 
 def test_territoires_follow_the_service_filter(app):

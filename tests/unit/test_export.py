@@ -12,36 +12,39 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from aisnemap import export, filters, maps, style
+from aisnemap import export, filters, maps, printing, style
 from aisnemap import schema as s
 from tests.support.decoding import png_has_colour
 
-
-@pytest.fixture(scope="module")
-def static_layers(territory) -> export.StaticLayers:
-    d = territory.display
-    return export.StaticLayers(d["communes"], d["epci"], d["arrondissements"], d["department"])
+TODAY = dt.date(2026, 11, 26)
+VERVINS = filters.Filters(arrondissement="025")
 
 
 @pytest.fixture(scope="module")
-def figure(static_layers, sites, territory):
-    options = filters.options_from(sites)
-    return export.render_map_figure(
-        static_layers,
-        sites,
-        territory.communes,
-        "Titre",
-        ["tout le département"],
-        options.service_types,
-        dt.date(2026, 11, 26),
-    )
+def options(sites):
+    return filters.options_from(sites)
 
 
-def test_png_is_large_not_blank_and_has_the_site_colours(figure, sites):
-    png = export.figure_bytes(figure, "png")
+@pytest.fixture(scope="module")
+def department_doc(territory, sites, options):
+    return printing.map_document(territory, sites, filters.Filters(), options, today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def vervins_doc(territory, sites, options):
+    return printing.map_document(territory, sites, VERVINS, options, today=TODAY)
+
+
+def _pdf_text(raw: bytes) -> list[str]:
+    """Each page's text, French thin and no-break spaces read as spaces."""
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(raw)).pages]
+    return [p.replace("\u202f", " ").replace("\xa0", " ") for p in pages]
+
+
+def test_png_is_large_not_blank_and_has_the_site_colours(department_doc, sites):
+    png = printing.map_png(department_doc)
     image = Image.open(io.BytesIO(png))
-    assert image.format == "PNG" and image.width >= 1600
-    assert image.width / image.height == pytest.approx(11.69 / 8.27, rel=0.01)
+    assert image.format == "PNG" and (image.width, image.height) == (2338, 1654)
     pixels = image.convert("L").getextrema()
     assert pixels[0] < 50 and pixels[1] > 240  # dark text on a white page
     colours = style.service_colours(sorted(sites[s.SERVICE_TYPE].unique()))
@@ -49,18 +52,77 @@ def test_png_is_large_not_blank_and_has_the_site_colours(figure, sites):
         assert png_has_colour(png, colours[service]), service
 
 
-def test_pdf_is_one_a4_landscape_page_with_the_sources(figure):
-    reader = PdfReader(io.BytesIO(export.figure_bytes(figure, "pdf")))
-    assert len(reader.pages) == 1
+def test_pdf_map_page_has_names_figures_and_only_the_legend_drawn(vervins_doc):
+    pages = _pdf_text(printing.map_pdf(vervins_doc))
+    first = pages[0]
+    for name in ("Vervins", "Hirson", "Guise"):  # sous-préfecture, EPCI towns, site communes
+        assert name in first, name
+    for line in ("Conseillers : 3", "Sites : 5", "Population du territoire : 70 800"):
+        assert line in first, line
+    assert "arrondissement de Vervins" in first and "Export du 26/11/2026" in first
+    # Vervins shows France Services and UTAS sites only: no other type in its legend.
+    assert "France Services" in first and "Tiers-lieu" not in first and "Bibliothèque" not in first
+
+
+def test_pdf_lists_the_sites_then_definitions_with_metadata(vervins_doc):
+    raw = printing.map_pdf(vervins_doc)
+    reader = PdfReader(io.BytesIO(raw))
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (842, 595)
-    text = reader.pages[0].extract_text()
-    assert "IGN ADMIN EXPRESS" in text and "Export du 26/11/2026" in text
+    pages = _pdf_text(raw)
+    assert "Sites affichés (5)" in pages[1]
+    for site in ("UTAS de Thiérache — site d'Hirson", "Rozoy-sur-Serre", "Commune de Vervins"):
+        assert site in pages[1], site
+    assert pages[-1].startswith("Définitions et sources") and "IGN ADMIN EXPRESS" in pages[-1]
+    meta = reader.metadata
+    assert meta.title == "Conseillers numériques dans l'Aisne"
+    assert "arrondissement de Vervins" in meta.subject and meta.creator
+    assert reader.trailer["/Root"]["/Lang"] == "fr-FR"
 
 
-def test_unknown_figure_format(figure):
-    with pytest.raises(ValueError, match="unsupported format"):
-        export.figure_bytes(figure, "gif")
+def test_place_names_sit_inside_the_map_and_never_overlap(vervins_doc):
+    fig = printing.render_map_page(vervins_doc)
+    ax = fig.axes[0]
+    kept = printing.draw_place_names(ax, vervins_doc)
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    boxes = [t.get_window_extent(renderer) for t in kept]
+    assert len(boxes) >= 8
+    for box in boxes:
+        assert (
+            frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+        )
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+
+def test_fiche_territoire_is_a4_portrait_with_bands_and_sites(territory, sites, options):
+    doc = printing.sheet_document(territory, sites, VERVINS, options, today=TODAY)
+    raw = printing.territory_sheet(doc)
+    reader = PdfReader(io.BytesIO(raw))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    text = _pdf_text(raw)[0]
+    assert (
+        reader.metadata.title == "Arrondissement de Vervins" and "Arrondissement de Vervins" in text
+    )
+    assert "Population par tranche de distance" in text and "< 5 km" in text
+    assert "Sites affichés (5)" in text and "Conseillers : 3" in text
+    bands = dict(doc.tables[0][1])
+    assert sum(int(v.split(" (")[0].replace("\u202f", "")) for v in bands.values()) == 70_800
+
+
+def test_file_names_carry_reading_territory_and_date():
+    assert (
+        export.export_basename("arrondissement Vervins", today=TODAY)
+        == "conseillers-numeriques-aisne-arrondissement-vervins-2026-11-26"
+    )
+    assert (
+        export.export_basename("commune Château-Thierry", "postes au 2023-04-05", TODAY)
+        == "conseillers-numeriques-aisne-postes-au-2023-04-05-commune-chateau-thierry-2026-11-26"
+    )
+    assert (
+        export.export_basename(today=TODAY) == "conseillers-numeriques-aisne-departement-2026-11-26"
+    )
 
 
 def test_csv_for_french_excel_round_trips(sites):
@@ -128,20 +190,76 @@ def test_standalone_html_has_leaflet_inlined(sites, territory):
     assert "url(data:image/png;base64," in html
 
 
-def test_text_from_the_data_is_drawn_literally_never_as_a_formula(static_layers, sites, territory):
+HOSTILE_NAMES = (
+    "Espace $x^2$ _a_ {b} \\frac",
+    "Café ^ sous-tiret _ accolades {} 🙂",
+    "Très long nom " * 12,
+    '<img src=x onerror="window.__xss=1">',
+    '=HYPERLINK("http://x","clic")',
+)
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_hostile_names_go_through_every_exporter(name, territory, sites, options):
     """Defect: a service type with $…$ stopped the PNG and PDF exports for every visitor."""
-    hostile = "Espace $x^2$ _a_ {b} \\frac 🙂 " + "très long nom " * 8
     shown = sites.copy()
-    shown.loc[shown.index[0], s.SERVICE_TYPE] = hostile
-    fig = export.render_map_figure(
-        static_layers,
+    for column in (s.SITE, s.OPERATOR, s.SERVICE_TYPE, s.LAUREATE):
+        shown.loc[shown.index[0], column] = name
+    opts = filters.Options(options.waves, options.operator_types, (name, *options.service_types))
+    doc = printing.map_document(territory, shown, filters.Filters(), opts, today=TODAY)
+    assert printing.map_png(doc)[:4] == b"\x89PNG"
+    pages = _pdf_text(printing.map_pdf(doc))
+    literal = name.strip()[:20]
+    assert literal in pages[0]  # the legend names the hostile service type as written
+    assert printing.territory_sheet(doc)[:4] == b"%PDF"
+    table = export.export_table(shown)
+    back = pd.read_csv(io.BytesIO(export.csv_excel_bytes(table)), sep=";", encoding="utf-8-sig")
+    assert back.loc[back["Id"] == "L01", "Site"].iloc[0] == export.neutralise_formula(name)
+    assert export.xlsx_bytes(table)[:2] == b"PK"
+    features = json.loads(export.geojson_bytes(shown))["features"]
+    assert name in {f["properties"][s.SITE] for f in features}
+    d = territory.display
+    layers = maps.prepare_layers(d["communes"], d["epci"], d["arrondissements"], d["department"])
+    html = export.standalone_html(
+        maps.build_map(layers, shown, maps.bounds_of(territory.communes)), name, [name]
+    ).decode("utf-8")
+    assert "<img src=x" not in html and "<title>" in html
+
+
+def test_csv_and_xlsx_have_a_number_of_advisors_a_spreadsheet_can_sum(sites):
+    from openpyxl import load_workbook
+
+    table = export.export_table(sites)
+    assert table["Conseillers"].sum() == 16  # own counts; the group's sites are empty
+    assert table.loc[table["Groupe"] == "CD02", "Conseillers"].isna().all()
+    assert set(table.loc[table["Groupe"] == "CD02", "Conseillers du groupe"]) == {16}
+    back = pd.read_csv(io.BytesIO(export.csv_excel_bytes(table)), sep=";", encoding="utf-8-sig")
+    assert back["Conseillers"].sum() == 16
+    sheet = load_workbook(io.BytesIO(export.xlsx_bytes(table))).active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == sheet.dimensions
+    header = [c.value for c in sheet[1]]
+    numbers = [r[header.index("Conseillers")].value for r in sheet.iter_rows(min_row=2)]
+    assert sum(n for n in numbers if n is not None) == 16
+
+
+def test_standalone_html_has_a_title_a_header_its_types_and_place_names(sites, territory):
+    from aisnemap import places
+
+    d = territory.display
+    layers = maps.prepare_layers(d["communes"], d["epci"], d["arrondissements"], d["department"])
+    shown = filters.apply_filters(sites, VERVINS)
+    types = sorted(set(shown[s.SERVICE_TYPE]))
+    fmap = maps.build_map(
+        layers,
         shown,
-        territory.communes,
-        "Titre $1$",
-        [f"service : {hostile}"],
-        [hostile, *sorted(set(sites[s.SERVICE_TYPE]))],
-        dt.date(2026, 11, 26),
+        maps.bounds_of(territory.communes),
+        types,
+        places=places.place_names(territory.communes, shown),
     )
-    assert export.figure_bytes(fig, "png")[:4] == b"\x89PNG"
-    text = PdfReader(io.BytesIO(export.figure_bytes(fig, "pdf"))).pages[0].extract_text()
-    assert "Espace $x^2$ _a_ {b}" in text and "Titre $1$" in text
+    html = export.standalone_html(fmap, "Titre", ["arrondissement de Vervins"], TODAY).decode()
+    assert "<title>Titre</title>" in html and '<html lang="fr">' in html
+    assert "arrondissement de Vervins" in html and "Export du 26/11/2026" in html
+    assert "IGN ADMIN EXPRESS" in html
+    assert '"Tiers-lieu"' not in html and '"UTAS"' in html  # legend: drawn types only
+    assert '"Vervins"' in html and '"Hirson"' in html and "aisne-lieu" in html
