@@ -35,7 +35,7 @@ def map_page() -> None:
         footer()
         return
     count = advisor_count(data.sites)
-    st.caption(texts.subtitle(count.total, len(data.sites), data.options.waves))
+    st.caption(texts.subtitle(count.total, len(data.sites), data.options.waves, view.national))
     st.markdown(f"**{texts.literal(texts.sentence(reading_label(filters)))}**")
     communes = data.territory.communes
     shown = apply_filters(view.sites, filters)

@@ -235,26 +235,22 @@ class PlaceLabels(Layer):
     ``ZOOM_RANK_3`` (see :mod:`aisnemap.places`). Names go through ``aisneText``.
     """
 
+    # Styles are set on the element: a dynamic layer's header is not injected by
+    # streamlit-folium, only its script runs.
     _template = Template(
-        """
-{% macro header(this, kwargs) %}
-<style>
-.aisne-lieu { background: none; border: none; }
-.aisne-lieu span { display: inline-block; transform: translate(-50%, -130%); white-space: nowrap;
-  font: 600 12px/1.1 sans-serif; color: #1a1a1a; pointer-events: none;
-  text-shadow: 0 0 2px #fff, 0 0 3px #fff, 1px 1px 0 #fff, -1px -1px 0 #fff; }
-.aisne-lieu-1 span { font-size: 13.5px; font-weight: 700; }
-.aisne-lieu-3 span { font-size: 11px; font-weight: 500; }
-</style>
-{% endmacro %}
-"""
-        + _LAYER_PRELUDE
+        _LAYER_PRELUDE
         + """
   var places = {{ this.data_json }};
   var minZoom = {{ this.zooms_json }};
+  var sizes = {1: "13.5px", 2: "12px", 3: "11px"};
   var markers = places.map(function (p) {
-    var icon = L.divIcon({className: "aisne-lieu aisne-lieu-" + p[3], html: aisneText("span", p[0]),
-                          iconSize: null});
+    var label = aisneText("span", p[0]);
+    label.style.cssText = "display:inline-block;transform:translate(-50%,-135%);" +
+      "white-space:nowrap;font:" + (p[3] === 1 ? 700 : 600) + " " + sizes[p[3]] +
+      "/1.1 sans-serif;color:#1a1a1a;pointer-events:none;" +
+      "text-shadow:0 0 2px #fff,0 0 3px #fff,1px 1px 0 #fff,-1px -1px 0 #fff";
+    var icon = L.divIcon({className: "aisne-lieu aisne-lieu-" + p[3], html: label,
+                          iconSize: [0, 0]});
     var m = L.marker([p[1], p[2]], {icon: icon, interactive: false, keyboard: false});
     m.rank = p[3];
     m.addTo({{ this.get_name() }});

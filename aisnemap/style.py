@@ -40,6 +40,7 @@ SERVICE_COLOURS = {
     "MDPH": "#999933",
     "Bibliothèque départementale": "#44AA99",
     "Administration départementale": "#000000",
+    "Non précisé (liste nationale)": "#8c8c8c",
 }
 UNKNOWN_SERVICE_COLOUR = "#777777"
 #: Outline of the selected territory (the DSFR's "bleu France").

@@ -52,8 +52,16 @@ APP_SUBTITLE = (
 APP_SUBTITLE_LATER = " et vagues suivantes importées"
 
 
-def subtitle(advisors: int, sites: int, waves: tuple[int, ...]) -> str:
-    """The home subtitle, its numbers read from the data."""
+APP_SUBTITLE_NATIONAL = (
+    "Plan de relance — volet inclusion numérique : postes de conseillers numériques validés "
+    "par les comités de sélection (liste nationale ANCT, situation du 05/04/2023)"
+)
+
+
+def subtitle(advisors: int, sites: int, waves: tuple[int, ...], national: bool = False) -> str:
+    """The home subtitle, its numbers read from the data (the announcement's table)."""
+    if national:
+        return APP_SUBTITLE_NATIONAL
     later = APP_SUBTITLE_LATER if any(w > 1 for w in waves) else ""
     return APP_SUBTITLE.format(n=advisors, sites=sites, later=later)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -113,23 +114,45 @@ def test_html_in_a_site_name_is_shown_as_text(hostile_server, page_factory):
     assert recorder.errors == []
 
 
-def test_png_export_downloads_and_decodes(server, page_factory):
+EXPORTS = (
+    (texts.EXPORT_PNG, ".png", b"\x89PNG"),
+    (texts.EXPORT_PDF, ".pdf", b"%PDF"),
+    (texts.EXPORT_SHEET, "-fiche.pdf", b"%PDF"),
+    (texts.EXPORT_HTML, ".html", b"<!DOCTYPE html>"),
+    (texts.EXPORT_CSV, ".csv", "\ufeffId;".encode()),
+    (texts.EXPORT_XLSX, ".xlsx", b"PK"),
+    (texts.EXPORT_GEOJSON, ".geojson", b'{"type": "FeatureCollection"'),
+)
+
+
+def test_every_export_of_a_territory_downloads(server, page_factory):
     from PIL import Image
+    from pypdf import PdfReader
 
     page, recorder = page_factory()
-    page.goto(f"{server.url}/?arrondissement=023")
-    wait_for_map(page, sites=7)
-    button = page.get_by_role("button", name=texts.EXPORT_PNG)
-    button.scroll_into_view_if_needed()
-    with page.expect_download(timeout=60_000) as info:
-        button.click()
-    download = info.value
-    assert download.suggested_filename.endswith(".png")
+    page.goto(f"{server.url}/?arrondissement=025")
+    wait_for_map(page, sites=5)
     ARTIFACTS.mkdir(exist_ok=True)
-    target = ARTIFACTS / "export-arrondissement-saint-quentin.png"
-    download.save_as(target)
-    image = Image.open(target)
-    assert image.format == "PNG" and image.width >= 1600
+    today = dt.date.today().isoformat()
+    for label, suffix, magic in EXPORTS:
+        button = page.get_by_role("button", name=label)
+        button.scroll_into_view_if_needed()
+        with page.expect_download(timeout=60_000) as info:
+            button.click()
+        download = info.value
+        name = download.suggested_filename
+        assert name == f"conseillers-numeriques-aisne-arrondissement-vervins-{today}{suffix}"
+        target = ARTIFACTS / name
+        download.save_as(target)
+        assert target.read_bytes().startswith(magic), label
+    image = Image.open(
+        ARTIFACTS / f"conseillers-numeriques-aisne-arrondissement-vervins-{today}.png"
+    )
+    assert (image.width, image.height) == (2338, 1654)
+    sheet = PdfReader(
+        ARTIFACTS / f"conseillers-numeriques-aisne-arrondissement-vervins-{today}-fiche.pdf"
+    )
+    assert sheet.metadata.title == "Arrondissement de Vervins"
     assert recorder.external() == [] and recorder.errors == []
 
 
