@@ -330,7 +330,8 @@ STRUCTURES_INVALID = (
 SOURCES_FOOTER = (
     "Sources : IGN ADMIN EXPRESS (contours 2018, Licence Ouverte), INSEE COG 2021 via "
     "Etalab découpage administratif (Licence Ouverte), préfecture de l'Aisne (communiqué "
-    "du 18/03/2021)."
+    "du 18/03/2021), ANCT (liste nationale des structures validées en comité de sélection, "
+    "situation du 05/04/2023)."
 )
 
 # Page "Territoires"
