@@ -334,24 +334,25 @@ _TERRITORY_PHRASES = {
 _TITLES = {"arrondissement": "Arrondissement de {name}", "epci": "{name}", "commune": "{name}"}
 
 
-def territory_title(filters: Filters, communes: pd.DataFrame) -> str | None:
-    """ "Arrondissement de Vervins", an EPCI's or a commune's name; None: the département."""
+def _territory_name(filters: Filters, communes: pd.DataFrame) -> tuple[Level, str] | None:
     precise = filters.most_precise()
     if precise is None:
         return None
     level, code = precise
     names = communes.loc[communes[level.code_column] == code, level.name_column]
-    return _TITLES[level.key].format(name=names.iloc[0] if len(names) else code)
+    return level, (names.iloc[0] if len(names) else code)
+
+
+def territory_title(filters: Filters, communes: pd.DataFrame) -> str | None:
+    """ "Arrondissement de Vervins", an EPCI's or a commune's name; None: the département."""
+    named = _territory_name(filters, communes)
+    return _TITLES[named[0].key].format(name=named[1]) if named else None
 
 
 def territory_slug_words(filters: Filters, communes: pd.DataFrame) -> str | None:
     """Words for a file name: "arrondissement Vervins", "epci CC …", "commune Guise"."""
-    precise = filters.most_precise()
-    if precise is None:
-        return None
-    level, code = precise
-    names = communes.loc[communes[level.code_column] == code, level.name_column]
-    return f"{level.key} {names.iloc[0] if len(names) else code}"
+    named = _territory_name(filters, communes)
+    return f"{named[0].key} {named[1]}" if named else None
 
 
 def reading_label(filters: Filters) -> str:
@@ -364,14 +365,11 @@ def reading_label(filters: Filters) -> str:
 def describe(filters: Filters, options: Options, communes: pd.DataFrame) -> list[str]:
     """French phrases describing the active filters (for subtitles and exports)."""
     parts = [reading_label(filters)]
-    precise = filters.most_precise()
-    if precise is None:
+    named = _territory_name(filters, communes)
+    if named is None:
         parts.append("tout le département")
     else:
-        level, code = precise
-        names = communes.loc[communes[level.code_column] == code, level.name_column]
-        name = names.iloc[0] if len(names) else code
-        parts.append(_TERRITORY_PHRASES[level.key].format(name=name))
+        parts.append(_TERRITORY_PHRASES[named[0].key].format(name=named[1]))
     for label, values, opts, none, name in (
         ("vague", filters.waves, options.waves, "aucune", options.wave_label),
         ("opérateur", filters.operator_types, options.operator_types, "aucun", str),

@@ -345,6 +345,18 @@ def _figures_box(fig: Figure, doc: MapDocument, x: float, y: float, width_chars:
     )
 
 
+def _draw_map(fig: Figure, rect: tuple[float, float, float, float], doc: MapDocument) -> dict:
+    """The map of a document in ``rect``: territories, sites, frame, names; its colours."""
+    ax = fig.add_axes(rect)
+    ax.set_axis_off()
+    _draw_territories(ax, doc.layers, doc.extent)
+    colours = service_colours(doc.service_types)
+    _draw_sites(ax, doc.sites, colours)
+    _frame_axes(ax, doc.extent)
+    draw_place_names(ax, doc)
+    return colours
+
+
 def render_map_page(doc: MapDocument) -> Figure:
     """A4 landscape: title, filters and reading, map with names, key figures, legend of what
     is drawn, scale bar, north arrow, sources, date."""
@@ -355,13 +367,7 @@ def render_map_page(doc: MapDocument) -> Figure:
         fig.text(0.035, 0.955, doc.title, fontsize=17, fontweight="bold", va="top")
         subtitle = textwrap.fill(" · ".join(doc.subtitle), 150)
         fig.text(0.035, 0.905, subtitle, fontsize=9.5, va="top", color="#333333")
-        ax = fig.add_axes((0.03, 0.08, 0.64, 0.78))
-        ax.set_axis_off()
-        _draw_territories(ax, doc.layers, doc.extent)
-        colours = service_colours(doc.service_types)
-        _draw_sites(ax, doc.sites, colours)
-        _frame_axes(ax, doc.extent)
-        draw_place_names(ax, doc)
+        colours = _draw_map(fig, (0.03, 0.08, 0.64, 0.78), doc)
         _figures_box(fig, doc, 0.69, 0.86, 52)
         legend_ax = fig.add_axes((0.69, 0.1, 0.29, 0.5))
         legend_ax.set_axis_off()
@@ -474,13 +480,7 @@ def territory_sheet(doc: MapDocument) -> bytes:
             va="top",
             color="#333333",
         )
-        ax = fig.add_axes((0.05, 0.47, 0.58, 0.43))
-        ax.set_axis_off()
-        _draw_territories(ax, doc.layers, doc.extent)
-        colours = service_colours(doc.service_types)
-        _draw_sites(ax, doc.sites, colours)
-        _frame_axes(ax, doc.extent)
-        draw_place_names(ax, doc)
+        _draw_map(fig, (0.05, 0.47, 0.58, 0.43), doc)
         _figures_box(fig, doc, 0.66, 0.9, 34)
         y = 0.44
         for title, rows in doc.tables:

@@ -401,86 +401,68 @@ LATER = "validée par un comité ultérieur"
 NO_PLACE = "sans lieu dans le département"
 
 
+def _reconcile_row(status: str, announced: pd.DataFrame | None, post, names, gaps: str) -> dict:
+    """One row of the reconciliation: the announcement's side, the list's side, the gaps."""
+    site = announced.iloc[0] if announced is not None else None
+    return {
+        R_STATUS: status,
+        "sites_annonce": ", ".join(announced[s.ID]) if site is not None else "",
+        "laureat_annonce": site[s.LAUREATE] if site is not None else "",
+        "commune_annonce": names.get(site[s.INSEE], site[s.INSEE]) if site is not None else "",
+        "conseillers_annonce": s.count_advisors(announced).total if site is not None else None,
+        "siret": post[P_SIRET] if post is not None else site[s.SIRET],
+        "structure_liste": post[P_NAME] if post is not None else "",
+        "commune_liste": (
+            names.get(post[P_INSEE], f"hors département ({post[P_INSEE]})")
+            if post is not None
+            else ""
+        ),
+        "postes_liste": int(post[P_POSTS]) if post is not None else None,
+        "comite": f"{post[P_DATE]:%d/%m/%Y}" if post is not None else "",
+        "ecarts": gaps,
+    }
+
+
+def _gaps(group: pd.DataFrame, post, names) -> str:
+    """Differences of commune, of posts and the known ones, between both sides."""
+    site = group.iloc[0]
+    gaps = []
+    if post[P_INSEE] not in set(group[s.INSEE]):
+        gaps.append(
+            f"commune : {names.get(site[s.INSEE], site[s.INSEE])} ({site[s.INSEE]}) dans "
+            f"l'annonce, {names.get(post[P_INSEE], post[P_INSEE])} ({post[P_INSEE]}) "
+            "dans la liste (siège)"
+        )
+    count = s.count_advisors(group).total
+    if int(post[P_POSTS]) != count:
+        gaps.append(f"postes : {count} annoncés, {int(post[P_POSTS])} validés")
+    if post[P_SIRET] in KNOWN_DIFFERENCES:
+        gaps.append(KNOWN_DIFFERENCES[post[P_SIRET]])
+    return " ; ".join(gaps)
+
+
 def reconcile(
     structures: pd.DataFrame, posts: pd.DataFrame, communes: pd.DataFrame
 ) -> pd.DataFrame:
     """Announcement → national list, one row per structure, with the differences."""
     names = dict(zip(communes["code"], communes["nom"], strict=True))
-    first = min(posts[P_DATE]) if len(posts) else None
+    by_siret = posts.set_index(P_SIRET, drop=False)
     rows = []
-    announced = structures.assign(
-        _key=structures[s.POOL].where(structures[s.POOL] != "", structures[s.ID])
-    )
-    for _, group in announced.groupby("_key", sort=False):
-        site = group.iloc[0]
-        count = s.count_advisors(group).total
-        match = posts.loc[posts[P_SIRET] == site[s.SIRET]] if site[s.SIRET] else posts.iloc[0:0]
-        ids = ", ".join(group[s.ID])
-        if match.empty:
-            rows.append(
-                {
-                    R_STATUS: ABSENT,
-                    "sites_annonce": ids,
-                    "laureat_annonce": site[s.LAUREATE],
-                    "commune_annonce": names.get(site[s.INSEE], site[s.INSEE]),
-                    "conseillers_annonce": count,
-                    "siret": site[s.SIRET],
-                    "structure_liste": "",
-                    "commune_liste": "",
-                    "postes_liste": None,
-                    "comite": "",
-                    "ecarts": "absente de la liste nationale",
-                }
-            )
+    key = structures[s.POOL].where(structures[s.POOL] != "", structures[s.ID])
+    for _, group in structures.groupby(key, sort=False):
+        siret = group[s.SIRET].iloc[0]
+        if not siret or siret not in by_siret.index:
+            rows.append(_reconcile_row(ABSENT, group, None, names, "absente de la liste nationale"))
             continue
-        post = match.iloc[0]
-        gaps = []
-        if post[P_INSEE] not in set(group[s.INSEE]):
-            gaps.append(
-                f"commune : {names.get(site[s.INSEE], site[s.INSEE])} ({site[s.INSEE]}) dans "
-                f"l'annonce, {names.get(post[P_INSEE], post[P_INSEE])} ({post[P_INSEE]}) "
-                "dans la liste (siège)"
-            )
-        if int(post[P_POSTS]) != count:
-            gaps.append(f"postes : {count} annoncés, {int(post[P_POSTS])} validés")
-        if post[P_SIRET] in KNOWN_DIFFERENCES:
-            gaps.append(KNOWN_DIFFERENCES[post[P_SIRET]])
-        rows.append(
-            {
-                R_STATUS: MATCHED,
-                "sites_annonce": ids,
-                "laureat_annonce": site[s.LAUREATE],
-                "commune_annonce": names.get(site[s.INSEE], site[s.INSEE]),
-                "conseillers_annonce": count,
-                "siret": post[P_SIRET],
-                "structure_liste": post[P_NAME],
-                "commune_liste": names.get(post[P_INSEE], post[P_INSEE]),
-                "postes_liste": int(post[P_POSTS]),
-                "comite": f"{post[P_DATE]:%d/%m/%Y}",
-                "ecarts": " ; ".join(gaps),
-            }
-        )
+        post = by_siret.loc[siret]
+        rows.append(_reconcile_row(MATCHED, group, post, names, _gaps(group, post, names)))
     matched = set(structures[s.SIRET]) - {""}
     for _, post in posts.loc[~posts[P_SIRET].isin(matched)].sort_values(P_DATE).iterrows():
-        outside = post[P_PLACE] == PLACE_OUTSIDE
-        rows.append(
-            {
-                R_STATUS: NO_PLACE if outside else (LATER if post[P_DATE] != first else MATCHED),
-                "sites_annonce": "",
-                "laureat_annonce": "",
-                "commune_annonce": "",
-                "conseillers_annonce": None,
-                "siret": post[P_SIRET],
-                "structure_liste": post[P_NAME],
-                "commune_liste": names.get(post[P_INSEE], f"hors département ({post[P_INSEE]})"),
-                "postes_liste": int(post[P_POSTS]),
-                "comite": f"{post[P_DATE]:%d/%m/%Y}",
-                "ecarts": "structure nationale : postes comptés dans le département, aucun lieu "
-                "publié ici"
-                if outside
-                else "",
-            }
-        )
+        if post[P_PLACE] == PLACE_OUTSIDE:
+            gaps = "structure nationale : postes comptés dans le département, aucun lieu publié ici"
+            rows.append(_reconcile_row(NO_PLACE, None, post, names, gaps))
+        else:
+            rows.append(_reconcile_row(LATER, None, post, names, ""))
     table = pd.DataFrame(rows)
     for column in ("conseillers_annonce", "postes_liste"):
         table[column] = table[column].astype("Int64")

@@ -51,17 +51,24 @@ def figure_lines(figures: Figures) -> list[str]:
         lines.append(f"{texts.FIG_INVESTMENT} : {fmt_int(figures.investment_eur)} €")
     else:
         lines.append(f"{texts.FIG_FUNDING} : {fmt_int(figures.funding_ceiling_eur)} €")
+    return lines + figure_notes(figures)
+
+
+def figure_notes(figures: Figures) -> list[str]:
+    """What the figures leave out or count apart: pools, unpublished counts, structures with
+    no place in the département (plain text)."""
+    notes = []
     if figures.pool_advisors:
         if not figures.pool_counted:
-            lines.append(texts.pool_not_counted(figures.pool_advisors, figures.pool_sites_shown))
-        lines.append(texts.pool_note(figures.pools, figures.pool_names))
+            notes.append(texts.pool_not_counted(figures.pool_advisors, figures.pool_sites_shown))
+        notes.append(texts.pool_note(figures.pools, figures.pool_names))
     if figures.unknown_sites:
-        lines.append(texts.unknown_count_note(figures.unknown_sites))
+        notes.append(texts.unknown_count_note(figures.unknown_sites))
     if figures.unplaced_advisors:
-        lines.append(
+        notes.append(
             texts.unplaced_note(figures.unplaced_advisors, ", ".join(figures.unplaced_names))
         )
-    return lines
+    return notes
 
 
 def _short_count(row: pd.Series) -> str:

@@ -146,7 +146,8 @@ MUTATIONS = (
 )
 
 
-def _copy_clone(dest: Path) -> None:
+def copy_clone(dest: Path) -> None:
+    """The tracked files of the clone, copied to ``dest`` (the working tree is never mutated)."""
     files = subprocess.run(
         ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
@@ -181,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     survivors = 0
     with tempfile.TemporaryDirectory(prefix="mutations-") as tmp:
         copy = Path(tmp) / "main"
-        _copy_clone(copy)
+        copy_clone(copy)
         baseline_ok = not _run(copy, ("tests/unit/test_filters.py",))[0]
         print(f"baseline (unmutated copy): {'tests pass' if baseline_ok else 'TESTS FAIL'}")
         print("| mutation | killed by | first failure | s |")

@@ -13,11 +13,12 @@ import argparse
 import collections
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from bench.hand_mutations import copy_clone
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = ("filters", "schema", "analysis", "coverage", "importer")
@@ -36,13 +37,7 @@ def _ensure_mutmut() -> None:
 
 
 def _prepare(copy: Path, modules: tuple[str, ...]) -> None:
-    files = subprocess.run(
-        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout.split()
-    for name in files:
-        target = copy / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / name, target)
+    copy_clone(copy)
     only = "\n    ".join(f"aisnemap/{m}.py" for m in modules)
     tests = "\n    ".join(FAST_TESTS)
     (copy / "setup.cfg").write_text(

@@ -8,6 +8,7 @@ from .. import texts
 from ..filters import Figures
 from ..programme import cumulative_posts
 from ..texts import fmt_int
+from ..views import figure_notes
 
 
 def show_figures(figures: Figures) -> None:
@@ -51,17 +52,7 @@ def show_figures(figures: Figures) -> None:
             f"{fmt_int(figures.funding_ceiling_eur)} €",
             help=texts.FIG_FUNDING_HELP,
         )
-    notes = []
-    if figures.pool_advisors:
-        if not figures.pool_counted:
-            notes.append(texts.pool_not_counted(figures.pool_advisors, figures.pool_sites_shown))
-        notes.append(texts.pool_note(figures.pools, figures.pool_names))
-    if figures.unknown_sites:
-        notes.append(texts.unknown_count_note(figures.unknown_sites))
-    if figures.unplaced_advisors:
-        notes.append(
-            texts.unplaced_note(figures.unplaced_advisors, ", ".join(figures.unplaced_names))
-        )
+    notes = figure_notes(figures)
     if notes:
         st.caption(texts.literal(" ".join(notes)))
 

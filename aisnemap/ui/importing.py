@@ -139,6 +139,17 @@ def show_preview(preview: importer.Preview, data: AppData, map_key: str) -> None
         )
 
 
+def _commit(preview: importer.Preview, state_key: str, done: str) -> None:
+    """Save what the preview showed (refused if the file changed since) and say so."""
+    try:
+        backup = importer.commit(preview)
+    except importer.SaveError as exc:
+        st.error(texts.literal(texts.IMPORT_FAILED.format(error=exc)))
+    else:
+        st.session_state.pop(state_key, None)
+        st.success(done.format(backup=texts.literal(backup.name if backup else "—")))
+
+
 def import_section(data: AppData) -> None:
     """Upload, preview against the served file's version, confirm."""
     served = importer.read_served(config.STRUCTURES_CSV, data.territory.insee_codes)
@@ -171,15 +182,7 @@ def import_section(data: AppData) -> None:
         st.session_state.pop(K_PREVIEW, None)
         st.rerun()
     if left.button(texts.IMPORT_CONFIRM, type="primary", key="import_confirmer"):
-        try:
-            backup = importer.commit(preview)
-        except importer.SaveError as exc:
-            st.error(texts.literal(texts.IMPORT_FAILED.format(error=exc)))
-        else:
-            st.session_state.pop(K_PREVIEW, None)
-            st.success(
-                texts.IMPORT_DONE.format(backup=texts.literal(backup.name if backup else "—"))
-            )
+        _commit(preview, K_PREVIEW, texts.IMPORT_DONE)
 
 
 def backups_section(data: AppData) -> None:
@@ -227,12 +230,4 @@ def backups_section(data: AppData) -> None:
         and preview.changed
         and st.button(texts.IMPORT_RESTORE_CONFIRM, type="primary", key="import_restaurer")
     ):
-        try:
-            backup = importer.commit(preview)
-        except importer.SaveError as exc:
-            st.error(texts.literal(texts.IMPORT_FAILED.format(error=exc)))
-        else:
-            st.session_state.pop(K_RESTORE, None)
-            st.success(
-                texts.IMPORT_RESTORED.format(backup=texts.literal(backup.name if backup else "—"))
-            )
+        _commit(preview, K_RESTORE, texts.IMPORT_RESTORED)
