@@ -67,3 +67,21 @@ def test_nonsense_in_the_url_falls_back_to_the_default_view(query, built_data_di
     at.run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}[texts.FIG_SITES] == "25"
+
+
+def test_an_unexpected_error_shows_a_french_message_never_a_traceback(
+    built_data_dir, monkeypatch, caplog
+):
+    from aisnemap import analysis
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(analysis, "territory_stats", broken)
+    at = AppTest.from_file(DASHBOARD, default_timeout=120).run()
+    with caplog.at_level("ERROR", logger="aisnemap.ui"):
+        at.switch_page(str(ROOT / "pages/1_Territoires.py")).run()
+    assert not at.exception  # nothing reaches Streamlit's own error display
+    assert [e.value for e in at.error] == [texts.PAGE_ERROR]
+    assert "ZeroDivisionError" in caplog.text  # the traceback is in the server log
+    assert all("division" not in m.value for m in at.markdown)

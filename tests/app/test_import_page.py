@@ -79,6 +79,9 @@ def test_import_a_new_site_then_see_it_on_the_map(served):
 
     home = AppTest.from_file(DASHBOARD, default_timeout=120).run()
     assert {m.label: m.value for m in home.metric}[texts.FIG_SITES] == "26"
+    # The subtitle reads its numbers from the data, and says a later wave came in.
+    assert "les 33 conseillers numériques des 26 sites" in home.caption[0].value
+    assert "vagues suivantes" in home.caption[0].value
     assert home.multiselect("f_vague").options == ["Vague 1", "Vague 2"]
 
 

@@ -24,6 +24,7 @@ def import_server(tmp_path, built_data_dir):
         "AISNEMAP_STRUCTURES": str(served),
         "AISNEMAP_BACKUP_DIR": str(tmp_path / "b"),
         "AISNEMAP_ADMIN_SECRET": SECRET,
+        "AISNEMAP_STATE_DIR": str(tmp_path),
     }
     with StreamlitServer(env=env) as server:
         yield server, served
@@ -69,3 +70,41 @@ def test_wrong_secret_then_bad_file_then_good_file(import_server, page_factory):
     page.goto(server.url)
     wait_for_map(page, sites=26)
     assert recorder.external() == [] and recorder.errors == []
+
+
+def _signed_in_with_upload(page, url: str, upload) -> None:
+    _sign_in(page, url, SECRET)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    page.get_by_role("button", name=texts.IMPORT_CONFIRM).wait_for(timeout=60_000)
+
+
+def test_two_officials_confirm_at_once_and_nothing_is_lost(import_server, page_factory, tmp_path):
+    """Defect: both saw "Import enregistré" and one import was gone."""
+    server, served = import_server
+    header = served.read_text(encoding="utf-8").splitlines()[0]
+    uploads = []
+    for ident in ("V2A", "V2B"):
+        path = tmp_path / f"{ident}.csv"
+        row = f"{ident},2,,Site {ident},1,,,Commune de Ribemont,,commune,Mairie,,02648,,,,commune,essai,"
+        path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+        uploads.append(path)
+    first, first_recorder = page_factory()
+    second, second_recorder = page_factory()
+    _signed_in_with_upload(first, server.url, uploads[0])
+    _signed_in_with_upload(second, server.url, uploads[1])
+    first.get_by_role("button", name=texts.IMPORT_CONFIRM).click()
+    first.get_by_text("Import enregistré").wait_for(timeout=60_000)
+    second.get_by_role("button", name=texts.IMPORT_CONFIRM).click()
+    second.get_by_text("modifié par un autre import").wait_for(timeout=60_000)
+    assert second.get_by_text("Import enregistré").count() == 0
+    text = served.read_text(encoding="utf-8")
+    assert "V2A" in text and "V2B" not in text
+    second.get_by_role("button", name=texts.IMPORT_RELOAD).click()
+    # The reloaded preview compares against the new file: 27 sites after, not 26.
+    second.get_by_text("modifié par un autre import").wait_for(state="detached", timeout=60_000)
+    second.locator('[data-testid="stMetricValue"]', has_text="27").wait_for(timeout=60_000)
+    second.get_by_role("button", name=texts.IMPORT_CONFIRM).click()
+    second.get_by_text("Import enregistré").wait_for(timeout=60_000)
+    text = served.read_text(encoding="utf-8")
+    assert "V2A" in text and "V2B" in text
+    assert first_recorder.errors == [] and second_recorder.errors == []

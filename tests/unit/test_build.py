@@ -255,6 +255,11 @@ def test_is_built_requires_same_year_and_format(tmp_path, built_data_dir):
     manifest = json.loads((tmp_path / config.MANIFEST_FILE).read_text(encoding="utf-8"))
     assert build.is_built(tmp_path, manifest["cog"])
     assert not build.is_built(tmp_path, 2026)
+    # Outputs written by other build code (an older checkout) are rebuilt.
+    (tmp_path / config.MANIFEST_FILE).write_text(
+        json.dumps({**manifest, "code": "0" * 64}), encoding="utf-8"
+    )
+    assert not build.is_built(tmp_path, manifest["cog"])
     manifest["format"] = build.BUILD_FORMAT - 1
     (tmp_path / config.MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
     assert not build.is_built(tmp_path, manifest["cog"])
