@@ -17,7 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import config
+from . import config, texts
 
 #: Distance bands in km: [0, 5), [5, 10), [10, 15), [15, 20), [20, inf).
 BAND_EDGES_KM = (5.0, 10.0, 15.0, 20.0)
@@ -148,7 +148,7 @@ def distance_areas(communes: gpd.GeoDataFrame, result: Coverage) -> gpd.GeoDataF
 def bands_table(result: Coverage, population: int) -> pd.DataFrame:
     """Population and share of each band."""
     table = result.bands.rename("Population").to_frame()
-    table["Part"] = (table["Population"] / max(population, 1)).map(lambda v: f"{v:.1%}")
+    table["Part"] = (table["Population"] / max(population, 1)).map(texts.fmt_percent)
     return table
 
 

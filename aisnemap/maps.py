@@ -435,12 +435,25 @@ def local_map(location: tuple[float, float], zoom: int, static_url: str) -> foli
         location=list(location),
         zoom_start=zoom,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # folium's scale shows miles too: ours is metric only
         zoom_snap=0.25,
     )
     fmap.default_js = [("leaflet", f"{static_url}/{assets.LEAFLET_JS}")]
     fmap.default_css = [("leaflet_css", f"{static_url}/{assets.LEAFLET_CSS}")]
+    MetricScale().add_to(fmap)
     return fmap
+
+
+class MetricScale(folium.MacroElement):
+    """Leaflet's scale bar in kilometres only."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+L.control.scale({imperial: false, metric: true}).addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
 
 
 EPCI_STYLE = {

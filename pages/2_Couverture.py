@@ -28,7 +28,7 @@ def render() -> None:
     within = result.population_within()
     cols[0].metric(
         texts.FIG_WITHIN_10,
-        f"{fmt_int(within)} ({within / population:.0%})" if population else "—",
+        f"{fmt_int(within)} ({texts.fmt_percent(within / population)})" if population else "—",
         help=texts.FIG_WITHIN_10_HELP,
     )
     far = result.farthest(1).iloc[0]

@@ -192,3 +192,12 @@ def test_a_site_whose_itinerancy_is_not_given_matches_neither_choice(table):
     assert ids(f.apply_filters(table, Filters(itinerant=True))) == []
     assert ids(f.apply_filters(table, Filters(itinerant=False))) == ["A", "C", "D", "E"]
     assert ids(f.apply_filters(table, Filters())) == ["A", "B", "C", "D", "E"]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(0.49, "49,0\u00a0%"), (0.7646, "76,5\u00a0%"), (1, "100,0\u00a0%")]
+)
+def test_percentages_are_written_the_french_way(value, shown):
+    from aisnemap import texts
+
+    assert texts.fmt_percent(value) == shown

@@ -160,3 +160,9 @@ def test_empty_sites_still_draw_the_territory(layers):
     html = _render(maps.build_map(layers, _sites(1).iloc[0:0], (3.5, 49.5, 3.7, 49.6)))
     assert "var sites = [];" in html
     assert "L.polygon" in html
+
+
+def test_scale_bar_is_metric_only(layers):
+    html = _render(maps.build_map(layers, _sites(1), (3.5, 49.5, 3.7, 49.6)))
+    assert "L.control.scale({imperial: false, metric: true})" in html
+    assert "L.control.scale()" not in html
