@@ -191,9 +191,13 @@ def _draw_territories(ax, layers: StaticLayers, extent_frame: gpd.GeoDataFrame) 
         communes[inside].plot(ax=ax, facecolor="#f3f1ea", edgecolor="#a0a0a0", linewidth=0.25)
     layers.epci.to_crs(metric).boundary.plot(ax=ax, color="#5a5a5a", linewidth=0.9)
     layers.arrondissements.to_crs(metric).boundary.plot(
-        ax=ax, color="#222222", linewidth=1.2, linestyle=(0, (5, 3))
+        # Solid: EPCI limits run along most arrondissement limits and would fill the gaps
+        # of a dashed line, which then printed solid while the legend showed dashes.
+        ax=ax,
+        color="#222222",
+        linewidth=1.7,
     )
-    layers.department.to_crs(metric).boundary.plot(ax=ax, color="black", linewidth=1.8)
+    layers.department.to_crs(metric).boundary.plot(ax=ax, color="black", linewidth=2.6)
     if inside is not None:
         outline = communes[inside].union_all()
         gpd.GeoSeries([outline], crs=metric).boundary.plot(
@@ -323,8 +327,8 @@ def _legend_handles(doc: MapDocument, colours: dict[str, str]) -> list[Line2D]:
             Line2D([], [], color=TERRITORY_COLOUR, linewidth=2.4, label="Territoire sélectionné")
         )
     handles += [
-        Line2D([], [], color="black", linewidth=1.8, label="Département"),
-        Line2D([], [], color="#222222", linewidth=1.2, linestyle="--", label="Arrondissement"),
+        Line2D([], [], color="black", linewidth=2.6, label="Département"),
+        Line2D([], [], color="#222222", linewidth=1.7, label="Arrondissement"),
         Line2D([], [], color="#5a5a5a", linewidth=0.9, label="EPCI"),
     ]
     return handles
