@@ -158,7 +158,12 @@ def copy_clone(dest: Path) -> None:
 
 
 def _run(copy: Path, tests: tuple[str, ...]) -> tuple[bool, str, float]:
-    env = {**os.environ, "AISNEMAP_SOURCES": str(ROOT.parent / "shared" / "data")}
+    shared = ROOT.parent / "shared"
+    env = {
+        **os.environ,
+        "AISNEMAP_SOURCES": str(shared / "data"),
+        "AISNEMAP_PROGRAMME": str(shared / "sources" / "programme"),
+    }
     env.pop("AISNEMAP_DATA_DIR", None)
     started = time.perf_counter()
     proc = subprocess.run(

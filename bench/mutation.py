@@ -66,7 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--children", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args(argv)
     _ensure_mutmut()
-    env = {**os.environ, "AISNEMAP_SOURCES": str(ROOT.parent / "shared" / "data")}
+    shared = ROOT.parent / "shared"
+    env = {
+        **os.environ,
+        "AISNEMAP_SOURCES": str(shared / "data"),
+        "AISNEMAP_PROGRAMME": str(shared / "sources" / "programme"),
+    }
     env.pop("AISNEMAP_DATA_DIR", None)
     with tempfile.TemporaryDirectory(prefix="mutmut-") as tmp:
         copy = Path(tmp) / "main"
