@@ -124,9 +124,9 @@ MUTATIONS = (
     ),
     Mutation(
         "exports read $…$ as a formula",
-        "aisnemap/export.py",
-        '{"text.parse_math": False}',
-        '{"text.parse_math": True}',
+        "aisnemap/printing.py",
+        '_RC = {"text.parse_math": False,',
+        '_RC = {"text.parse_math": True,',
         ("tests/unit/test_export.py",),
     ),
     Mutation(
