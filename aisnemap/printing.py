@@ -572,19 +572,12 @@ def map_document(
     )
 
 
-def sheet_document(
-    territory: Territory,
-    sites: gpd.GeoDataFrame,
-    filters: Filters,
-    options: Options,
-    unplaced: pd.DataFrame | None = None,
-    today: dt.date | None = None,
-) -> MapDocument:
-    """The fiche territoire's content: the view's map and figures, and the population of the
-    territory by straight-line distance to the nearest site (sites of the whole
-    department, as on the Couverture page)."""
-    name = territory_title(filters, territory.communes) or f"Département de l'{texts.DEPARTMENT}"
-    doc = map_document(territory, sites, filters, options, unplaced, today, title=name)
+def sheet_document(doc: MapDocument, sites: gpd.GeoDataFrame, filters: Filters) -> MapDocument:
+    """The fiche territoire's content: a view's document (:func:`map_document`) titled with
+    the territory's name, plus the population of the territory by straight-line distance to
+    the nearest site (``sites``: the reading's full table, whole department, as on the
+    Couverture page)."""
+    name = territory_title(filters, doc.communes) or f"Département de l'{texts.DEPARTMENT}"
     candidates = sites.loc[criteria_mask(sites, filters)]
     result = compute_coverage(doc.extent, candidates, candidates[s.SITE])
     population = int(doc.extent["population"].sum())
@@ -593,4 +586,4 @@ def sheet_document(
         for band, value in result.bands.items()
     ]
     title = f"{texts.BANDS_TITLE} (à vol d'oiseau)"
-    return replace(doc, tables=[(title, rows)])
+    return replace(doc, title=name, tables=[(title, rows)])

@@ -25,7 +25,6 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from . import config
 from . import schema as s
 from .territory import locate_sites
 
@@ -482,8 +481,3 @@ RECONCILE_COLUMNS = {
     "comite": "Comité",
     "ecarts": "Écarts",
 }
-
-
-def programme_path() -> Path:
-    """Where the national files are (``AISNEMAP_PROGRAMME`` or ../shared/sources/programme)."""
-    return config.PROGRAMME_DIR

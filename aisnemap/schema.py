@@ -719,11 +719,6 @@ def count_advisors(frame: pd.DataFrame) -> AdvisorCount:
     )
 
 
-def advisor_total(frame: pd.DataFrame) -> int:
-    """Advisors in a table: own counts of sites plus each pool counted once."""
-    return count_advisors(frame).total
-
-
 def to_csv_text(frame: pd.DataFrame) -> str:
     """Write a structures table back in the canonical format (UTF-8, comma)."""
     out = frame.loc[:, list(COLUMNS)].copy()

@@ -67,9 +67,7 @@ def show_exports(view: View, shown: gpd.GeoDataFrame, outline: str | None) -> No
         return export.standalone_html(fmap, doc.title, doc.subtitle)
 
     def sheet() -> bytes:
-        return printing.territory_sheet(
-            printing.sheet_document(territory, view.sites, filters, options, view.unplaced)
-        )
+        return printing.territory_sheet(printing.sheet_document(document(), view.sites, filters))
 
     st.markdown(f"**{texts.EXPORT_TITLE}**", help=texts.EXPORT_HELP)
     buttons = (
@@ -127,7 +125,9 @@ def sheet_download(view: View, level: str, stats) -> None:
 
     def make() -> bytes:
         doc = printing.sheet_document(
-            data.territory, view.sites, chosen, view.options, view.unplaced
+            printing.map_document(data.territory, view.sites, chosen, view.options, view.unplaced),
+            view.sites,
+            chosen,
         )
         return printing.territory_sheet(doc)
 

@@ -103,11 +103,11 @@ def test_display_layers_have_no_gaps(territory):
 def test_32_advisors_as_in_the_press_release(structures):
     assert structures.ok, [str(p) for p in structures.problems]
     frame = structures.frame
-    assert schema.advisor_total(frame) == 32
+    assert schema.count_advisors(frame).total == 32
     assert set(frame[s.WAVE]) == {1}
     by_laureate = {}
     for laureate, group in frame.groupby(s.LAUREATE):
-        by_laureate[laureate] = schema.advisor_total(group)
+        by_laureate[laureate] = schema.count_advisors(group).total
     assert by_laureate.pop("Conseil départemental de l'Aisne") == 16
     champagne = [k for k in by_laureate if "Champagne Picarde" in k]
     assert len(champagne) == 1 and by_laureate.pop(champagne[0]) == 2

@@ -96,7 +96,8 @@ def test_place_names_sit_inside_the_map_and_never_overlap(vervins_doc):
 
 
 def test_fiche_territoire_is_a4_portrait_with_bands_and_sites(territory, sites, options):
-    doc = printing.sheet_document(territory, sites, VERVINS, options, today=TODAY)
+    view = printing.map_document(territory, sites, VERVINS, options, today=TODAY)
+    doc = printing.sheet_document(view, sites, VERVINS)
     raw = printing.territory_sheet(doc)
     reader = PdfReader(io.BytesIO(raw))
     box = reader.pages[0].mediabox

@@ -33,7 +33,7 @@ def test_good_file_is_read_with_string_codes():
     v = schema.read_structures(_csv(GOOD, POOL_ROW), KNOWN)
     assert v.ok, _messages(v)
     assert v.frame[s.INSEE].tolist() == ["02001", "02002"]
-    assert schema.advisor_total(v.frame) == 18
+    assert schema.count_advisors(v.frame).total == 18
     assert v.frame.loc[1, s.ADVISORS] is not None and v.frame[s.ADVISORS].isna().tolist() == [
         False,
         True,
