@@ -21,8 +21,10 @@ from aisnemap.ui.page import (
     run_page,
     setup_app,
     show_problems,
+    skip_link,
     static_url,
 )
+from aisnemap.ui.tables import show_table
 from aisnemap.views import sites_table
 
 
@@ -35,24 +37,29 @@ def map_page() -> None:
         footer()
         return
     count = advisor_count(data.sites)
-    st.caption(texts.subtitle(count.total, len(data.sites), data.options.waves, view.national))
-    st.markdown(f"**{texts.literal(texts.sentence(reading_label(filters)))}**")
+    subtitle = texts.subtitle(count.total, len(data.sites), data.options.waves, view.national)
+    reading = texts.sentence(reading_label(filters))
+    # The announcement's subtitle names its reading; the national one is said first.
+    st.caption(
+        f"**{texts.literal(reading)}** · {texts.literal(subtitle)}"
+        if view.national
+        else texts.literal(subtitle)
+    )
     communes = data.territory.communes
     shown = apply_filters(view.sites, filters)
-    show_figures(key_figures(view.sites, communes, filters, shown, view.unplaced))
-    if view.national:
-        show_cumulative_chart(data.posts, filters.au)
+    notes = show_figures(key_figures(view.sites, communes, filters, shown, view.unplaced))
     if shown.empty:
         st.info(texts.NO_SITE)
     types = view.options.service_types
     bounds = bounds_of(territory_communes(communes, filters))
     outline = territory_outline(data.territory.display, filters.most_precise())
+    skip_link()
     # The base map's script does not depend on the filters, so streamlit-folium keeps the
     # map mounted; only the dynamic layers (sites, outline) are redrawn on a filter change.
     st_folium(
         base_map(data.layers, data.department_bounds, types, static_url=static_url(), fit=False),
         key="carte",
-        height=640,
+        height=600,
         use_container_width=True,
         returned_objects=[],
         feature_group_to_add=view_layers(
@@ -60,10 +67,12 @@ def map_page() -> None:
         ),
         layer_control=folium.LayerControl(collapsed=True),
     )
-    st.caption(texts.MAP_HELP)
+    st.caption(texts.literal(" ".join([*notes, texts.MAP_HELP])))
+    if view.national:
+        show_cumulative_chart(data.posts, filters.au)
     show_exports(view, shown, outline)
-    st.subheader(texts.TABLE_TITLE)
-    st.dataframe(sites_table(shown), hide_index=True, width="stretch")
+    st.subheader(texts.TABLE_TITLE, anchor=texts.TABLE_ANCHOR)
+    show_table(sites_table(shown), alt=texts.TABLE_TITLE)
     show_problems(data)
     footer()
 

@@ -1,12 +1,13 @@
 """Front-end assets served by the app itself (no CDN): copied from XStatic packages.
 
-``python -m aisnemap.assets`` copies Leaflet into ``static/vendor/``, which
+``python -m aisnemap.assets`` copies Leaflet and Leaflet.markercluster into ``static/vendor/``, which
 Streamlit serves under ``/app/static`` when ``server.enableStaticServing`` is on. The
 copies are git-ignored and refreshed whenever the package version changes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sys
 from pathlib import Path
@@ -14,10 +15,23 @@ from pathlib import Path
 from . import config
 
 #: (package module, files or folders to copy, target sub-folder)
-_PACKAGES = (("xstatic.pkg.leaflet", ("leaflet.js", "leaflet.css", "images"), "leaflet"),)
+_PACKAGES = (
+    ("xstatic.pkg.leaflet", ("leaflet.js", "leaflet.css", "images"), "leaflet"),
+    (
+        "xstatic.pkg.leaflet_markercluster",
+        ("leaflet.markercluster.js", "MarkerCluster.css"),
+        "markercluster",
+    ),
+)
 
 LEAFLET_JS = "vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "vendor/leaflet/leaflet.css"
+#: The map's own layers (committed in static/aisnemap/, see carte.js).
+MAP_JS = "aisnemap/carte.js"
+MAP_CSS = "aisnemap/carte.css"
+#: Loaded by every map, in this order (paths under the static folder).
+JS_FILES = (LEAFLET_JS, "vendor/markercluster/leaflet.markercluster.js", MAP_JS)
+CSS_FILES = (LEAFLET_CSS, "vendor/markercluster/MarkerCluster.css", MAP_CSS)
 
 
 def _package_dir(module_name: str) -> tuple[Path, str]:
@@ -55,12 +69,20 @@ def ensure_assets(static_dir: Path | None = None) -> list[Path]:
     return copied
 
 
-def inline_assets(static_dir: Path | None = None) -> tuple[str, str]:
-    """Leaflet's JavaScript and CSS as text, for standalone HTML exports."""
+def versioned(relative: str, static_dir: Path | None = None) -> str:
+    """``relative?v=<content hash>``: a browser never keeps an old copy after an update."""
+    path = asset_path(relative, static_dir)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.is_file() else "0"
+    return f"{relative}?v={digest}"
+
+
+def inline_assets(static_dir: Path | None = None) -> dict[str, str]:
+    """Every script and style sheet of the map as text (path → text), for standalone HTML."""
     ensure_assets(static_dir)
-    js = asset_path(LEAFLET_JS, static_dir).read_text(encoding="utf-8")
-    css = asset_path(LEAFLET_CSS, static_dir).read_text(encoding="utf-8")
-    return js, css
+    return {
+        name: asset_path(name, static_dir).read_text(encoding="utf-8")
+        for name in (*JS_FILES, *CSS_FILES)
+    }
 
 
 if __name__ == "__main__":

@@ -106,7 +106,7 @@ def standalone_html(
 ) -> bytes:
     """The interactive map as one HTML file that opens offline (Leaflet inlined), with a
     ``<title>`` and a header: title, filters, export date and sources (escaped text)."""
-    js, css = assets.inline_assets()
+    files = assets.inline_assets()
     images = assets.asset_path("vendor/leaflet/images")
 
     def data_uri(match: re.Match) -> str:
@@ -116,16 +116,16 @@ def standalone_html(
         encoded = base64.b64encode(path.read_bytes()).decode("ascii")
         return f"url(data:image/png;base64,{encoded})"
 
-    css = re.sub(r"url\(images/([\w.-]+\.png)\)", data_uri, css)
     html = fmap.get_root().render()
-    html = re.sub(
-        r'<script src="[^"]*leaflet\.js"></script>', lambda _: f"<script>{js}</script>", html
-    )
-    html = re.sub(
-        r'<link rel="stylesheet" href="[^"]*leaflet\.css"\s*/?>',
-        lambda _: f"<style>{css}</style>",
-        html,
-    )
+    # Every local script and style sheet of the map goes inline: the file opens offline.
+    for name in assets.JS_FILES:
+        pattern = rf'<script src="[^"]*{re.escape(name)}(\?v=\w+)?"></script>'
+        code = files[name].replace("</script", "<\\/script")
+        html = re.sub(pattern, lambda _, code=code: f"<script>{code}</script>", html)
+    for name in assets.CSS_FILES:
+        css = re.sub(r"url\(images/([\w.-]+\.png)\)", data_uri, files[name])
+        pattern = rf'<link rel="stylesheet" href="[^"]*{re.escape(name)}(\?v=\w+)?"\s*/?>'
+        html = re.sub(pattern, lambda _, css=css: f"<style>{css}</style>", html)
     if title:
         when = f"{today or dt.date.today():%d/%m/%Y}"
         header = (

@@ -10,6 +10,8 @@ figures only when the territory is the whole department, and said so otherwise.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -28,10 +30,22 @@ Q_OPERATOR = "operateur"
 Q_SERVICE = "service"
 Q_ITINERANT = "itinerant"
 Q_AU = "au"
+Q_STRUCTURE = "structure"
+Q_SEARCH = "recherche"
+SEARCH_MAX = 80
 #: Committee date of a site in the "postes validés" reading.
 DATE_COLUMN = "date_comite"
 INVESTMENT_COLUMN = "investissement_eur"
-QUERY_KEYS = (Q_AU, Q_WAVE, Q_OPERATOR, Q_SERVICE, Q_ITINERANT, *(level.key for level in LEVELS))
+QUERY_KEYS = (
+    Q_AU,
+    Q_WAVE,
+    Q_OPERATOR,
+    Q_STRUCTURE,
+    Q_SERVICE,
+    Q_ITINERANT,
+    Q_SEARCH,
+    *(level.key for level in LEVELS),
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,11 @@ class Filters:
     arrondissement: str | None = None
     epci: str | None = None
     commune: str | None = None
+    #: Named operators (the ``operateur`` column); None: all.
+    structures: tuple[str, ...] | None = None
+    #: Words searched in a site's name, its laureate and operator (accents and case
+    #: ignored); None: no search.
+    search: str | None = None
 
     @property
     def whole_department(self) -> bool:
@@ -74,6 +93,8 @@ class Options:
     waves: tuple[int, ...] = ()
     operator_types: tuple[str, ...] = ()
     service_types: tuple[str, ...] = ()
+    #: Named operators (structures) of the sites.
+    structures: tuple[str, ...] = ()
     #: How each wave is named ("Vague 2 — avril 2021"); "Vague N" when absent.
     wave_labels: tuple[tuple[int, str], ...] = ()
 
@@ -107,6 +128,11 @@ def options_from(sites: pd.DataFrame, wave_labels: Mapping[int, str] | None = No
         waves=tuple(sorted(int(w) for w in sites[s.WAVE].dropna().unique())),
         operator_types=tuple(sorted(sites[s.OPERATOR_TYPE].unique(), key=str.casefold)),
         service_types=tuple(sorted(sites[s.SERVICE_TYPE].unique(), key=str.casefold)),
+        structures=tuple(
+            sorted((v for v in sites[s.OPERATOR].dropna().unique() if v), key=str.casefold)
+        )
+        if s.OPERATOR in sites
+        else (),
         wave_labels=tuple(sorted((wave_labels or {}).items())),
     )
 
@@ -132,12 +158,40 @@ def criteria_mask(sites: pd.DataFrame, filters: Filters) -> pd.Series:
         mask &= sites[s.OPERATOR_TYPE].isin(filters.operator_types)
     if filters.service_types is not None:
         mask &= sites[s.SERVICE_TYPE].isin(filters.service_types)
+    if filters.structures is not None and s.OPERATOR in sites:
+        mask &= sites[s.OPERATOR].isin(filters.structures)
+    if filters.search:
+        mask &= search_mask(sites, filters.search)
     if filters.au is not None and DATE_COLUMN in sites:
         mask &= (sites[DATE_COLUMN] <= filters.au).astype(bool)
     if filters.itinerant is not None:
         # A site whose itinerancy is not given ("non renseigné") matches neither choice.
         mask &= (sites[s.ITINERANT] == filters.itinerant).fillna(False).astype(bool)
     return mask
+
+
+def _folded(text: object) -> str:
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain.lower()).split())
+
+
+def search_mask(sites: pd.DataFrame, search: str) -> pd.Series:
+    """Sites whose name, laureate or operator holds every word searched (accents, case and
+    punctuation ignored: « chateau thierry » finds « Château-Thierry »)."""
+    words = _folded(search).split()
+    columns = [c for c in (s.SITE, s.LAUREATE, s.OPERATOR, "commune") if c in sites.columns]
+    haystack = sites[columns].astype(str).agg(" ".join, axis=1).map(_folded)
+    mask = pd.Series(True, index=sites.index)
+    for word in words:
+        mask &= haystack.str.contains(word, regex=False)
+    return mask
+
+
+def clean_search(text: object) -> str | None:
+    """A search as kept in a view and a URL: trimmed, at most ``SEARCH_MAX`` characters,
+    None when empty."""
+    cleaned = " ".join(str(text or "").split())[:SEARCH_MAX]
+    return cleaned or None
 
 
 def apply_filters(sites: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -248,6 +302,7 @@ def to_query(filters: Filters, options: Options) -> dict[str, list[str] | str]:
         (Q_WAVE, filters.waves, options.waves),
         (Q_OPERATOR, filters.operator_types, options.operator_types),
         (Q_SERVICE, filters.service_types, options.service_types),
+        (Q_STRUCTURE, filters.structures, options.structures),
     ):
         encoded = _selection_to_query(values, opts)
         if encoded is not None:
@@ -256,6 +311,8 @@ def to_query(filters: Filters, options: Options) -> dict[str, list[str] | str]:
         query[Q_ITINERANT] = "oui" if filters.itinerant else "non"
     if filters.au is not None:
         query[Q_AU] = filters.au.isoformat()
+    if filters.search:
+        query[Q_SEARCH] = filters.search
     for level, value in filters.territory_codes():
         query[level.key] = value
     return query
@@ -318,6 +375,8 @@ def from_query(
         waves=_selection_from_query(params.get(Q_WAVE, []), options.waves, int),
         operator_types=_selection_from_query(params.get(Q_OPERATOR, []), options.operator_types),
         service_types=_selection_from_query(params.get(Q_SERVICE, []), options.service_types),
+        structures=_selection_from_query(params.get(Q_STRUCTURE, []), options.structures),
+        search=clean_search(one(Q_SEARCH)),
         itinerant=itinerant,
         au=date_from_query(params, date_bounds),
         **codes,
@@ -374,9 +433,12 @@ def describe(filters: Filters, options: Options, communes: pd.DataFrame) -> list
         ("vague", filters.waves, options.waves, "aucune", options.wave_label),
         ("opérateur", filters.operator_types, options.operator_types, "aucun", str),
         ("service", filters.service_types, options.service_types, "aucun", str),
+        ("structure", filters.structures, options.structures, "aucune", str),
     ):
         if values is not None and set(values) < set(opts):
             parts.append(f"{label} : " + (", ".join(map(name, values)) or none))
     if filters.itinerant is not None:
         parts.append("sites itinérants" if filters.itinerant else "sites fixes")
+    if filters.search:
+        parts.append(f"recherche : « {filters.search} »")
     return parts

@@ -13,7 +13,6 @@ Design choices:
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -82,37 +81,11 @@ def safe_json(value) -> str:
     )
 
 
-_DECODE_JS = """
-function aisneDecode(str, precision) {
-  var index = 0, lat = 0, lng = 0, coords = [], factor = Math.pow(10, precision);
-  while (index < str.length) {
-    var b, shift = 0, result = 0;
-    do { b = str.charCodeAt(index++) - 63; result |= (b & 0x1f) << shift; shift += 5; }
-    while (b >= 0x20);
-    lat += (result & 1) ? ~(result >> 1) : (result >> 1);
-    shift = 0; result = 0;
-    do { b = str.charCodeAt(index++) - 63; result |= (b & 0x1f) << shift; shift += 5; }
-    while (b >= 0x20);
-    lng += (result & 1) ? ~(result >> 1) : (result >> 1);
-    coords.push([lat / factor, lng / factor]);
-  }
-  return coords;
-}
-function aisneText(tag, text, cls) {
-  var el = document.createElement(tag);
-  if (cls) { el.className = cls; }
-  el.textContent = text == null ? "" : String(text);
-  return el;
-}
-"""
-
-
-# Start of every custom layer's script: a feature group filled by a private function.
+# Start of every custom layer's script: a feature group filled by a function of carte.js.
 _LAYER_PRELUDE = """
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.featureGroup();
-(function () {
-  {{ this.decode_js }}"""
+"""
 
 
 class PolygonLayer(Layer):
@@ -121,18 +94,8 @@ class PolygonLayer(Layer):
     _template = Template(
         _LAYER_PRELUDE
         + """
-  var items = {{ this.data_json }};
-  var style = {{ this.style_json }};
-  items.forEach(function (item) {
-    var rings = item[1].map(function (poly) {
-      return poly.map(function (ring) { return aisneDecode(ring, {{ this.precision }}); });
-    });
-    var own = item[2] ? Object.assign({}, style, {fillColor: item[2]}) : style;
-    var layer = L.polygon(rings, own);
-    if (item[0]) { layer.bindTooltip(aisneText("span", item[0]), {sticky: true}); }
-    layer.addTo({{ this.get_name() }});
-  });
-})();
+aisne.polygons({{ this.get_name() }}, {{ this.data_json }}, {{ this.style_json }},
+  {{ this.precision }});
 {% endmacro %}
 """
     )
@@ -147,7 +110,6 @@ class PolygonLayer(Layer):
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "PolygonLayer"
-        self.decode_js = _DECODE_JS
         self.data_json = data_json
         self.style_json = safe_json(style)
         self.precision = precision
@@ -174,37 +136,10 @@ class SitesLayer(Layer):
     _template = Template(
         _LAYER_PRELUDE
         + """
-  var sites = {{ this.data_json }};
-  sites.forEach(function (site) {
-    var marker = L.circleMarker([site.lat, site.lon], {
-      radius: site.r, color: site.stroke, weight: site.weight,
-      fillColor: site.fill, fillOpacity: site.fillOpacity,
-      dashArray: site.dash, className: {{ this.class_json }} + " site-" + site.id
-    });
-    marker.bindTooltip(aisneText("span", site.tooltip), {direction: "top"});
-    var box = document.createElement("div");
-    box.className = "aisne-popup";
-    var table = document.createElement("table");
-    site.popup.forEach(function (row) {
-      var tr = document.createElement("tr");
-      tr.appendChild(aisneText("th", row[0]));
-      tr.appendChild(aisneText("td", row[1]));
-      table.appendChild(tr);
-    });
-    box.appendChild(table);
-    marker.bindPopup(box, {maxWidth: 360});
-    marker.addTo({{ this.get_name() }});
-  });
-  {% if this.fit %}
-  (function (map, bounds) {
-    // The iframe may get its final size after this runs (a map below the fold):
-    // fit now, and again on the first resize.
-    map.invalidateSize();
-    map.fitBounds(bounds, {animate: false});
-    map.once("resize", function () { map.fitBounds(bounds, {animate: false}); });
-  })({{ this._parent.get_name() }}, {{ this.fit }});
-  {% endif %}
-})();
+aisne.sites({{ this.get_name() }}, {{ this._parent.get_name() }}, {{ this.data_json }}, {});
+{% if this.fit %}
+aisne.fit({{ this._parent.get_name() }}, {{ this.fit }});
+{% endif %}
 {% endmacro %}
 """
     )
@@ -223,7 +158,6 @@ class SitesLayer(Layer):
         if fit is not None:
             west, south, east, north = fit
             self.fit = safe_json([[south, west], [north, east]])
-        self.decode_js = _DECODE_JS
         self.data_json = safe_json(records)
         self.class_json = safe_json(SITE_CLASS)
 
@@ -235,39 +169,11 @@ class PlaceLabels(Layer):
     ``ZOOM_RANK_3`` (see :mod:`aisnemap.places`). Names go through ``aisneText``.
     """
 
-    # Styles are set on the element: a dynamic layer's header is not injected by
-    # streamlit-folium, only its script runs.
     _template = Template(
         _LAYER_PRELUDE
         + """
-  var places = {{ this.data_json }};
-  var minZoom = {{ this.zooms_json }};
-  var sizes = {1: "13.5px", 2: "12px", 3: "11px"};
-  var markers = places.map(function (p) {
-    var label = aisneText("span", p[0]);
-    label.style.cssText = "display:inline-block;transform:translate(-50%,-135%);" +
-      "white-space:nowrap;font:" + (p[3] === 1 ? 700 : 600) + " " + sizes[p[3]] +
-      "/1.1 sans-serif;color:#1a1a1a;pointer-events:none;" +
-      "text-shadow:0 0 2px #fff,0 0 3px #fff,1px 1px 0 #fff,-1px -1px 0 #fff";
-    var icon = L.divIcon({className: "aisne-lieu aisne-lieu-" + p[3], html: label,
-                          iconSize: [0, 0]});
-    var m = L.marker([p[1], p[2]], {icon: icon, interactive: false, keyboard: false});
-    m.rank = p[3];
-    m.addTo({{ this.get_name() }});
-    return m;
-  });
-  var map = {{ this._parent.get_name() }};
-  function update() {
-    var z = map.getZoom();
-    markers.forEach(function (m) {
-      var el = m.getElement();
-      if (el) { el.style.display = z >= minZoom[m.rank] ? "" : "none"; }
-    });
-  }
-  map.on("zoomend", update);
-  {{ this.get_name() }}.on("add", update);
-  setTimeout(update, 0);
-})();
+aisne.places({{ this.get_name() }}, {{ this._parent.get_name() }}, {{ this.data_json }},
+  {{ this.zooms_json }});
 {% endmacro %}
 """
     )
@@ -275,7 +181,6 @@ class PlaceLabels(Layer):
     def __init__(self, places: pd.DataFrame, name: str = texts.LAYER_PLACES) -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "PlaceLabels"
-        self.decode_js = _DECODE_JS
         self.data_json = safe_json(
             [
                 [str(p.nom), round(float(p.lat), 5), round(float(p.lon), 5), int(p.rang)]
@@ -290,47 +195,8 @@ class Legend(folium.MacroElement):
 
     _template = Template(
         """
-{% macro header(this, kwargs) %}
-<style>
-.aisne-legend { background: rgba(255,255,255,0.93); padding: 5px 8px; font: 11px/1.3 sans-serif;
-  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.35); max-width: 250px; }
-.aisne-legend summary { font-weight: bold; font-size: 12px; cursor: pointer; margin-bottom: 3px; }
-.aisne-legend .sw { display: inline-block; width: 12px; height: 12px; border-radius: 50%;
-  margin-right: 6px; vertical-align: -2px; border: 1px solid #333; }
-.aisne-legend .note { color: #333; margin-top: 4px; }
-.aisne-popup { font: 12px/1.35 sans-serif; }
-.aisne-popup th { text-align: left; padding-right: 6px; vertical-align: top; color: #444; }
-.aisne-popup td { vertical-align: top; }
-</style>
-{% endmacro %}
 {% macro script(this, kwargs) %}
-(function () {
-  var legend = L.control({position: "bottomright"});
-  var spec = {{ this.spec_json }};
-  legend.onAdd = function () {
-    var div = L.DomUtil.create("div", "aisne-legend");
-    // A <details> element: the legend folds away on small screens, stays open by default.
-    var box = document.createElement("details"); box.open = true;
-    var title = document.createElement("summary"); title.textContent = spec.title;
-    box.appendChild(title);
-    spec.items.forEach(function (item) {
-      var row = document.createElement("div");
-      var sw = document.createElement("span"); sw.className = "sw";
-      sw.style.background = item[1];
-      row.appendChild(sw);
-      row.appendChild(document.createTextNode(item[0]));
-      box.appendChild(row);
-    });
-    spec.notes.forEach(function (note) {
-      var p = document.createElement("div"); p.className = "note"; p.textContent = note;
-      box.appendChild(p);
-    });
-    div.appendChild(box);
-    L.DomEvent.disableScrollPropagation(div);
-    return div;
-  };
-  legend.addTo({{ this._parent.get_name() }});
-})();
+aisne.legend({{ this._parent.get_name() }}, {{ this.spec_json }});
 {% endmacro %}
 """
     )
@@ -370,31 +236,12 @@ def prepare_layers(
     )
 
 
-def _spread(
-    lats: np.ndarray, lons: np.ndarray, step: float = 0.006
-) -> tuple[np.ndarray, np.ndarray]:
-    """Move sites drawn at the very same point onto a small ring, so each stays clickable."""
-    lats, lons = lats.copy(), lons.copy()
-    keys = [f"{a:.4f},{b:.4f}" for a, b in zip(lats, lons, strict=True)]
-    groups: dict[str, list[int]] = {}
-    for i, key in enumerate(keys):
-        groups.setdefault(key, []).append(i)
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        for k, i in enumerate(members):
-            angle = 2 * math.pi * k / len(members)
-            lats[i] += step * math.sin(angle)
-            lons[i] += step * 1.5 * math.cos(angle)
-    return lats, lons
-
-
 def site_records(sites: gpd.GeoDataFrame, colours: dict[str, str]) -> list[dict]:
     """The data of each marker (all strings are data, never markup)."""
     if sites.empty:
         return []
     frame = sites.to_crs(config.CRS_DRAW)
-    lats, lons = _spread(frame.geometry.y.to_numpy(), frame.geometry.x.to_numpy())
+    lats, lons = frame.geometry.y.to_numpy(), frame.geometry.x.to_numpy()
     records = []
     for (_, row), lat, lon in zip(frame.iterrows(), lats, lons, strict=True):
         style = site_style(row, colours)
@@ -423,6 +270,7 @@ def site_records(sites: gpd.GeoDataFrame, colours: dict[str, str]) -> list[dict]
                 "fillOpacity": style.fill_opacity,
                 "dash": "4 3" if style.dashed else None,
                 "tooltip": str(row[s.SITE]),
+                "label": texts.site_accessible_name(row[s.SITE], row.get("commune", "")),
                 "popup": [[label, str(values.get(key, ""))] for key, label in texts.POPUP_FIELDS],
             }
         )
@@ -436,12 +284,39 @@ def local_map(location: tuple[float, float], zoom: int, static_url: str) -> foli
         zoom_start=zoom,
         tiles=None,
         control_scale=False,  # folium's scale shows miles too: ours is metric only
+        zoom_control=False,  # Leaflet's says "Zoom in": MapSetup adds a French one
         zoom_snap=0.25,
     )
-    fmap.default_js = [("leaflet", f"{static_url}/{assets.LEAFLET_JS}")]
-    fmap.default_css = [("leaflet_css", f"{static_url}/{assets.LEAFLET_CSS}")]
+    # The site groups (markercluster) need a maximum zoom; folium gives it to tiles only.
+    fmap.options.update(maxZoom=18, minZoom=5)
+    fmap.default_js = [
+        (f"aisne_js_{i}", f"{static_url}/{assets.versioned(name)}")
+        for i, name in enumerate(assets.JS_FILES)
+    ]
+    fmap.default_css = [
+        (f"aisne_css_{i}", f"{static_url}/{assets.versioned(name)}")
+        for i, name in enumerate(assets.CSS_FILES)
+    ]
+    MapSetup().add_to(fmap)
     MetricScale().add_to(fmap)
     return fmap
+
+
+class MapSetup(folium.MacroElement):
+    """French controls, frame title and keyboard behaviour (``aisne.prepare``)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+aisne.prepare({{ this._parent.get_name() }}, {{ this.texts_json }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MapSetup"
+        self.texts_json = safe_json(texts.MAP_UI)
 
 
 class MetricScale(folium.MacroElement):
@@ -527,7 +402,13 @@ def base_map(
     ).add_to(fmap)
     PolygonLayer(layers.department, texts.LAYER_DEPARTMENT, DEPARTMENT_STYLE).add_to(fmap)
     colours = service_colours(service_types)
-    notes = [texts.LEGEND_SIZE, texts.LEGEND_ITINERANT, texts.LEGEND_POOL, texts.LEGEND_CENTROID]
+    notes = [
+        texts.LEGEND_SIZE,
+        texts.LEGEND_ITINERANT,
+        texts.LEGEND_POOL,
+        texts.LEGEND_CENTROID,
+        texts.LEGEND_GROUP,
+    ]
     Legend([(k, v) for k, v in colours.items()], notes).add_to(fmap)
     if fit:
         fmap.fit_bounds([[south, west], [north, east]])

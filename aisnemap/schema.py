@@ -107,8 +107,10 @@ OPERATOR_TYPES = (
     "association",
     "entreprise",
     "autre",
-    "non vérifié",
+    "non publié",
 )
+#: Older spellings still read on import ("non vérifié" is a confidence, not a type).
+OPERATOR_TYPE_SYNONYMS = {"non vérifié": "non publié", "non verifie": "non publié"}
 SERVICE_TYPES = (
     "Administration départementale",
     "Association",
@@ -231,7 +233,9 @@ def fold(text: str) -> str:
 _ALIAS_INDEX = {fold(name): name for name in COLUMNS} | {
     fold(alias): name for name, aliases in COLUMN_ALIASES.items() for alias in aliases
 }
-_OPERATOR_TYPE_INDEX = {fold(v): v for v in OPERATOR_TYPES}
+_OPERATOR_TYPE_INDEX = {fold(v): v for v in OPERATOR_TYPES} | {
+    fold(k): v for k, v in OPERATOR_TYPE_SYNONYMS.items()
+}
 _SERVICE_TYPE_INDEX = {fold(v): v for v in SERVICE_TYPES}
 
 

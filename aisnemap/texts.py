@@ -37,6 +37,12 @@ def fmt_int(value: int | float) -> str:
     return f"{round(value):,}".replace(",", "\u202f")
 
 
+def fmt_decimal(value: float, decimals: int = 1) -> str:
+    """ "12,5" (decimal comma, thousands with a narrow no-break space)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
 def fmt_percent(value: float, decimals: int = 1) -> str:
     """ "49,0 %" (decimal comma, no-break space before %)."""
     return f"{value * 100:.{decimals}f}".replace(".", ",") + "\u00a0%"
@@ -88,6 +94,18 @@ LABEL_WAVE = "Vague de sélection"
 LABEL_OPERATOR_TYPE = "Type d'opérateur"
 LABEL_SERVICE_TYPE = "Type de service"
 LABEL_ITINERANT = "Itinérance"
+LABEL_STRUCTURE = "Structure (opérateur)"
+LABEL_SEARCH = "Rechercher un site"
+ALL_WAVES = "Toutes les vagues"
+ALL_OPERATOR_TYPES = "Tous les types d'opérateur"
+ALL_SERVICE_TYPES = "Tous les types de service"
+ALL_STRUCTURES = "Toutes les structures"
+SEARCH_PLACEHOLDER = "Nom du site, de la structure ou de la commune"
+SEARCH_HELP = (
+    "Garde les sites dont le nom, le lauréat, l'opérateur ou la commune contient tous les "
+    "mots saisis (accents et majuscules ignorés). Entrée pour appliquer."
+)
+EMPTY_MEANS_ALL = "Laissez vide pour tout afficher."
 ITINERANT_ALL = "Tous les sites"
 ITINERANT_YES = "Itinérants seulement"
 ITINERANT_NO = "Fixes seulement"
@@ -224,10 +242,35 @@ LEGEND_SIZE = "Taille : nombre de conseillers"
 LEGEND_ITINERANT = "Contour pointillé : itinérant"
 LEGEND_POOL = "Cercle creux : site du groupe départemental (répartition non publiée)"
 LEGEND_CENTROID = "Teinte claire : placé au centre de la commune (adresse non localisée)"
+LEGEND_GROUP = "Disque blanc numéroté : sites proches regroupés (cliquez pour les écarter)"
 MAP_HELP = (
-    "Survolez un site pour son nom, cliquez pour sa fiche. Le fond de carte en ligne est "
-    "facultatif : la carte se lit sans."
+    "Survolez un site pour son nom, cliquez pour sa fiche ; un disque numéroté regroupe des "
+    "sites proches : cliquez dessus pour les écarter. Au clavier : Tab atteint chaque site ou "
+    "groupe, Entrée ouvre, Échap ferme. Le fond de carte en ligne est facultatif : la carte "
+    "se lit sans."
 )
+MAP_FRAME_TITLE = "Carte interactive des sites des conseillers numériques"
+SKIP_TO_TABLE = "Aller au tableau des sites"
+TABLE_ANCHOR = "tableau-des-sites"
+#: Texts of the map's controls (see static/aisnemap/carte.js).
+MAP_UI = {
+    "cadre": MAP_FRAME_TITLE,
+    "carte": "Carte : communes, territoires et sites des conseillers",
+    "zoomPlus": "Zoom avant",
+    "zoomMoins": "Zoom arrière",
+    "fermer": "Fermer la fiche",
+    "couches": "Couches de la carte",
+    "leaflet": "Bibliothèque cartographique Leaflet",
+    "sites": "sites",
+    "groupeAide": "Entrée pour les afficher",
+}
+
+
+def site_accessible_name(site: object, commune: object) -> str:
+    """What a screen reader says of a site marker: « site, commune »."""
+    site, commune = str(site or "").strip(), str(commune or "").strip()
+    return f"{site}, {commune}" if commune else site
+
 
 # Exports
 PRINT_TABLE_TITLE = "Sites affichés"
@@ -454,3 +497,70 @@ IMPORT_BACKUP_PREVIEW = "Voir ce que la restauration changerait"
 IMPORT_RESTORE_CONFIRM = "Confirmer la restauration"
 IMPORT_RESTORED = "Sauvegarde restaurée. Le fichier remplacé est lui-même sauvegardé : {backup}"
 IMPORT_BACKUP_OK = "vérifiée"
+
+
+# Streamlit's own widget texts that no parameter changes, in French (see
+# static/aisnemap/interface.js). Exact texts, then patterns (JavaScript regular
+# expressions and their replacement).
+WIDGET_FRENCH = {
+    "exact": {
+        "Clear all": "Tout effacer",
+        "Clear value": "Effacer la valeur",
+        "Clear entry": "Effacer la saisie",
+        "Choose an option": "Choisissez une option",
+        "Choose options": "Choisissez des options",
+        "Select...": "Choisissez…",
+        "Select all": "Tout sélectionner",
+        "No results": "Aucun résultat",
+        "No options": "Aucune option",
+        "Selected values": "Valeurs choisies",
+        "Multiselect options": "Options proposées",
+        "Selectbox options": "Options proposées",
+        "Drag and drop file here": "Glissez-déposez le fichier ici",
+        "Drag and drop a file here": "Glissez-déposez le fichier ici",
+        "Drag and drop files here": "Glissez-déposez les fichiers ici",
+        "Browse files": "Parcourir",
+        "Upload": "Choisir un fichier",
+        "Add files": "Ajouter des fichiers",
+        "file upload": "envoi de fichier",
+        "Error uploading file": "Erreur pendant l'envoi du fichier",
+        "Error deleting file": "Erreur pendant la suppression du fichier",
+        "Collapse sidebar": "Replier le panneau des filtres",
+        "Expand sidebar": "Déplier le panneau des filtres",
+        "Sidebar": "Panneau des filtres",
+        "App pages": "Pages de l'application",
+        "Main menu": "Menu principal",
+        "Navigate to home page": "Aller à l'accueil",
+        "View less": "Voir moins",
+        "Running...": "Calcul en cours…",
+        "Stop script": "Arrêter le calcul",
+        "Stop": "Arrêter",
+        "Close": "Fermer",
+        "Open": "Ouvrir",
+        "Increment": "Augmenter",
+        "Decrement": "Diminuer",
+        "Link to heading": "Lien vers ce titre",
+        "Connecting": "Connexion",
+        "Please wait...": "Veuillez patienter…",
+        "Show password text": "Afficher le mot de passe",
+        "Hide password text": "Masquer le mot de passe",
+        "Theme": "Thème",
+        "Copy to clipboard": "Copier",
+    },
+    "patterns": [
+        [r"^Press Enter to .+$", "Appuyez sur Entrée pour valider"],
+        [r"^Press (⌘|Ctrl)\+Enter to .+$", "Ctrl+Entrée pour valider"],
+        [r"^(\d+(?:[.,]\d+)?)\s*MB per file$", "$1 Mo au plus par fichier"],
+        [r"^(\d+(?:[.,]\d+)?)\s*KB per file$", "$1 ko au plus par fichier"],
+        [r"^Remove (.+)$", "Retirer $1"],
+        [r"^View (\d+) more$", "Voir $1 de plus"],
+        [r"^Select (\d+) matches$", "Choisir les $1 résultats"],
+        [r"^Upload (.+)$", "Choisir $1"],
+        [
+            r"^File must be (\d+)(?:\.0)?\s*MB or smaller\.$",
+            "Fichier trop volumineux : $1 Mo au plus.",
+        ],
+        [r"^(.*) files are not allowed\.$", "Type de fichier refusé ($1) : choisissez un CSV."],
+        [r"^File type not allowed\.$", "Type de fichier refusé : choisissez un CSV."],
+    ],
+}

@@ -7,7 +7,7 @@ from aisnemap import analysis, maps, schema, texts
 from aisnemap.filters import criteria_mask
 from aisnemap.ui.exports import sheet_download
 from aisnemap.ui.page import footer, page_header, run_page, static_url
-from aisnemap.ui.tables import table_downloads
+from aisnemap.ui.tables import show_table, table_downloads
 
 
 def render() -> None:
@@ -27,7 +27,7 @@ def render() -> None:
     sites = view.sites.loc[criteria_mask(view.sites, filters)]
     stats = analysis.territory_stats(sites, territory.communes, level)
     shown = analysis.french_table(stats)
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show_table(shown)
     table_downloads(shown, f"territoires-{level}", "territoires")
     sheet_download(view, level, stats)
 

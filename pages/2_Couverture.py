@@ -7,6 +7,7 @@ from aisnemap import coverage, maps, texts
 from aisnemap.filters import criteria_mask, territory_communes
 from aisnemap.ui.figures import fmt_int
 from aisnemap.ui.page import footer, page_header, run_page, static_url
+from aisnemap.ui.tables import show_table
 
 
 def render() -> None:
@@ -40,7 +41,7 @@ def render() -> None:
     cols[2].metric(texts.FIG_POPULATION, fmt_int(population), help=texts.FIG_POPULATION_HELP)
 
     st.subheader(texts.BANDS_TITLE)
-    st.dataframe(coverage.bands_table(result, population), width="stretch")
+    show_table(coverage.bands_table(result, population), hide_index=False)
 
     areas = coverage.distance_areas(communes, result)
     fmap = maps.build_choropleth(
@@ -61,7 +62,7 @@ def render() -> None:
 
     st.subheader(texts.LEAST_COVERED_TITLE)
     least = result.farthest(15).round({"distance_km": 1}).rename(columns=texts.COVERAGE_COLUMNS)
-    st.dataframe(least, hide_index=True, width="stretch")
+    show_table(least)
 
     st.subheader(texts.PLANNER_TITLE)
     st.caption(texts.PLANNER_INTRO)
@@ -75,7 +76,7 @@ def render() -> None:
     if picked:
         extra = coverage.commune_points_xy(communes.loc[communes["code"].isin(picked)])
         after = coverage.compute_coverage(communes, sites, sites["site"], extra_xy=extra)
-        st.dataframe(coverage.compare_bands(result, after), width="stretch")
+        show_table(coverage.compare_bands(result, after), hide_index=False)
         st.metric(
             texts.FIG_WITHIN_10,
             fmt_int(after.population_within()),
@@ -96,7 +97,7 @@ def render() -> None:
         if not suggestions:
             st.info(texts.SUGGEST_NONE)
         else:
-            st.dataframe(coverage.suggestions_table(suggestions), hide_index=True, width="stretch")
+            show_table(coverage.suggestions_table(suggestions))
 
 
 run_page(render)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from aisnemap import programme, texts
 from aisnemap.ui.page import footer, page_header, run_page
-from aisnemap.ui.tables import table_downloads
+from aisnemap.ui.tables import show_table, table_downloads
 
 
 def render() -> None:
@@ -22,7 +22,7 @@ def render() -> None:
     for col, status in zip(cols, texts.RECONCILE_STATUSES, strict=True):
         col.metric(texts.sentence(status), int(counts.get(status, 0)))
     shown = table.rename(columns=programme.RECONCILE_COLUMNS)
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show_table(shown)
     table_downloads(shown, "rapprochement-annonce-liste-nationale", "rapprochement")
 
 

@@ -11,14 +11,15 @@ from ..texts import fmt_int
 from ..views import figure_notes
 
 
-def show_figures(figures: Figures) -> None:
+def show_figures(figures: Figures) -> list[str]:
     """The key figures as metrics, each with its definition on hover.
 
     In the national reading (``figures.structures`` set) they count posts and structures,
     and give the list's estimated State investment beside the release's ceiling.
+    Returns the notes that qualify the figures, for the caller to show.
     """
     national = figures.structures is not None
-    cols = st.columns(3) + st.columns(3)
+    cols = st.columns(6, gap="small")
     if national:
         cols[0].metric(texts.FIG_POSTS, fmt_int(figures.advisors), help=texts.FIG_POSTS_HELP)
         cols[1].metric(
@@ -52,9 +53,8 @@ def show_figures(figures: Figures) -> None:
             f"{fmt_int(figures.funding_ceiling_eur)} €",
             help=texts.FIG_FUNDING_HELP,
         )
-    notes = figure_notes(figures)
-    if notes:
-        st.caption(texts.literal(" ".join(notes)))
+    # The notes (pools, unknown counts) go under the map, so the map starts high.
+    return figure_notes(figures)
 
 
 def show_cumulative_chart(posts, au) -> None:

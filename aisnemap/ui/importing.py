@@ -11,6 +11,7 @@ from .. import schema as s
 from .data import AppData
 from .figures import fmt_int
 from .page import static_url
+from .tables import show_table
 
 K_AUTHORISED = "import_autorise"
 K_PREVIEW = "import_apercu"
@@ -57,7 +58,7 @@ def allowed_values() -> None:
             }
             for column in s.COLUMNS
         ]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        show_table(pd.DataFrame(rows))
         st.markdown(
             texts.literal(
                 f"type_operateur : {', '.join(s.OPERATOR_TYPES)}. "
@@ -74,7 +75,7 @@ def _problems(preview: importer.Preview) -> None:
     if errors:
         st.error(texts.IMPORT_PROBLEMS)
         table = [{"Ligne": p.row, "Colonne": p.column or "", "Problème": p.message} for p in errors]
-        st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+        show_table(pd.DataFrame(table))
     if warnings:
         st.warning(texts.literal(f"{texts.IMPORT_WARNINGS} : " + " · ".join(map(str, warnings))))
 
@@ -117,11 +118,7 @@ def show_preview(preview: importer.Preview, data: AppData, map_key: str) -> None
             for ident, changes in preview.changes.items()
             for column, old, new in changes
         ]
-        st.dataframe(
-            pd.DataFrame(rows).rename(columns=texts.IMPORT_FIELD_COLUMNS),
-            hide_index=True,
-            width="stretch",
-        )
+        show_table(pd.DataFrame(rows).rename(columns=texts.IMPORT_FIELD_COLUMNS))
     if preview.sites is not None and not preview.sites.empty:
         st.caption(texts.IMPORT_PREVIEW_MAP)
         st_folium(
@@ -156,7 +153,12 @@ def import_section(data: AppData) -> None:
     allowed_values()
     modes = list(texts.IMPORT_MODES)
     mode = st.radio(texts.IMPORT_MODE, modes, format_func=texts.IMPORT_MODES.get, key="import_mode")
-    upload = st.file_uploader(texts.IMPORT_FILE, type=["csv", "txt"], key="import_fichier")
+    upload = st.file_uploader(
+        texts.IMPORT_FILE,
+        type=["csv", "txt"],
+        key="import_fichier",
+        max_upload_size=round(s.MAX_BYTES / 1e6),  # the widget says 2 Mo, as the README
+    )
     if upload is None:
         st.session_state.pop(K_PREVIEW, None)
         return

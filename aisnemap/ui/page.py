@@ -8,6 +8,7 @@ router. :func:`current_view` notices it and draws the frame and sidebar itself.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ def setup_app() -> AppData:
     """Page config and local assets, then the data (errors shown, never raised)."""
     st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
     _assets_once()
+    french_page()
     data = load_app_data()
     if data.error:
         st.error(f"{texts.DATA_MISSING} {texts.literal(data.error)}")
@@ -121,6 +123,41 @@ def run_page(render: Callable[[], None]) -> None:
         st.error(texts.PAGE_ERROR)
 
 
+# Page styles: compact header and figures (the map starts in the first 450 px at
+# 1440×900), captions at 4.5:1 contrast or more, a visible focus ring (RGAA 10.7).
+_PAGE_STYLE = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; padding-bottom: 2rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding: 0 0 0.25rem 0; }
+[data-testid="stMetricValue"] { font-size: 1.6rem; }
+[data-testid="stMetric"] label p { font-size: 0.85rem; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4f525a; }
+:focus-visible { outline: 3px solid #000091 !important; outline-offset: 2px; }
+a.aisne-evitement { font-size: 0.9rem; }
+</style>"""
+
+
+@st.cache_data(show_spinner=False)
+def _french_script(mtime: float) -> str:
+    script = (config.STATIC_DIR / "aisnemap" / "interface.js").read_text(encoding="utf-8")
+    data = json.dumps(texts.WIDGET_FRENCH, ensure_ascii=False).replace("<", "\\u003c")
+    return f"<script>window.aisneFr = {data};</script><script>{script}</script>"
+
+
+def french_page() -> None:
+    """``lang="fr"``, Streamlit's own widget texts in French and the page styles."""
+    st.html(_PAGE_STYLE)
+    path = config.STATIC_DIR / "aisnemap" / "interface.js"
+    try:
+        script = _french_script(path.stat().st_mtime)
+    except OSError:
+        LOG.warning("script de francisation absent : %s", path)
+        return
+    st.html(script, unsafe_allow_javascript=True)
+
+
 @st.cache_resource(show_spinner=False)
 def _assets_once() -> bool:
     ensure_assets()
@@ -146,3 +183,12 @@ def show_problems(data: AppData) -> None:
 def footer() -> None:
     """Sources line shown at the bottom of every page."""
     st.caption(texts.SOURCES_FOOTER)
+
+
+def skip_link() -> None:
+    """« Aller au tableau des sites », just before the map (RGAA 12.7): the keyboard can
+    jump over the map to its text alternative."""
+    st.markdown(
+        f'<a class="aisne-evitement" href="#{texts.TABLE_ANCHOR}">{texts.SKIP_TO_TABLE}</a>',
+        unsafe_allow_html=True,
+    )

@@ -12,7 +12,9 @@ from ..filters import (
     QUERY_KEYS,
     Filters,
     Options,
+    SEARCH_MAX,
     Readings,
+    clean_search,
     date_from_query,
     from_query,
     to_query,
@@ -23,6 +25,8 @@ from ..territory import COMMUNE, LEVELS
 K_WAVE = "f_vague"
 K_OPERATOR = "f_operateur"
 K_SERVICE = "f_service"
+K_STRUCTURE = "f_structure"
+K_SEARCH = "f_recherche"
 K_ITINERANT = "f_itinerant"
 K_ARR = "f_arrondissement"
 K_EPCI = "f_epci"
@@ -33,7 +37,24 @@ K_INIT = "f_initialised"
 K_OPTIONS = "f_options"
 K_LAST = "f_derniers"
 ALL = ""  # option value meaning "no territory restriction"
-WIDGET_KEYS = (K_WAVE, K_OPERATOR, K_SERVICE, K_ITINERANT, K_ARR, K_EPCI, K_COMMUNE)
+WIDGET_KEYS = (
+    K_WAVE,
+    K_OPERATOR,
+    K_SERVICE,
+    K_STRUCTURE,
+    K_ITINERANT,
+    K_SEARCH,
+    K_ARR,
+    K_EPCI,
+    K_COMMUNE,
+)
+#: The multi-selects: an empty one means "all" (its placeholder says so).
+_MULTI = (
+    (K_WAVE, "waves", texts.LABEL_WAVE, texts.ALL_WAVES),
+    (K_OPERATOR, "operator_types", texts.LABEL_OPERATOR_TYPE, texts.ALL_OPERATOR_TYPES),
+    (K_SERVICE, "service_types", texts.LABEL_SERVICE_TYPE, texts.ALL_SERVICE_TYPES),
+    (K_STRUCTURE, "structures", texts.LABEL_STRUCTURE, texts.ALL_STRUCTURES),
+)
 
 #: Widget key, label and "all" label of each territory level.
 _TERRITORY_WIDGETS = {
@@ -59,13 +80,13 @@ def _state_from_filters(filters: Filters, options: Options) -> None:
     )
     if filters.au is not None:
         st.session_state[K_AU] = filters.au
-    st.session_state[K_WAVE] = list(filters.waves if filters.waves is not None else options.waves)
-    st.session_state[K_OPERATOR] = list(
-        filters.operator_types if filters.operator_types is not None else options.operator_types
-    )
-    st.session_state[K_SERVICE] = list(
-        filters.service_types if filters.service_types is not None else options.service_types
-    )
+    for key, attribute, _label, _all in _MULTI:
+        values = getattr(filters, attribute)
+        offered = getattr(options, attribute)
+        # Everything selected reads as "all": the widget stays empty with its placeholder.
+        everything = values is None or set(values) >= set(offered)
+        st.session_state[key] = [] if everything else [v for v in values if v in offered]
+    st.session_state[K_SEARCH] = filters.search or ""
     label = {v: k for k, v in _ITINERANT_VALUES.items()}[filters.itinerant]
     st.session_state[K_ITINERANT] = label
     for level in LEVELS:
@@ -73,24 +94,16 @@ def _state_from_filters(filters: Filters, options: Options) -> None:
 
 
 def _follow_new_options(options: Options) -> None:
-    """After a data change (e.g. a wave-2 import), keep each selection meaningful.
-
-    A criterion whose every value was selected stays "everything" (new values included);
-    otherwise the selection keeps the values that still exist.
-    """
+    """After a data change (e.g. a wave-2 import), keep each selection meaningful: an
+    empty selection stays "all" (new values included), others keep the values that still
+    exist."""
     previous: Options | None = st.session_state.get(K_OPTIONS)
     if previous is None or previous == options:
         return
-    for key, old, new in (
-        (K_WAVE, previous.waves, options.waves),
-        (K_OPERATOR, previous.operator_types, options.operator_types),
-        (K_SERVICE, previous.service_types, options.service_types),
-    ):
+    for key, attribute, _label, _all in _MULTI:
+        offered = getattr(options, attribute)
         selected = st.session_state.get(key, [])
-        if set(selected) >= set(old):
-            st.session_state[key] = list(new)
-        else:
-            st.session_state[key] = [v for v in selected if v in new]
+        st.session_state[key] = [v for v in selected if v in offered]
 
 
 def _territory_select(sb, key: str, label: str, names: dict[str, str], all_label: str) -> None:
@@ -150,9 +163,24 @@ def sidebar_filters(readings: Readings, communes: pd.DataFrame, restore: bool = 
     _follow_new_options(options)
     st.session_state[K_OPTIONS] = options
 
-    sb.multiselect(texts.LABEL_WAVE, options.waves, key=K_WAVE, format_func=options.wave_label)
-    sb.multiselect(texts.LABEL_OPERATOR_TYPE, options.operator_types, key=K_OPERATOR)
-    sb.multiselect(texts.LABEL_SERVICE_TYPE, options.service_types, key=K_SERVICE)
+    sb.text_input(
+        texts.LABEL_SEARCH,
+        key=K_SEARCH,
+        placeholder=texts.SEARCH_PLACEHOLDER,
+        help=texts.SEARCH_HELP,
+        max_chars=SEARCH_MAX,
+    )
+    for key, attribute, label, all_label in _MULTI:
+        offered = getattr(options, attribute)
+        st.session_state[key] = [v for v in st.session_state.get(key, []) if v in offered]
+        sb.multiselect(
+            label,
+            offered,
+            key=key,
+            placeholder=all_label,
+            help=texts.EMPTY_MEANS_ALL,
+            format_func=options.wave_label if key == K_WAVE else str,
+        )
     sb.radio(texts.LABEL_ITINERANT, texts.ITINERANT_CHOICES, key=K_ITINERANT)
 
     sb.header(texts.SIDEBAR_TERRITORY)
@@ -168,9 +196,8 @@ def sidebar_filters(readings: Readings, communes: pd.DataFrame, restore: bool = 
     sb.caption(texts.SHARE_HINT)
 
     filters = Filters(
-        waves=tuple(st.session_state[K_WAVE]),
-        operator_types=tuple(st.session_state[K_OPERATOR]),
-        service_types=tuple(st.session_state[K_SERVICE]),
+        **{attribute: tuple(st.session_state[key]) or None for key, attribute, _, _ in _MULTI},
+        search=clean_search(st.session_state.get(K_SEARCH)),
         itinerant=_ITINERANT_VALUES[st.session_state[K_ITINERANT]],
         au=au,
         **{

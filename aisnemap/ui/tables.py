@@ -30,3 +30,26 @@ def table_downloads(table: pd.DataFrame, stem: str, key: str) -> None:
             on_click="ignore",
             width="stretch",
         )
+
+
+def french_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """Numbers written the French way for display (1 234 ; 12,5 ; « — » when missing)."""
+    shown = table.copy()
+    for column in shown.columns:
+        values = shown[column]
+        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+            shown[column] = values.map(lambda v: "—" if v is None or v is pd.NA else v)
+            continue
+        whole = values.dropna().eq(values.dropna().round()).all()
+        shown[column] = values.map(
+            lambda v, whole=whole: (
+                "—" if pd.isna(v) else (texts.fmt_int(v) if whole else texts.fmt_decimal(v))
+            )
+        )
+    return shown.astype(str) if len(shown) else shown
+
+
+def show_table(table: pd.DataFrame, alt: str = "", hide_index: bool = True) -> None:
+    """A static, accessible HTML table (no English toolbar, no cut column), numbers in
+    French. The downloads give the same data for sorting and filtering in a spreadsheet."""
+    st.table(french_cells(table), hide_index=hide_index, alt=alt or None)

@@ -56,7 +56,9 @@ def test_open_session_follows_a_new_wave(tmp_path, monkeypatch, built_data_dir, 
     importer.save_structures(table, served, tmp_path / "b")
     at.run()
     assert {m.label: m.value for m in at.metric}[texts.FIG_SITES] == "26"
-    assert at.multiselect("f_vague").value == [1, 2]
+    # The wave filter stays empty, which means "all": the new wave is offered and shown.
+    assert at.multiselect("f_vague").value == []
+    assert at.multiselect("f_vague").options == ["Vague 1", "Vague 2"]
 
 
 @pytest.mark.parametrize("query", [{"commune": "99999"}, {"vague": "x"}, {"service": "<script>"}])

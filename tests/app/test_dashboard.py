@@ -47,8 +47,17 @@ def test_every_metric_has_its_definition(app):
 
 def test_map_loads_leaflet_from_the_app_only(app):
     args = map_args(app)
-    assert args["js_links"] == ["/app/static/vendor/leaflet/leaflet.js"]
-    assert args["css_links"] == ["/app/static/vendor/leaflet/leaflet.css"]
+    # Leaflet, Leaflet.markercluster and the map's own script, each with its version.
+    assert [link.split("?v=")[0] for link in args["js_links"]] == [
+        "/app/static/vendor/leaflet/leaflet.js",
+        "/app/static/vendor/markercluster/leaflet.markercluster.js",
+        "/app/static/aisnemap/carte.js",
+    ]
+    assert [link.split("?v=")[0] for link in args["css_links"]] == [
+        "/app/static/vendor/leaflet/leaflet.css",
+        "/app/static/vendor/markercluster/MarkerCluster.css",
+        "/app/static/aisnemap/carte.css",
+    ]
     assert args["returned_objects"] == []
 
 
@@ -57,7 +66,9 @@ def test_map_loads_leaflet_from_the_app_only(app):
     [
         ("f_service", ["UTAS"], ["D04", "D05", "D06", "D07", "D08", "D09", "D10"], "16"),
         ("f_operateur", ["EPCI"], ["L01", "L02", "L04", "L05", "L09", "L15"], "7"),
-        ("f_vague", [], [], "0"),
+        ("f_structure", ["Ville de Saint-Quentin"], ["L06"], "1"),
+        ("f_recherche", "guise", ["D08", "L15"], "17"),
+        ("f_recherche", "zzz introuvable", [], "0"),
         ("f_itinerant", texts.ITINERANT_YES, ["D03", "L04", "L06"], "18"),
         ("f_arrondissement", "023", ["D05", "L03", "L05", "L06", "L07", "L12", "L13"], "6"),
         ("f_epci", "200071892", ["D05", "L06", "L07", "L12"], "3"),
@@ -68,6 +79,8 @@ def test_each_filter_moves_figures_table_and_markers(app, key, value, sites, adv
     widget = (
         app.radio(key)
         if key == "f_itinerant"
+        else app.text_input(key)
+        if key == "f_recherche"
         else (
             app.selectbox(key)
             if key in ("f_arrondissement", "f_epci", "f_commune")
@@ -95,7 +108,7 @@ def test_filter_change_keeps_the_map_mounted(app):
     assert after["script"] == before["script"]
     assert after["key"] == before["key"]
     assert after["feature_group"] != before["feature_group"]
-    assert "fitBounds" in after["feature_group"]
+    assert "aisne.fit(" in after["feature_group"]
 
 
 def test_territory_figures_say_the_pool_is_not_counted(app):
@@ -140,7 +153,7 @@ def test_the_view_fits_the_territory_in_latitude_longitude_order(app):
     """Leaflet wants [[south, west], [north, east]]: swapped, every marker is off screen."""
     app.selectbox("f_arrondissement").set_value("023").run()
     script = map_args(app)["feature_group"]
-    [fit] = re.findall(r"\}\)\(\w+, (\[\[.*?\]\])\);", script)
+    [fit] = re.findall(r"aisne\.fit\(\w+, (\[\[.*?\]\])\);", script)
     (south, west), (north, east) = json.loads(fit)
     # Saint-Quentin arrondissement, by hand from the map: about 49.6–50.05 N, 2.95–3.75 E.
     assert 49.5 < south < 49.75 and 49.95 < north < 50.15

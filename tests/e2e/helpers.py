@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-SITE_MARKERS = "path.aisne-site"
+from aisnemap import texts
+
+# The map's frame: streamlit-folium's title until the map's script names it in French.
+MAP_IFRAME = f'iframe[title="{texts.MAP_FRAME_TITLE}"], iframe[title="streamlit_folium.st_folium"]'
+#: One site marker drawn on its own (sites that touch on screen are drawn as a group).
+SITE_MARKERS = ".aisne-site"
+SITE_GROUPS = ".aisne-groupe"
 COMMUNES = "path.aisne-commune"
 EPCI = "path.aisne-epci"
 
+#: How many sites the map's sites layer holds (grouped or not), -1 before it is drawn.
+SITES_IN_WINDOW_JS = """(w) => {
+  const g = w.aisne && w.aisne.groupeSites;
+  return g && g._map ? g.getLayers().length : -1;
+}"""
+
 # The map iframe is same-origin: its document can be read from the page. During a rerun
 # Streamlit may briefly show the old and the new map iframes; we wait for exactly one.
-_MAP_READY_JS = """
-([iframeSelector, markerSelector, polygonSelector, expected]) => {
+_MAP_READY_JS = (
+    """
+([iframeSelector, polygonSelector, expected]) => {
   const frames = [...document.querySelectorAll(iframeSelector)];
   if (frames.length !== 1) return false;
   const doc = frames[0].contentDocument;
   if (!doc || doc.querySelectorAll(polygonSelector).length === 0) return false;
-  const markers = doc.querySelectorAll(markerSelector).length;
-  return expected === null ? markers > 0 : markers === expected;
+  const count = ("""
+    + SITES_IN_WINDOW_JS
+    + """)(frames[0].contentWindow);
+  return expected === null ? count > 0 : count === expected;
 }
 """
+)
 
 
 def map_frame(page):
@@ -30,7 +45,7 @@ def wait_for_map(page, sites: int | None = None, timeout_ms: int = 60_000) -> No
     """Wait until one map is drawn with its communes and this many markers (polling)."""
     page.wait_for_function(
         _MAP_READY_JS,
-        arg=[MAP_IFRAME, SITE_MARKERS, COMMUNES, sites],
+        arg=[MAP_IFRAME, COMMUNES, sites],
         timeout=timeout_ms,
         polling=50,
     )
@@ -50,12 +65,9 @@ _MAP_VIEW_JS = """
 () => {
   const map = Object.values(window).find((v) => v instanceof L.Map);
   const b = map.getBounds();
-  const markers = [];
-  map.eachLayer((layer) => {
-    if (layer instanceof L.CircleMarker) {
-      const p = layer.getLatLng();
-      markers.push([p.lat, p.lng]);
-    }
+  const markers = window.aisne.groupeSites.getLayers().map((m) => {
+    const p = m.getLatLng();
+    return [p.lat, p.lng];
   });
   return {south: b.getSouth(), west: b.getWest(), north: b.getNorth(),
           east: b.getEast(), zoom: map.getZoom(), markers: markers};
@@ -67,3 +79,21 @@ def map_view(page) -> dict:
     """Visible bounds, zoom and marker positions of the map, read in its frame."""
     frame = page.frame_locator(MAP_IFRAME).locator("body")
     return frame.evaluate(_MAP_VIEW_JS.replace("() =>", "(_) =>"))
+
+
+# Zoom and spread as needed so that one site's own marker is on screen (markercluster).
+_REVEAL_JS = """
+(id) => new Promise((resolve) => {
+  const marker = window.aisne.groupeSites.getLayers().find((m) => m.options.aisneId === id);
+  window.aisne.groupeSites.zoomToShowLayer(marker, () => resolve(true));
+})
+"""
+
+
+def reveal_site(page, site_id: str):
+    """The marker of one site, brought out of its group; returns its locator."""
+    frame = map_frame(page)
+    frame.locator("body").evaluate(_REVEAL_JS.replace("(id) =>", "(_, id) =>"), site_id)
+    marker = frame.locator(f"{SITE_MARKERS}.site-{site_id}")
+    marker.wait_for()
+    return marker

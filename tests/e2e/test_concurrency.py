@@ -16,7 +16,7 @@ from aisnemap import config, importer, schema, texts
 from aisnemap import schema as s
 from tests.conftest import FIXTURES
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.helpers import _MAP_READY_JS, COMMUNES, MAP_IFRAME, SITE_MARKERS
+from tests.e2e.helpers import _MAP_READY_JS, COMMUNES, MAP_IFRAME, SITES_IN_WINDOW_JS
 from tests.support.server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -44,7 +44,7 @@ VIEWS = list(EXPECTED)
 async def _wait_sites(page, expected: int, timeout_ms: int = 90_000) -> None:
     await page.wait_for_function(
         _MAP_READY_JS,
-        arg=[MAP_IFRAME, SITE_MARKERS, COMMUNES, expected],
+        arg=[MAP_IFRAME, COMMUNES, expected],
         timeout=timeout_ms,
         polling=50,
     )
@@ -156,10 +156,12 @@ def test_import_while_others_read(tmp_path, sites, built_data_dir):
             await page.get_by_text(label, exact=True).click()
             valid = {old_counts[state], new_counts[state]}
             await page.wait_for_function(
-                """([sel, mk, valid]) => { const f=[...document.querySelectorAll(sel)];
+                """([sel, valid]) => { const f=[...document.querySelectorAll(sel)];
                    if (f.length!==1 || !f[0].contentDocument) return false;
-                   return valid.includes(f[0].contentDocument.querySelectorAll(mk).length); }""",
-                arg=[MAP_IFRAME, SITE_MARKERS, sorted(valid)],
+                   return valid.includes(("""
+                + SITES_IN_WINDOW_JS
+                + """)(f[0].contentWindow)); }""",
+                arg=[MAP_IFRAME, sorted(valid)],
                 timeout=90_000,
                 polling=50,
             )

@@ -17,10 +17,11 @@ from tests.e2e.helpers import (
     COMMUNES,
     EPCI,
     MAP_IFRAME,
-    SITE_MARKERS,
+    SITES_IN_WINDOW_JS,
     choose_in_selectbox,
     map_frame,
     map_view,
+    reveal_site,
     wait_for_map,
 )
 from tests.support.server import StreamlitServer
@@ -87,7 +88,7 @@ def test_html_in_a_site_name_is_shown_as_text(hostile_server, page_factory):
     wait_for_map(page, sites=25)
     frame = map_frame(page)
     page.locator(MAP_IFRAME).scroll_into_view_if_needed()
-    marker = frame.locator(f"{SITE_MARKERS}.site-L05")
+    marker = reveal_site(page, "L05")
     marker.hover()
     tooltip = frame.locator(".leaflet-tooltip")
     tooltip.wait_for()
@@ -173,8 +174,7 @@ def test_standalone_html_export_opens_offline(page_factory, sites, territory, tm
     path.write_bytes(export.standalone_html(fmap))
     page, recorder = page_factory(1000, 700)
     page.goto(path.as_uri())
-    page.locator(SITE_MARKERS).first.wait_for()
-    assert page.locator(SITE_MARKERS).count() == 7
+    page.wait_for_function("() => (" + SITES_IN_WINDOW_JS + ")(window) === 7")
     assert page.locator(COMMUNES).count() == 800
     assert [u for u in recorder.requests if not u.startswith(("file:", "data:"))] == []
     assert recorder.errors == []

@@ -7,7 +7,8 @@ import re
 
 from streamlit.testing.v1 import AppTest
 
-_SITES_RE = re.compile(r"var sites = (\[.*?\]);\n", re.S)
+# The sites layer's call in the map script: aisne.sites(group, map, [records], {...});
+_SITES_RE = re.compile(r"aisne\.sites\(\w+, \w+, (\[.*?\]), \{\}\);\n", re.S)
 
 
 def map_args(at: AppTest) -> dict:
@@ -34,7 +35,7 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def table_ids(at: AppTest) -> list[str]:
     """Ids in the first table of the page."""
-    return sorted(at.dataframe[0].value["Id"].tolist())
+    return sorted(at.table[0].value["Id"].tolist())
 
 
 def plain(markdown: str) -> str:
@@ -61,3 +62,24 @@ def markdown_leaks(at: AppTest) -> list[str]:
     sources += [m.proto.help for m in at.metric if m.proto.help]
     sources += [e.proto.label for e in at.get("expandable")]
     return [text for text in sources if _LEAK.search(text)]
+
+
+_FRENCH_NUMBER = re.compile(r"^-?\d{1,3}(?:\u202f\d{3})*(?:,\d+)?$")
+
+
+def read_table(at: AppTest, index: int):
+    """A table of the page as drawn (French text), numbers read back as numbers."""
+    frame = at.table[index].value.copy()
+
+    def number(cell):
+        text = str(cell)
+        if not _FRENCH_NUMBER.match(text):
+            return cell
+        value = float(text.replace("\u202f", "").replace(",", "."))
+        return int(value) if value.is_integer() and "," not in text else value
+
+    for column in frame.columns:
+        converted = frame[column].map(number)
+        if all(isinstance(v, (int, float)) for v in converted):
+            frame[column] = converted
+    return frame

@@ -187,7 +187,8 @@ def test_standalone_html_has_leaflet_inlined(sites, territory):
     fmap = maps.build_map(layers, sites, maps.bounds_of(territory.communes))
     html = export.standalone_html(fmap).decode("utf-8")
     assert "<script src=" not in html and '<link rel="stylesheet"' not in html
-    assert "L.circleMarker" in html and "leaflet-container" in html
+    assert "aisne.sites(" in html and "leaflet-container" in html
+    assert "L.MarkerClusterGroup" in html and "A.sites = function" in html
     assert "url(data:image/png;base64," in html
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from shapely.geometry import Point
 
-from aisnemap import config, maps, style
+from aisnemap import assets, config, maps, style
 from aisnemap import schema as s
 from tests.support.decoding import decode_polyline
 
@@ -89,10 +89,10 @@ def test_no_cdn_in_the_rendered_map(layers):
         maps.build_map(layers, _sites(), (3.5, 49.5, 3.7, 49.6), static_url="/app/static")
     )
     urls = set(re.findall(r'(?:src|href)="([^"]+)"', html))
-    assert urls == {
-        "/app/static/vendor/leaflet/leaflet.js",
-        "/app/static/vendor/leaflet/leaflet.css",
+    assert {url.split("?v=")[0] for url in urls} == {
+        f"/app/static/{name}" for name in (*assets.JS_FILES, *assets.CSS_FILES)
     }
+    assert all(re.search(r"\?v=[0-9a-f]{12}$", url) for url in urls)
     assert "cdn" not in html.lower() and "d3js" not in html
 
 
@@ -109,8 +109,10 @@ def test_text_from_data_is_never_markup(layers):
 # the data goes through aisneText (textContent) and Leaflet gets DOM elements, not strings.
 _HTML_SINKS = re.compile(
     r"\.innerHTML\b|\.outerHTML\b|insertAdjacentHTML|document\.write|"
-    r"\.(?:bindTooltip|bindPopup|setContent)\(\s*(?!aisneText\(|box\b)"
+    r"\.(?:bindTooltip|bindPopup|setContent)\(\s*(?!A\.text\(|box\b)|"
+    r"setPrefix\([^)]*\+"
 )
+MAP_JS = config.STATIC_DIR / assets.MAP_JS
 
 
 def _our_scripts(html: str) -> str:
@@ -121,8 +123,11 @@ def _our_scripts(html: str) -> str:
 def test_layer_scripts_use_no_html_sink(layers):
     html = _render(maps.build_map(layers, _sites(3, XSS), (3.5, 49.5, 3.7, 49.6)))
     scripts = _our_scripts(html)
-    assert "aisneText(" in scripts and "bindPopup(box" in scripts
-    assert _HTML_SINKS.findall(scripts) == []
+    assert "aisne.sites(" in scripts and _HTML_SINKS.findall(scripts) == []
+    # The layers' code itself (static/aisnemap/carte.js) builds text with textContent only.
+    code = MAP_JS.read_text(encoding="utf-8")
+    assert "A.text(" in code and "bindPopup(box" in code
+    assert _HTML_SINKS.findall(code) == []
     choro = maps.build_choropleth(
         layers, layers.epci, "x", "y", [("a", "#ffffff")], (3.5, 49.5, 3.7, 49.6)
     )
@@ -130,8 +135,9 @@ def test_layer_scripts_use_no_html_sink(layers):
 
 
 def test_aisne_text_sets_text_content_only():
-    body = re.search(r"function aisneText\(tag, text, cls\) \{(.*?)\n\}", maps._DECODE_JS, re.S)
-    assert body, "aisneText is gone"
+    code = MAP_JS.read_text(encoding="utf-8")
+    body = re.search(r"A\.text = function \(tag, text, cls\) \{(.*?)\n  \};", code, re.S)
+    assert body, "A.text is gone"
     assert "el.textContent = " in body.group(1) and "HTML" not in body.group(1)
 
 
@@ -150,16 +156,20 @@ def test_colours_are_stable_and_distinct_for_unknown_types():
     assert len(set(colours.values())) == 3
 
 
-def test_sites_at_the_same_point_are_spread():
-    lats, lons = maps._spread(np.array([49.5, 49.5, 49.7]), np.array([3.6, 3.6, 3.6]))
-    assert len({(a, b) for a, b in zip(lats, lons, strict=True)}) == 3
-    assert (lats[2], lons[2]) == (49.7, 3.6)
+def test_sites_keep_their_place_and_have_an_accessible_name():
+    """Co-located sites are grouped on screen by the map (markercluster), never moved in
+    the data; each marker is named « site, commune » for screen readers."""
+    frame = _sites(2)
+    frame["geometry"] = [frame.geometry.iloc[0]] * 2
+    records = maps.site_records(frame, style.service_colours(["France Services", "UTAS"]))
+    assert {(r["lat"], r["lon"]) for r in records} == {(records[0]["lat"], records[0]["lon"])}
+    assert records[0]["label"] == f"{frame.iloc[0]['site']}, {frame.iloc[0]['commune']}"
 
 
 def test_empty_sites_still_draw_the_territory(layers):
     html = _render(maps.build_map(layers, _sites(1).iloc[0:0], (3.5, 49.5, 3.7, 49.6)))
-    assert "var sites = [];" in html
-    assert "L.polygon" in html
+    assert re.search(r"aisne\.sites\(\w+, \w+, \[\], \{\}\);", html)
+    assert "aisne.polygons(" in html
 
 
 def test_scale_bar_is_metric_only(layers):

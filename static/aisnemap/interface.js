@@ -1,0 +1,104 @@
+/*
+ * The application page in French (RGAA 8.3 and 8.7): Streamlit writes lang="en" and a few
+ * English texts in its widgets that no parameter changes ("Clear all", "Drag and drop
+ * files here", "Collapse sidebar"...). This script, run once per browser tab by
+ * aisnemap.ui.page.french_page, sets lang="fr" and translates those texts as they appear.
+ * The dictionary comes from Python (aisnemap.texts.WIDGET_FRENCH) in window.aisneFr.
+ */
+(function () {
+  "use strict";
+  var doc = window.parent && window.parent !== window ? window.parent.document : document;
+  var win = doc.defaultView || window;
+  var data = window.aisneFr || win.aisneFr || { exact: {}, patterns: [] };
+  win.aisneFr = data;
+  if (win.__aisneFrActive) {
+    return;
+  }
+  win.__aisneFrActive = true;
+
+  var exact = data.exact;
+  var patterns = data.patterns.map(function (p) {
+    return [new RegExp(p[0]), p[1]];
+  });
+  var ATTRIBUTES = ["aria-label", "title", "placeholder", "aria-placeholder"];
+
+  function translate(text) {
+    if (!text) {
+      return null;
+    }
+    var trimmed = text.trim();
+    if (Object.prototype.hasOwnProperty.call(exact, trimmed)) {
+      return text.replace(trimmed, exact[trimmed]);
+    }
+    for (var i = 0; i < patterns.length; i++) {
+      if (patterns[i][0].test(trimmed)) {
+        return text.replace(trimmed, trimmed.replace(patterns[i][0], patterns[i][1]));
+      }
+    }
+    return null;
+  }
+
+  function fixElement(el) {
+    for (var i = 0; i < ATTRIBUTES.length; i++) {
+      var value = el.getAttribute(ATTRIBUTES[i]);
+      var french = translate(value);
+      if (french !== null && french !== value) {
+        el.setAttribute(ATTRIBUTES[i], french);
+      }
+    }
+  }
+
+  function fixText(node) {
+    var french = translate(node.nodeValue);
+    if (french !== null && french !== node.nodeValue) {
+      node.nodeValue = french;
+    }
+  }
+
+  function walk(root) {
+    if (root.nodeType === 3) {
+      fixText(root);
+      return;
+    }
+    if (root.nodeType !== 1) {
+      return;
+    }
+    fixElement(root);
+    var all = root.querySelectorAll("*");
+    for (var i = 0; i < all.length; i++) {
+      fixElement(all[i]);
+    }
+    var walker = doc.createTreeWalker(root, 4 /* text nodes */);
+    var node;
+    while ((node = walker.nextNode())) {
+      fixText(node);
+    }
+  }
+
+  function fixLang() {
+    if (doc.documentElement.lang !== "fr") {
+      doc.documentElement.lang = "fr";
+    }
+  }
+
+  fixLang();
+  walk(doc.body);
+  new win.MutationObserver(function (mutations) {
+    fixLang();
+    mutations.forEach(function (m) {
+      if (m.type === "childList") {
+        m.addedNodes.forEach(walk);
+      } else if (m.type === "characterData") {
+        fixText(m.target);
+      } else if (m.type === "attributes") {
+        fixElement(m.target);
+      }
+    });
+  }).observe(doc.documentElement, {
+    childList: true,
+    subtree: true,
+    characterData: true,
+    attributes: true,
+    attributeFilter: ATTRIBUTES.concat(["lang"])
+  });
+})();
