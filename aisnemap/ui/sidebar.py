@@ -10,9 +10,9 @@ import streamlit as st
 from .. import texts
 from ..filters import (
     QUERY_KEYS,
+    SEARCH_MAX,
     Filters,
     Options,
-    SEARCH_MAX,
     Readings,
     clean_search,
     date_from_query,
