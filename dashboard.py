@@ -13,7 +13,7 @@ from aisnemap.filters import apply_filters, key_figures, reading_label, territor
 from aisnemap.maps import base_map, bounds_of, territory_outline, view_layers
 from aisnemap.schema import count_advisors as advisor_count
 from aisnemap.ui.exports import show_exports, view_places
-from aisnemap.ui.figures import show_cumulative_chart, show_figures
+from aisnemap.ui.figures import show_cumulative_chart, show_definitions, show_figures
 from aisnemap.ui.page import (
     current_view,
     draw_sidebar,
@@ -25,13 +25,13 @@ from aisnemap.ui.page import (
     static_url,
 )
 from aisnemap.ui.tables import show_table
-from aisnemap.views import sites_table
+from aisnemap.views import figure_notes, sites_table
 
 
 def map_page() -> None:
     """Home page: figures, map, exports, table of the sites shown."""
     view = current_view()
-    st.title(texts.APP_TITLE)
+    st.title(texts.APP_TITLE, anchor=False)
     data, filters = view.data, view.filters
     if not data.ok:
         footer()
@@ -47,7 +47,8 @@ def map_page() -> None:
     )
     communes = data.territory.communes
     shown = apply_filters(view.sites, filters)
-    notes = show_figures(key_figures(view.sites, communes, filters, shown, view.unplaced))
+    figures = key_figures(view.sites, communes, filters, shown, view.unplaced)
+    cards = show_figures(figures)
     if shown.empty:
         st.info(texts.NO_SITE)
     types = view.options.service_types
@@ -67,11 +68,13 @@ def map_page() -> None:
         ),
         layer_control=folium.LayerControl(collapsed=True),
     )
+    notes = figure_notes(figures)
     st.caption(texts.literal(" ".join([*notes, texts.MAP_HELP])))
+    show_definitions(cards, [])
     if view.national:
         show_cumulative_chart(data.posts, filters.au)
     show_exports(view, shown, outline)
-    st.subheader(texts.TABLE_TITLE, anchor=texts.TABLE_ANCHOR)
+    st.header(texts.TABLE_TITLE, anchor=texts.TABLE_ANCHOR)
     show_table(sites_table(shown), alt=texts.TABLE_TITLE)
     show_problems(data)
     footer()

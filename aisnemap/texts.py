@@ -251,6 +251,7 @@ MAP_HELP = (
 )
 MAP_FRAME_TITLE = "Carte interactive des sites des conseillers numériques"
 SKIP_TO_TABLE = "Aller au tableau des sites"
+DEFINITIONS_TITLE = "Définition de chaque chiffre"
 TABLE_ANCHOR = "tableau-des-sites"
 #: Texts of the map's controls (see static/aisnemap/carte.js).
 MAP_UI = {
@@ -503,6 +504,7 @@ IMPORT_BACKUP_OK = "vérifiée"
 # static/aisnemap/interface.js). Exact texts, then patterns (JavaScript regular
 # expressions and their replacement).
 WIDGET_FRENCH = {
+    "scrollLabel": "Tableau défilant horizontalement (flèches gauche et droite)",
     "exact": {
         "Clear all": "Tout effacer",
         "Clear value": "Effacer la valeur",
@@ -546,6 +548,8 @@ WIDGET_FRENCH = {
         "Hide password text": "Masquer le mot de passe",
         "Theme": "Thème",
         "Copy to clipboard": "Copier",
+        "Skip to main content": "Aller au contenu principal",
+        "Help": "Aide",
     },
     "patterns": [
         [r"^Press Enter to .+$", "Appuyez sur Entrée pour valider"],
@@ -553,6 +557,7 @@ WIDGET_FRENCH = {
         [r"^(\d+(?:[.,]\d+)?)\s*MB per file$", "$1 Mo au plus par fichier"],
         [r"^(\d+(?:[.,]\d+)?)\s*KB per file$", "$1 ko au plus par fichier"],
         [r"^Remove (.+)$", "Retirer $1"],
+        [r"^Help for (.+)$", "Aide : $1"],
         [r"^View (\d+) more$", "Voir $1 de plus"],
         [r"^Select (\d+) matches$", "Choisir les $1 résultats"],
         [r"^Upload (.+)$", "Choisir $1"],

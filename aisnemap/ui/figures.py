@@ -8,53 +8,67 @@ from .. import texts
 from ..filters import Figures
 from ..programme import cumulative_posts
 from ..texts import fmt_int
-from ..views import figure_notes
 
 
-def show_figures(figures: Figures) -> list[str]:
-    """The key figures as metrics, each with its definition on hover.
+def figure_cards(figures: Figures) -> list[tuple[str, str, str]]:
+    """(label, value, definition) of each key figure, values written in French.
 
     In the national reading (``figures.structures`` set) they count posts and structures,
     and give the list's estimated State investment beside the release's ceiling.
-    Returns the notes that qualify the figures, for the caller to show.
     """
-    national = figures.structures is not None
-    cols = st.columns(6, gap="small")
-    if national:
-        cols[0].metric(texts.FIG_POSTS, fmt_int(figures.advisors), help=texts.FIG_POSTS_HELP)
-        cols[1].metric(
-            texts.FIG_STRUCTURES, fmt_int(figures.structures), help=texts.FIG_STRUCTURES_HELP
-        )
-    else:
-        cols[0].metric(texts.FIG_ADVISORS, fmt_int(figures.advisors), help=texts.FIG_ADVISORS_HELP)
-        cols[1].metric(texts.FIG_SITES, fmt_int(figures.sites), help=texts.FIG_SITES_HELP)
-    cols[2].metric(
-        texts.FIG_COMMUNES, fmt_int(figures.communes_with_site), help=texts.FIG_COMMUNES_HELP
-    )
-    cols[3].metric(
-        texts.FIG_POPULATION, fmt_int(figures.population), help=texts.FIG_POPULATION_HELP
-    )
     per = (
         "—" if figures.inhabitants_per_advisor is None else fmt_int(figures.inhabitants_per_advisor)
     )
-    if national:
-        cols[4].metric(texts.FIG_PER_POST, per, help=texts.FIG_PER_ADVISOR_HELP)
-        cols[5].metric(
-            texts.FIG_INVESTMENT,
-            f"{fmt_int(figures.investment_eur)} €",
-            help=texts.FIG_INVESTMENT_HELP.format(
-                n=fmt_int(figures.advisors), ceiling=fmt_int(figures.funding_ceiling_eur)
+    communes = (texts.FIG_COMMUNES, fmt_int(figures.communes_with_site), texts.FIG_COMMUNES_HELP)
+    population = (texts.FIG_POPULATION, fmt_int(figures.population), texts.FIG_POPULATION_HELP)
+    if figures.structures is not None:
+        return [
+            (texts.FIG_POSTS, fmt_int(figures.advisors), texts.FIG_POSTS_HELP),
+            (texts.FIG_STRUCTURES, fmt_int(figures.structures), texts.FIG_STRUCTURES_HELP),
+            communes,
+            population,
+            (texts.FIG_PER_POST, per, texts.FIG_PER_ADVISOR_HELP),
+            (
+                texts.FIG_INVESTMENT,
+                f"{fmt_int(figures.investment_eur)} €",
+                texts.FIG_INVESTMENT_HELP.format(
+                    n=fmt_int(figures.advisors), ceiling=fmt_int(figures.funding_ceiling_eur)
+                ),
             ),
-        )
-    else:
-        cols[4].metric(texts.FIG_PER_ADVISOR, per, help=texts.FIG_PER_ADVISOR_HELP)
-        cols[5].metric(
+        ]
+    return [
+        (texts.FIG_ADVISORS, fmt_int(figures.advisors), texts.FIG_ADVISORS_HELP),
+        (texts.FIG_SITES, fmt_int(figures.sites), texts.FIG_SITES_HELP),
+        communes,
+        population,
+        (texts.FIG_PER_ADVISOR, per, texts.FIG_PER_ADVISOR_HELP),
+        (
             texts.FIG_FUNDING,
             f"{fmt_int(figures.funding_ceiling_eur)} €",
-            help=texts.FIG_FUNDING_HELP,
-        )
-    # The notes (pools, unknown counts) go under the map, so the map starts high.
-    return figure_notes(figures)
+            texts.FIG_FUNDING_HELP,
+        ),
+    ]
+
+
+def show_figures(figures: Figures) -> list[tuple[str, str, str]]:
+    """The key figures on one compact row. Their definitions are not hover icons here (six
+    more keyboard stops before the map): the caller shows them with
+    :func:`show_definitions`. Returns the cards."""
+    cards = figure_cards(figures)
+    for col, (label, value, _definition) in zip(
+        st.columns(len(cards), gap="small"), cards, strict=True
+    ):
+        col.metric(label, value)
+    return cards
+
+
+def show_definitions(cards: list[tuple[str, str, str]], notes: list[str]) -> None:
+    """What each figure counts, and the notes that qualify them (pools, unknown counts)."""
+    with st.expander(texts.DEFINITIONS_TITLE, expanded=False):
+        for label, _value, definition in cards:
+            st.markdown(f"**{texts.literal(label)}** : {texts.literal(definition)}")
+        for note in notes:
+            st.markdown(texts.literal(note))
 
 
 def show_cumulative_chart(posts, au) -> None:

@@ -107,7 +107,7 @@ def static_url() -> str:
 def page_header(title: str, intro: str) -> View:
     """Title and introduction of a page; returns what the page draws from."""
     view = current_view()
-    st.title(title)
+    st.title(title, anchor=False)
     st.caption(intro)
     st.markdown(f"**{texts.literal(texts.sentence(reading_label(view.filters)))}**")
     return view
@@ -128,14 +128,19 @@ def run_page(render: Callable[[], None]) -> None:
 _PAGE_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; padding-bottom: 2rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding: 0 0 0.25rem 0; }
-[data-testid="stMetricValue"] { font-size: 1.6rem; }
+[data-testid="stMetricValue"] { font-size: clamp(1rem, 1.55vw, 1.6rem); }
 [data-testid="stMetric"] label p { font-size: 0.85rem; }
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4f525a; }
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {
+  color: #4f525a !important;
+}
 :focus-visible { outline: 3px solid #000091 !important; outline-offset: 2px; }
 a.aisne-evitement { font-size: 0.9rem; }
+[data-testid="stTable"] td, [data-testid="stTable"] th { overflow-wrap: anywhere; }
+[data-testid="stTable"] [data-testid="stMarkdownContainer"] { overflow: visible !important; }
 </style>"""
 
 

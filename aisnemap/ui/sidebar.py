@@ -167,7 +167,6 @@ def sidebar_filters(readings: Readings, communes: pd.DataFrame, restore: bool = 
         texts.LABEL_SEARCH,
         key=K_SEARCH,
         placeholder=texts.SEARCH_PLACEHOLDER,
-        help=texts.SEARCH_HELP,
         max_chars=SEARCH_MAX,
     )
     for key, attribute, label, all_label in _MULTI:
@@ -178,7 +177,6 @@ def sidebar_filters(readings: Readings, communes: pd.DataFrame, restore: bool = 
             offered,
             key=key,
             placeholder=all_label,
-            help=texts.EMPTY_MEANS_ALL,
             format_func=options.wave_label if key == K_WAVE else str,
         )
     sb.radio(texts.LABEL_ITINERANT, texts.ITINERANT_CHOICES, key=K_ITINERANT)

@@ -33,12 +33,21 @@ def table_downloads(table: pd.DataFrame, stem: str, key: str) -> None:
 
 
 def french_cells(table: pd.DataFrame) -> pd.DataFrame:
-    """Numbers written the French way for display (1 234 ; 12,5 ; « — » when missing)."""
+    """Numbers written the French way for display (1 234 ; 12,5 ; « — » when missing).
+
+    ``st.table`` renders its cells and headers as Markdown: every text goes through
+    :func:`texts.literal`, so "> 20 km" stays text and a name never becomes a link.
+    """
     shown = table.copy()
+    shown.columns = [texts.literal(c) for c in shown.columns]
+    if not isinstance(shown.index, pd.RangeIndex):
+        shown.index = [texts.literal(i) for i in shown.index]
     for column in shown.columns:
         values = shown[column]
         if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
-            shown[column] = values.map(lambda v: "—" if v is None or v is pd.NA else v)
+            shown[column] = values.map(
+                lambda v: "—" if v is None or v is pd.NA else texts.literal(v)
+            )
             continue
         whole = values.dropna().eq(values.dropna().round()).all()
         shown[column] = values.map(

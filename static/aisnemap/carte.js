@@ -268,7 +268,8 @@
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "aisne-legend");
       var box = document.createElement("details");
-      box.open = true;
+      // Open on a wide map; folded on a narrow one, where it would hide the territory.
+      box.open = map.getSize().x >= 760;
       box.appendChild(A.text("summary", spec.title));
       spec.items.forEach(function (item) {
         var row = document.createElement("div");

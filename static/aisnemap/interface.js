@@ -75,6 +75,21 @@
     }
   }
 
+  /* A table wider than the page scrolls sideways: its scrolling box takes the keyboard
+     focus and is named, so it can be scrolled without a mouse (axe
+     scrollable-region-focusable, RGAA 7.3). */
+  function fixScrollables() {
+    var boxes = doc.querySelectorAll('[data-testid="stTable"] > div');
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", data.scrollLabel || "Tableau : faites défiler");
+      }
+    }
+  }
+
   function fixLang() {
     if (doc.documentElement.lang !== "fr") {
       doc.documentElement.lang = "fr";
@@ -83,8 +98,17 @@
 
   fixLang();
   walk(doc.body);
+  fixScrollables();
+  var pending = false;
   new win.MutationObserver(function (mutations) {
     fixLang();
+    if (!pending) {
+      pending = true;
+      win.requestAnimationFrame(function () {
+        pending = false;
+        fixScrollables();
+      });
+    }
     mutations.forEach(function (m) {
       if (m.type === "childList") {
         m.addedNodes.forEach(walk);

@@ -70,9 +70,12 @@ _FRENCH_NUMBER = re.compile(r"^-?\d{1,3}(?:\u202f\d{3})*(?:,\d+)?$")
 def read_table(at: AppTest, index: int):
     """A table of the page as drawn (French text), numbers read back as numbers."""
     frame = at.table[index].value.copy()
+    frame.columns = [plain(str(c)) for c in frame.columns]
+    if frame.index.dtype == object:
+        frame.index = [plain(str(i)) for i in frame.index]
 
     def number(cell):
-        text = str(cell)
+        text = plain(str(cell))
         if not _FRENCH_NUMBER.match(text):
             return cell
         value = float(text.replace("\u202f", "").replace(",", "."))
@@ -82,4 +85,6 @@ def read_table(at: AppTest, index: int):
         converted = frame[column].map(number)
         if all(isinstance(v, (int, float)) for v in converted):
             frame[column] = converted
+        else:
+            frame[column] = frame[column].map(lambda v: plain(str(v)))
     return frame
