@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema as s
+from . import texts
 from .territory import ARRONDISSEMENT, EPCI
 
 #: Levels of the "Territoires" page (communes are too many for a table of territories).
@@ -20,6 +21,10 @@ CLASS_LABELS = ("< 10 000", "10 000 – 20 000", "20 000 – 40 000", "40 000 �
 CLASS_COLOURS = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
 NO_ADVISOR_LABEL = "aucun conseiller implanté"
 NO_ADVISOR_COLOUR = "#d95f02"
+#: A territory whose only sites belong to the departmental pool: advisors work there, in
+#: a number the release does not give. Never drawn as "no advisor".
+POOL_ONLY_LABEL = "seulement des sites du groupe départemental (effectif non publié)"
+POOL_ONLY_COLOUR = "#b2abd2"
 
 
 def territory_stats(sites: pd.DataFrame, communes: pd.DataFrame, level: str) -> pd.DataFrame:
@@ -102,17 +107,35 @@ def choropleth_frame(
     figures = table.loc[table["code"] != ""].set_index("code")
     frame = layer[[code_column, "geometry"]].join(figures, on=code_column)
     classes = frame["habitants_par_conseiller"].map(ratio_class)
-    frame["classe"] = [c[0] for c in classes]
-    frame["couleur"] = [c[1] for c in classes]
+    pool_only = frame["conseillers"].fillna(0).eq(0) & frame["sites_du_groupe"].fillna(0).gt(0)
+    frame["classe"] = [
+        POOL_ONLY_LABEL if only else c[0] for c, only in zip(classes, pool_only, strict=True)
+    ]
+    frame["couleur"] = [
+        POOL_ONLY_COLOUR if only else c[1] for c, only in zip(classes, pool_only, strict=True)
+    ]
     frame["etiquette"] = [
-        f"{n} : {int(p):,} hab., {int(c)} conseiller(s) implanté(s) — {k}".replace(",", "\u202f")
-        for n, p, c, k in zip(
-            frame["nom"], frame["population"], frame["conseillers"], frame["classe"], strict=True
+        f"{n} : {texts.fmt_int(p)} hab., {texts.plural_count(int(c), 'conseiller')} "
+        f"{texts.plural(int(c), 'implanté', 'implantés')}"
+        + (f", {texts.plural_count(int(g), 'site')} du groupe départemental" if g else "")
+        + f" — {k}"
+        for n, p, c, g, k in zip(
+            frame["nom"],
+            frame["population"],
+            frame["conseillers"],
+            frame["sites_du_groupe"].fillna(0),
+            frame["classe"],
+            strict=True,
         )
     ]
     return frame
 
 
 def legend_items() -> list[tuple[str, str]]:
-    """(label, colour) of every class of the choropleth, "no advisor" last."""
-    return [*zip(CLASS_LABELS, CLASS_COLOURS, strict=True), (NO_ADVISOR_LABEL, NO_ADVISOR_COLOUR)]
+    """(label, colour) of every class of the choropleth, then the pool-only and the
+    "no advisor" classes."""
+    return [
+        *zip(CLASS_LABELS, CLASS_COLOURS, strict=True),
+        (POOL_ONLY_LABEL, POOL_ONLY_COLOUR),
+        (NO_ADVISOR_LABEL, NO_ADVISOR_COLOUR),
+    ]

@@ -210,6 +210,23 @@ def greedy_sites(
     return picks
 
 
+def suggestion_points(communes: gpd.GeoDataFrame, suggestions: list[Suggestion]) -> list[list]:
+    """[rank, label, lat, lon] of each suggestion, at its commune's representative point
+    (the point the planner measured from), for the numbered markers of the map."""
+    metric = communes.set_index("code").to_crs(config.CRS_METRIC)
+    points = gpd.GeoSeries(metric.geometry.representative_point(), crs=config.CRS_METRIC).to_crs(
+        config.CRS_DRAW
+    )
+    out = []
+    for rank, pick in enumerate(suggestions, start=1):
+        point = points.loc[pick.code]
+        label = texts.SUGGESTION_MARKER.format(
+            rank=rank, name=pick.nom, gain=texts.fmt_int(pick.gain)
+        )
+        out.append([rank, label, round(float(point.y), 5), round(float(point.x), 5)])
+    return out
+
+
 def suggestions_table(suggestions: list[Suggestion]) -> pd.DataFrame:
     """The planner's picks, ranked, as shown on the page."""
     return pd.DataFrame(

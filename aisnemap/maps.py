@@ -190,6 +190,22 @@ aisne.places({{ this.get_name() }}, {{ this._parent.get_name() }}, {{ this.data_
         self.zooms_json = safe_json({"1": 0, "2": ZOOM_RANK_2, "3": ZOOM_RANK_3})
 
 
+class SuggestionsLayer(Layer):
+    """The planner's suggested communes as numbered markers (``aisne.suggestions``)."""
+
+    _template = Template(
+        _LAYER_PRELUDE
+        + """aisne.suggestions({{ this.get_name() }}, {{ this.data_json }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, items: list[list], name: str = texts.LAYER_SUGGESTIONS) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "SuggestionsLayer"
+        self.data_json = safe_json(items)
+
+
 class Legend(folium.MacroElement):
     """A legend drawn by the app as a Leaflet control (text via textContent)."""
 
@@ -338,6 +354,13 @@ EPCI_STYLE = {
     "className": "aisne-epci",
     "interactive": False,
 }
+TERRITORY_STYLE = {
+    "color": TERRITORY_COLOUR,
+    "weight": 3.5,
+    "fill": False,
+    "className": "aisne-territoire",
+    "interactive": False,
+}
 DEPARTMENT_STYLE = {
     "color": "#000000",
     "weight": 3,
@@ -428,19 +451,7 @@ def view_layers(
     if places is not None and len(places):
         layers.append(PlaceLabels(places))
     if highlight:
-        layers.append(
-            PolygonLayer(
-                highlight,
-                texts.LAYER_TERRITORY,
-                {
-                    "color": TERRITORY_COLOUR,
-                    "weight": 3.5,
-                    "fill": False,
-                    "className": "aisne-territoire",
-                    "interactive": False,
-                },
-            )
-        )
+        layers.append(PolygonLayer(highlight, texts.LAYER_TERRITORY, TERRITORY_STYLE))
     layers.append(SitesLayer(site_records(sites, service_colours(service_types)), fit=fit))
     for layer in layers:
         # streamlit-folium names a dynamic layer's variable as it names a FeatureGroup's
@@ -484,8 +495,12 @@ def build_choropleth(
     service_types: Sequence[str] = (),
     notes: Sequence[str] = (),
     static_url: str = config.STATIC_URL,
+    highlight: str | None = None,
+    suggestions: list[list] | None = None,
 ) -> folium.Map:
-    """A thematic map: coloured areas (with tooltips), outlines and optionally the sites."""
+    """A thematic map: coloured areas (with tooltips), outlines, the selected territory
+    (``highlight``, encoded) outlined, optionally the sites and numbered suggestions
+    ([rank, label, lat, lon], see :func:`aisnemap.coverage.suggestion_points`)."""
     west, south, east, north = bounds
     fmap = local_map(((south + north) / 2, (west + east) / 2), 9, static_url)
     folium.FeatureGroup(name=texts.LAYER_NO_BASEMAP, overlay=False, control=True).add_to(fmap)
@@ -496,9 +511,13 @@ def build_choropleth(
     ).add_to(fmap)
     PolygonLayer(layers.epci, texts.LAYER_EPCI, EPCI_STYLE).add_to(fmap)
     PolygonLayer(layers.department, texts.LAYER_DEPARTMENT, DEPARTMENT_STYLE).add_to(fmap)
+    if highlight:
+        PolygonLayer(highlight, texts.LAYER_TERRITORY, TERRITORY_STYLE).add_to(fmap)
     if sites is not None:
         colours = service_colours(list(service_types) or sorted(sites[s.SERVICE_TYPE].unique()))
         SitesLayer(site_records(sites, colours)).add_to(fmap)
+    if suggestions:
+        SuggestionsLayer(suggestions).add_to(fmap)
     Legend(legend_items, list(notes), title=legend_title).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     fmap.fit_bounds([[south, west], [north, east]])

@@ -237,6 +237,14 @@ LAYER_COMMUNES = "Communes"
 LAYER_SITES = "Sites des conseillers"
 LAYER_TERRITORY = "Territoire sélectionné"
 LAYER_PLACES = "Noms de lieux"
+DISTANCE_NOTE = "Distance à vol d'oiseau, pas un temps de trajet."
+SUGGESTIONS_NOTE = (
+    "Carrés bleus numérotés : communes suggérées par la planification ci-dessous, dans "
+    "l'ordre du tableau."
+)
+LAYER_SUGGESTIONS = "Communes suggérées (planification)"
+SUGGESTION_MARKER = "Suggestion {rank} : {name} (+{gain} habitants à moins de 10 km)"
+CANDIDATES_PLACEHOLDER = "Choisissez une ou plusieurs communes"
 LEGEND_TITLE = "Type de service"
 LEGEND_SIZE = "Taille : nombre de conseillers"
 LEGEND_ITINERANT = "Contour pointillé : itinérant"
@@ -380,6 +388,10 @@ SOURCES_FOOTER = (
 
 # Page "Territoires"
 TERRITORIES_TITLE = "Territoires"
+CHORO_POOL_NOTE = (
+    "Mauve : le territoire n'a que des sites du groupe départemental ; des conseillers y "
+    "travaillent, en nombre non publié (jamais « aucun conseiller »)."
+)
 TERRITORIES_INTRO = (
     "Par arrondissement ou par EPCI : communes, population, sites et conseillers implantés, "
     "habitants par conseiller. Les conseillers en groupe (Conseil départemental) ne sont attribués "
@@ -412,12 +424,12 @@ DISTANCE_LEGEND = "Distance au site le plus proche"
 PLANNER_TITLE = "Préparer la vague 2"
 PLANNER_INTRO = (
     "Choisissez des communes candidates pour voir l'effet de nouveaux sites sur les tranches "
-    "de distance, ou demandez les N communes qui ajoutent le plus d'habitants à moins de "
-    "10 km (méthode gloutonne de couverture maximale)."
+    "de distance. Les N communes qui ajoutent le plus d'habitants à moins de 10 km "
+    "(méthode gloutonne de couverture maximale) sont listées ci-dessous et numérotées sur la "
+    "carte."
 )
 LABEL_CANDIDATES = "Communes candidates"
 LABEL_SUGGEST_N = "Nombre de sites à suggérer"
-SUGGEST = "Suggérer des sites"
 SUGGEST_NONE = "Aucune commune n'augmente la population couverte à moins de 10 km."
 COVERAGE_COLUMNS = {
     "code": "Code INSEE",

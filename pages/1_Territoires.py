@@ -46,7 +46,10 @@ def render() -> None:
         sites=sites,
         service_types=view.options.service_types,
         static_url=static_url(),
-        notes=[texts.pool_note(count.pools, count.pool_names)] if count.pools else [],
+        notes=[texts.pool_note(count.pools, count.pool_names), texts.CHORO_POOL_NOTE]
+        if count.pools
+        else [],
+        highlight=maps.territory_outline(territory.display, filters.most_precise()),
     )
     st_folium(
         fmap, key="carte_territoires", height=600, use_container_width=True, returned_objects=[]

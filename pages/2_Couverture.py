@@ -43,6 +43,10 @@ def render() -> None:
     st.subheader(texts.BANDS_TITLE)
     show_table(coverage.bands_table(result, population), hide_index=False)
 
+    # The planner's suggestions are drawn on the map above: computed for the number asked
+    # (kept in the session), so the map and the table follow every change of N.
+    n = int(st.session_state.get("couverture_n", 3))
+    suggestions = coverage.greedy_sites(communes, sites, n)
     areas = coverage.distance_areas(communes, result)
     fmap = maps.build_choropleth(
         data.layers,
@@ -54,7 +58,11 @@ def render() -> None:
         sites=sites,
         service_types=view.options.service_types,
         static_url=static_url(),
-        notes=["Distance à vol d'oiseau, pas un temps de trajet."],
+        notes=[texts.DISTANCE_NOTE, texts.SUGGESTIONS_NOTE]
+        if suggestions
+        else [texts.DISTANCE_NOTE],
+        highlight=maps.territory_outline(territory.display, filters.most_precise()),
+        suggestions=coverage.suggestion_points(communes, suggestions),
     )
     st_folium(
         fmap, key="carte_couverture", height=600, use_container_width=True, returned_objects=[]
@@ -72,6 +80,7 @@ def render() -> None:
         sorted(names, key=lambda c: names[c].casefold()),
         format_func=lambda c: f"{names[c]} ({c})",
         key="couverture_candidats",
+        placeholder=texts.CANDIDATES_PLACEHOLDER,
     )
     if picked:
         extra = coverage.commune_points_xy(communes.loc[communes["code"].isin(picked)])
@@ -82,22 +91,11 @@ def render() -> None:
             fmt_int(after.population_within()),
             delta=fmt_int(after.population_within() - within),
         )
-    n = st.number_input(
-        texts.LABEL_SUGGEST_N, min_value=1, max_value=10, value=3, key="couverture_n"
-    )
-    if st.button(texts.SUGGEST, key="couverture_suggerer"):
-        st.session_state["couverture_suggestions"] = (
-            filters,
-            int(n),
-            coverage.greedy_sites(communes, sites, int(n)),
-        )
-    stored = st.session_state.get("couverture_suggestions")
-    if stored and stored[0] == filters and stored[1] == int(n):
-        suggestions = stored[2]
-        if not suggestions:
-            st.info(texts.SUGGEST_NONE)
-        else:
-            show_table(coverage.suggestions_table(suggestions))
+    st.number_input(texts.LABEL_SUGGEST_N, min_value=1, max_value=10, value=3, key="couverture_n")
+    if not suggestions:
+        st.info(texts.SUGGEST_NONE)
+    else:
+        show_table(coverage.suggestions_table(suggestions))
 
 
 run_page(render)

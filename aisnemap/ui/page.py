@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from .. import config, texts
@@ -90,6 +91,13 @@ def draw_sidebar(data: AppData, drawer: str = "routeur") -> None:
 def current_view() -> View:
     """The data and the filters of this run; call it before drawing anything on a page."""
     if not st.session_state.pop(_ROUTED_KEY, False):
+        if PagesManager.uses_pages_directory:
+            # Streamlit ran this page in its legacy pages/ mode (first request after a
+            # start): its menu would name the files ("dashboard", "Import"), for this
+            # session and the next. Leave that mode for good and rerun through the router,
+            # which resolves the same page (same URL path) with its real titles.
+            PagesManager.uses_pages_directory = False
+            st.rerun()
         # Run without the router (see the module docstring): frame the page here.
         # Widgets belong to the script that drew them: name this page's script, so going
         # from one page to another in this mode also restores the last filters.

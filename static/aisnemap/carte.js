@@ -212,6 +212,26 @@
     return clusters;
   };
 
+  /* Planner's suggested communes: numbered squares (not sites: no advisor there yet),
+     each named for screen readers and reachable by Tab. */
+  A.suggestions = function (group, items) {
+    items.forEach(function (item) {
+      var box = A.text("span", String(item[0]), "aisne-suggestion-numero");
+      var marker = L.marker([item[2], item[3]], {
+        icon: new LabelledIcon({
+          className: "aisne-suggestion",
+          html: box,
+          iconSize: [26, 26],
+          label: item[1]
+        }),
+        keyboard: true,
+        zIndexOffset: 1000
+      });
+      marker.bindTooltip(A.text("span", item[1]), { direction: "top", offset: [0, -12] });
+      marker.addTo(group);
+    });
+  };
+
   /* Place names as text with a halo, shown by rank as the zoom grows. */
   A.places = function (group, map, places, minZoom) {
     // Above the sites and their groups (markerPane is 600), below tooltips and popups:

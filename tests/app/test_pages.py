@@ -56,12 +56,19 @@ def test_couverture_page_and_planner(app):
     assert compare["Après"].sum() == 531_345
     assert compare.loc["> 20 km", "Écart"] < 0
 
+    # The default N (3): the table and the map's numbered squares agree.
+    assert list(read_table(app, -1)["Rang"]) == [1, 2, 3]
+    assert map_args(app)["script"].count('"Suggestion ') == 3
+    # Changing N refreshes both, with no other click.
     app.number_input("couverture_n").set_value(2).run()
-    app.button("couverture_suggerer").click().run()
     suggestions = read_table(app, -1)
     assert list(suggestions["Rang"]) == [1, 2]
     gains = suggestions["Habitants gagnés à moins de 10 km"].tolist()
     assert gains[0] >= gains[1] > 0
+    script = map_args(app)["script"]
+    assert script.count('"Suggestion ') == 2 and "aisne.suggestions(" in script
+    first = suggestions["Commune"].iloc[0].rsplit(" (", 1)[0]
+    assert f'"Suggestion 1 : {first} (+' in script
 
 
 def test_couverture_on_a_territory(app):

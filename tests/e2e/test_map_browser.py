@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from pathlib import Path
 
 import pytest
@@ -223,10 +222,20 @@ def test_first_direct_visit_to_a_page_after_start(page_factory, built_data_dir):
         probes = {f"{deep}/_stcore/health", f"{deep}/_stcore/host-config"}
         assert set(failed) <= probes
         assert len(recorder.errors) == len(failed)
-        # Going on to the map keeps the territory (2 sites in the Château-Thierry area):
-        # the widgets move from the page script to the router without losing their values.
-        page.get_by_role("link", name=re.compile(f"^({texts.NAV_MAP}|dashboard)$")).first.click()
+        # The menu names the pages as the router does, not by their files ("dashboard").
+        menu = page.get_by_test_id("stSidebarNav")
+        for name in (texts.NAV_MAP, texts.TERRITORIES_TITLE, texts.IMPORT_TITLE):
+            assert menu.get_by_role("link", name=name, exact=True).count() == 1
+        assert menu.get_by_text("dashboard").count() == 0
+        # Going on to the map keeps the territory (2 sites in the Château-Thierry area).
+        menu.get_by_role("link", name=texts.NAV_MAP, exact=True).click()
         wait_for_map(page, sites=2)
+        # A second visitor of the freshly started server gets the same menu.
+        other, _ = page_factory()
+        other.goto(f"{srv.url}/{texts.URL_IMPORT}")
+        other.get_by_role("heading", name=texts.IMPORT_TITLE, level=1).wait_for()
+        other_menu = other.get_by_test_id("stSidebarNav")
+        assert other_menu.get_by_role("link", name=texts.NAV_MAP, exact=True).count() == 1
 
 
 def test_markers_are_inside_the_visible_map_and_the_territory_is_framed(server, page_factory):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 # The sites layer's call in the map script: aisne.sites(group, map, [records], {...});
@@ -71,7 +72,7 @@ def read_table(at: AppTest, index: int):
     """A table of the page as drawn (French text), numbers read back as numbers."""
     frame = at.table[index].value.copy()
     frame.columns = [plain(str(c)) for c in frame.columns]
-    if frame.index.dtype == object:
+    if not isinstance(frame.index, pd.RangeIndex):
         frame.index = [plain(str(i)) for i in frame.index]
 
     def number(cell):

@@ -40,3 +40,22 @@ def test_ratio_classes():
 def test_unknown_level(sites, territory):
     with pytest.raises(ValueError, match="unknown level"):
         analysis.territory_stats(sites, territory.communes, "canton")
+
+
+def test_a_territory_with_only_pool_sites_is_never_drawn_as_without_advisor(sites, territory):
+    """CA du Pays de Laon hosts four sites of the Département's pool and no advisor of its
+    own: the choropleth gives it the pool class, not "aucun conseiller"."""
+    table = analysis.territory_stats(sites, territory.communes, "epci")
+    frame = analysis.choropleth_frame(territory.display["epci"], table, "epci_siren")
+    pool_only = frame.loc[frame["classe"] == analysis.POOL_ONLY_LABEL, "nom"].tolist()
+    assert pool_only == [
+        "CA du Pays de Laon",
+        "CA GrandSoissons Agglomération",
+        "CC des Trois Rivières",
+    ]
+    laon = frame.loc[frame["nom"] == "CA du Pays de Laon"].iloc[0]
+    assert laon["couleur"] == analysis.POOL_ONLY_COLOUR
+    assert "4 sites du groupe départemental" in laon["etiquette"]
+    no_advisor = frame.loc[frame["classe"] == analysis.NO_ADVISOR_LABEL]
+    assert (no_advisor["sites_du_groupe"].fillna(0) == 0).all()
+    assert (analysis.POOL_ONLY_LABEL, analysis.POOL_ONLY_COLOUR) in analysis.legend_items()
