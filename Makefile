@@ -26,7 +26,7 @@ assets: setup
 	$(BIN)/python -m aisnemap.assets > /dev/null
 
 run: data assets
-	$(BIN)/python -m streamlit run dashboard.py --server.port $(PORT)
+	$(BIN)/python -m aisnemap.serve --server.port $(PORT)
 
 test: data assets
 	$(BIN)/python -m pytest

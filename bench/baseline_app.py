@@ -37,6 +37,8 @@ for _, row in sites.iterrows():
     else:
         point = points[row["code_insee"]]
         lat, lon = point.y, point.x
-    folium.CircleMarker([lat, lon], radius=8, tooltip=row["site"], popup=row["site"]).add_to(m)
+    # No folium popup: it needs jQuery, which this offline baseline does not load (the
+    # first marker's popup then stops the script and the other 24 are never drawn).
+    folium.CircleMarker([lat, lon], radius=8, tooltip=row["site"]).add_to(m)
 st_folium(m)
 st.dataframe(sites)

@@ -42,6 +42,7 @@ class StreamlitServer:
         log_path: Path | None = None,
         startup_timeout_s: float = 90.0,
         base_url_path: str = "",
+        warm: bool = False,
     ) -> None:
         self.script = script
         self.base_url_path = base_url_path.strip("/")
@@ -49,6 +50,9 @@ class StreamlitServer:
         self.env = {**os.environ, **(env or {})}
         self.log_path = log_path or (ROOT / "artifacts" / f"streamlit-{self.port}.log")
         self.startup_timeout_s = startup_timeout_s
+        #: Start through ``aisnemap.serve`` (as ``make run``): libraries and data loaded
+        #: before the first visitor. The script must then be the dashboard.
+        self.warm = warm
         self.process: subprocess.Popen | None = None
 
     @property
@@ -64,9 +68,7 @@ class StreamlitServer:
             [
                 sys.executable,
                 "-m",
-                "streamlit",
-                "run",
-                self.script,
+                *(["aisnemap.serve"] if self.warm else ["streamlit", "run", self.script]),
                 "--server.port",
                 str(self.port),
                 "--server.address",
