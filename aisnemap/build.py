@@ -27,14 +27,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import config, programme
+from . import config, fragility, programme
 from .sources import SourceError, SourceLayout, join, read_feature_collection, read_json
 
 #: Version of the outputs' content: bump it when the build changes what it writes, so that
 #: ``--if-missing`` (used by ``make run`` / ``make test``) rebuilds stale outputs.
 BUILD_FORMAT = 1
 #: Modules whose code decides what the build writes: a change in any of them rebuilds.
-_BUILD_CODE = ("build.py", "sources.py", "config.py", "programme.py")
+_BUILD_CODE = ("build.py", "sources.py", "config.py", "programme.py", "fragility.py")
 
 
 def code_fingerprint() -> str:
@@ -360,6 +360,48 @@ def build_posts(
     return posts
 
 
+def build_fragility(
+    communes: gpd.GeoDataFrame,
+    department: str,
+    programme_dir: Path | None,
+    report: BuildReport,
+) -> dict[str, str]:
+    """The IFN scores and the France Services of the département, as CSV texts by output
+    file name (a missing national file is reported and skipped)."""
+    folder = programme_dir or config.PROGRAMME_DIR
+    out: dict[str, str] = {}
+    ifn_path = folder / fragility.IFN_COMMUNES_FILE
+    if ifn_path.is_file():
+        try:
+            ifn = fragility.read_ifn(ifn_path.read_bytes(), communes["code"])
+        except ValueError as exc:
+            raise BuildError(str(exc)) from exc
+        for line in ifn.report:
+            report.add(line)
+        known = int(ifn.scores["total"].notna().sum())
+        report.add(f"IFN : {known} communes sur {len(communes)} avec un score")
+        out[config.IFN_FILE] = ifn.scores.to_csv(index=False)
+    else:
+        report.add(f"IFN absent ({ifn_path}) : couche de fragilité indisponible")
+    fs_path = folder / fragility.FRANCE_SERVICES_FILE
+    if fs_path.is_file():
+        try:
+            fs = fragility.read_france_services(fs_path.read_bytes(), department, communes)
+        except ValueError as exc:
+            raise BuildError(str(exc)) from exc
+        for line in fs.report:
+            report.add(line)
+        table = fs.table
+        report.add(
+            f"France Services ({fragility.FRANCE_SERVICES_DATE}) : {len(table)} lieux, dont "
+            f"{int(table['itinerant'].sum())} itinérants"
+        )
+        out[config.FRANCE_SERVICES_FILE] = table.to_csv(index=False)
+    else:
+        report.add(f"liste France Services absente ({fs_path}) : couche indisponible")
+    return out
+
+
 def run_build(
     base: str | Path | None = None,
     year: int = config.COG_YEAR,
@@ -377,6 +419,10 @@ def run_build(
     posts = build_posts(base, year, config.DEPARTMENT, programme_dir, report)
     if posts is not None:
         files[out_dir / config.POSTS_FILE] = programme.posts_csv(posts.table)
+    for name, text in build_fragility(
+        exact.communes, config.DEPARTMENT, programme_dir, report
+    ).items():
+        files[out_dir / name] = text
     pairs = (
         (config.COMMUNES_FILE, exact.communes, EXACT_DECIMALS),
         (config.EPCI_FILE, exact.epci, EXACT_DECIMALS),

@@ -69,6 +69,9 @@ ARRONDISSEMENTS_DISPLAY_FILE = "arrondissements_aisne_affichage.geojson"
 DEPARTMENT_FILE = "departement_aisne.geojson"
 DEPARTMENT_DISPLAY_FILE = "departement_aisne_affichage.geojson"
 POSTS_FILE = "postes_aisne.csv"
+#: IFN scores of the département's communes and its France Services (from ../shared).
+IFN_FILE = "ifn_aisne.csv"
+FRANCE_SERVICES_FILE = "france_services_aisne.csv"
 MANIFEST_FILE = "build_manifest.json"
 REPORT_FILE = "build_report.txt"
 

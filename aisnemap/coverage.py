@@ -167,6 +167,8 @@ class Suggestion:
     nom: str
     gain: int
     covered_after: int
+    #: Newly covered "fragile population" (population × IFN / 10), whatever the objective.
+    gain_fragile: float = 0.0
 
 
 def greedy_sites(
@@ -175,17 +177,26 @@ def greedy_sites(
     n: int,
     radius_km: float = DEFAULT_RADIUS_KM,
     candidates: gpd.GeoDataFrame | None = None,
+    fragile: np.ndarray | None = None,
+    objective: str = "population",
 ) -> list[Suggestion]:
-    """The n candidate communes that most increase the population within ``radius_km``.
+    """The n candidate communes that most increase the objective within ``radius_km``.
 
     Greedy maximum coverage: at each step, the candidate whose circle adds the most
-    not-yet-covered population. Coverage never decreases; a step with no gain stops.
+    not-yet-covered weight. ``objective`` "population" weighs each commune by its
+    population; "fragile" by ``fragile`` (population × IFN / 10, see
+    :func:`aisnemap.fragility.fragile_weight`). Each suggestion reports its gain under
+    both. Coverage never decreases; a step with no gain stops.
     """
+    if objective not in ("population", "fragile"):
+        raise ValueError("objective must be 'population' or 'fragile'")
     if n < 0:
         raise ValueError("n must be >= 0")
     candidates = communes if candidates is None else candidates
     points = commune_points_xy(communes)
     population = communes["population"].to_numpy().astype(np.int64)
+    fragile_w = np.zeros(len(population)) if fragile is None else np.asarray(fragile, dtype=float)
+    weights = fragile_w if objective == "fragile" else population.astype(float)
     current, _ = nearest_distance_km(points, metric_xy(sites) if len(sites) else np.empty((0, 2)))
     covered = current < radius_km
     cand_xy = commune_points_xy(candidates)
@@ -193,18 +204,21 @@ def greedy_sites(
     total = int(population[covered].sum())
     picks: list[Suggestion] = []
     for _ in range(n):
-        gains = (within & ~covered[None, :]) @ population
+        gains = (within & ~covered[None, :]) @ weights
         best = int(gains.argmax())
         if gains[best] <= 0:
             break
+        new = within[best] & ~covered
         covered |= within[best]
-        total += int(gains[best])
+        gain = int(population[new].sum())
+        total += gain
         picks.append(
             Suggestion(
                 str(candidates["code"].iloc[best]),
                 str(candidates["nom"].iloc[best]),
-                int(gains[best]),
+                gain,
                 total,
+                float(fragile_w[new].sum()),
             )
         )
     return picks

@@ -29,6 +29,7 @@ LOG = logging.getLogger("aisnemap.ui")
 _FILTERS_KEY = "vue_filtres"
 _ROUTED_KEY = "vue_routee"
 _DRAWER_KEY = "vue_dessinee_par"
+_STARTED_KEY = "vue_session_commencee"
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def draw_sidebar(data: AppData, drawer: str = "routeur") -> None:
     """
     last = st.session_state.get(_DRAWER_KEY)
     st.session_state[_DRAWER_KEY] = drawer
+    st.session_state[_STARTED_KEY] = True
     if data.ok:
         st.session_state[_FILTERS_KEY] = sidebar_filters(
             data.readings, data.territory.communes, restore=last not in (None, drawer)
@@ -91,11 +93,13 @@ def draw_sidebar(data: AppData, drawer: str = "routeur") -> None:
 def current_view() -> View:
     """The data and the filters of this run; call it before drawing anything on a page."""
     if not st.session_state.pop(_ROUTED_KEY, False):
-        if PagesManager.uses_pages_directory:
+        if PagesManager.uses_pages_directory and not st.session_state.get(_STARTED_KEY):
             # Streamlit ran this page in its legacy pages/ mode (first request after a
             # start): its menu would name the files ("dashboard", "Import"), for this
             # session and the next. Leave that mode for good and rerun through the router,
-            # which resolves the same page (same URL path) with its real titles.
+            # which resolves the same page (same URL path) with its real titles. Only on
+            # a session's first run: a later run may carry a click a rerun would drop.
+            st.session_state[_STARTED_KEY] = True
             PagesManager.uses_pages_directory = False
             st.rerun()
         # Run without the router (see the module docstring): frame the page here.

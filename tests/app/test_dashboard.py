@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from aisnemap import texts
-from tests.support.apptest import captions, map_args, map_site_ids, metrics, table_ids
+from tests.support.apptest import captions, map_args, map_site_ids, metrics, plain, table_ids
 from tests.support.server import ROOT
 
 DASHBOARD = str(ROOT / "dashboard.py")
@@ -41,8 +41,13 @@ def test_default_view(app):
 
 
 def test_every_metric_has_its_definition(app):
+    """Each figure's definition is written under the map (not six help stops before it)."""
     assert len(app.metric) == 6
-    assert all(m.proto.help for m in app.metric)
+    [section] = [e for e in app.expander if e.label == texts.DEFINITIONS_TITLE]
+    written = " ".join(plain(m.value) for m in section.markdown)
+    for metric in app.metric:
+        assert f"**{metric.label}** :" in written
+    assert texts.FIG_FUNDING_HELP in written
 
 
 def test_map_loads_leaflet_from_the_app_only(app):

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from aisnemap import config, schema, texts
 from tests.conftest import FIXTURES
 from tests.data.test_corpus import CSV_CASES, corpus_bytes
-from tests.support.apptest import markdown_leaks, plain
+from tests.support.apptest import markdown_leaks, plain, read_table
 from tests.support.server import ROOT
 
 DASHBOARD = str(ROOT / "dashboard.py")
@@ -98,7 +98,7 @@ def test_every_corpus_file_is_handled_without_changing_the_data(served, name):
     if expected == "ACCEPTÉ":
         assert len(at.button) >= 1 and at.button("import_confirmer")
     else:
-        shown = " ".join(str(df.value.to_dict()) for df in at.table) + " ".join(
+        shown = " ".join(str(read_table(at, i).to_dict()) for i in range(len(at.table))) + " ".join(
             plain(e.value) for e in at.error
         )
         assert expected in shown
@@ -144,7 +144,8 @@ def test_preview_lists_each_changed_field(served):
         "Médiathèque Jean Macé (une des 5 permanences de la ville)", "Médiathèque Jean Macé"
     )
     _upload(at, "modifie.csv", modified.encode())
-    [changes] = [df.value for df in at.table if "Avant" in df.value.columns]
+    tables = [read_table(at, i) for i in range(len(at.table))]
+    [changes] = [df for df in tables if "Avant" in df.columns]
     assert changes.to_dict("records") == [
         {
             "Site": "L14",

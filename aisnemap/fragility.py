@@ -1,0 +1,225 @@
+"""Digital fragility (IFN, La Mednum) and the France Services of a département. No Streamlit.
+
+The Indice de fragilité numérique gives each commune five **scores from 0 to 10** (not
+rates, whatever the file's column names say) and their plain mean, ``total``. The build
+keeps the département's rows, checked against the COG (a missing commune or a score out
+of range is reported in French and read as "non renseigné", never invented).
+
+Population-weighted figures: a territory's mean IFN is Σ(population × score) / Σ
+population over its communes with a score; its fragile population is the population of
+its communes whose score is at or above a threshold (6 by default).
+
+``python -m aisnemap.fragility`` prints the département's weighted mean and fragile
+population from the built files (a data test checks the same figures).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import config
+
+IFN_COMMUNES_FILE = "ifn-communes.csv"
+IFN_EPCI_FILE = "ifn-epci.csv"
+FRANCE_SERVICES_FILE = "france-services-2022-12-01.csv"
+FRANCE_SERVICES_DATE = "01/12/2022"
+IFN_SOURCE = (
+    "Indice de fragilité numérique, La Mednum (fragilite-numerique.fr), version d'août 2023 : "
+    "scores de 0 à 10, pas des taux"
+)
+#: Score columns of the IFN files and how they are named on screen.
+SCORES = {
+    "total": "Indice total",
+    "no_thd_coverage_rate": "Absence de très haut débit",
+    "no_4g_coverage_rate": "Absence de 4G",
+    "poverty_rate": "Pauvreté",
+    "older_65_rate": "Part des plus de 65 ans",
+    "nscol15p_rate": "Sans diplôme (15 ans et plus)",
+}
+SCORE_MIN, SCORE_MAX = 0.0, 10.0
+DEFAULT_THRESHOLD = 6.0
+CODE = "code"
+
+
+@dataclass
+class IfnRead:
+    """The département's IFN scores by commune code and what the build says of them."""
+
+    scores: pd.DataFrame
+    report: list[str] = field(default_factory=list)
+
+
+def read_ifn(raw: bytes | str, codes: Iterable[str]) -> IfnRead:
+    """Scores of the communes ``codes`` (COG) from an IFN file (one row per commune).
+
+    A commune of ``codes`` absent from the file, or a score outside 0–10 or not a number,
+    gives a French report line and a missing value ("non renseigné"); rows of other
+    départements are ignored.
+    """
+    text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    missing_columns = [c for c in (CODE, *SCORES) if c not in table.columns]
+    if missing_columns:
+        raise ValueError(
+            "fichier IFN : colonne(s) absente(s) : " + ", ".join(sorted(missing_columns))
+        )
+    wanted = list(dict.fromkeys(str(c) for c in codes))
+    table[CODE] = table[CODE].str.strip().str.zfill(5)
+    table = table.loc[table[CODE].isin(wanted)].drop_duplicates(CODE)
+    report: list[str] = []
+    out = pd.DataFrame({CODE: wanted})
+    out = out.merge(table[[CODE, *SCORES]], on=CODE, how="left")
+    absent = out.loc[out["total"].isna(), CODE].tolist()
+    if absent:
+        shown = ", ".join(absent[:10]) + (" …" if len(absent) > 10 else "")
+        report.append(
+            f"IFN : {len(absent)} commune(s) absente(s) du fichier ({shown}) : "
+            "« non renseigné » sur la carte"
+        )
+    for column in SCORES:
+        values = pd.to_numeric(out[column].replace("", np.nan), errors="coerce")
+        bad = out[column].notna() & (out[column] != "") & values.isna()
+        bad |= values.notna() & ((values < SCORE_MIN) | (values > SCORE_MAX))
+        for code, value in zip(out.loc[bad, CODE], out.loc[bad, column], strict=True):
+            report.append(
+                f"IFN : commune {code}, score « {SCORES[column]} » = « {value} » hors de "
+                "0–10 : « non renseigné »"
+            )
+        out[column] = values.where(~bad)
+    return IfnRead(out, report)
+
+
+def weighted_mean(population: pd.Series, scores: pd.Series) -> float | None:
+    """Σ(population × score) / Σ population over the rows with a score; None if none."""
+    known = scores.notna() & population.notna()
+    total = float(population[known].sum())
+    if total <= 0:
+        return None
+    return float((population[known] * scores[known]).sum() / total)
+
+
+def fragile_population(
+    population: pd.Series, scores: pd.Series, threshold: float = DEFAULT_THRESHOLD
+) -> int:
+    """Population of the rows whose score is at or above ``threshold`` (unknown: not)."""
+    return int(population[scores.fillna(-1) >= threshold].sum())
+
+
+def fragile_weight(population: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """What the planner's "fragile population" objective counts for each commune:
+    population × IFN / 10 (a commune without score counts 0)."""
+    scores = np.nan_to_num(np.asarray(scores, dtype=float), nan=0.0)
+    return np.asarray(population, dtype=float) * scores / SCORE_MAX
+
+
+def main() -> int:
+    """Print the département's population-weighted IFN from the built files."""
+    from .territory import load_territory
+
+    territory = load_territory()
+    path = config.DATA_DIR / config.IFN_FILE
+    if not path.is_file():
+        print(f"fichier IFN absent : {path} (lancez le build)", file=sys.stderr)
+        return 1
+    scores = pd.read_csv(path, dtype={CODE: str})
+    frame = territory.communes[[CODE, "population"]].merge(scores, on=CODE, how="left")
+    mean = weighted_mean(frame["population"], frame["total"])
+    fragile = fragile_population(frame["population"], frame["total"])
+    print(f"communes avec un score : {int(frame['total'].notna().sum())} / {len(frame)}")
+    print(f"IFN moyen pondéré par la population : {mean:.3f}")
+    print(
+        f"population des communes d'IFN ≥ {DEFAULT_THRESHOLD:g} : {fragile} "
+        f"sur {int(frame['population'].sum())}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+@dataclass
+class FranceServicesRead:
+    """The département's France Services and what the build says of them."""
+
+    table: pd.DataFrame
+    report: list[str] = field(default_factory=list)
+
+
+#: Columns kept from the ANCT list, and their names here.
+FS_COLUMNS = {
+    "id_fs": "id",
+    "lib_fs": "nom",
+    "adresse": "adresse",
+    "code_postal": "code_postal",
+    "insee_com": "code_insee",
+    "lib_com": "commune",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "itinerance": "itinerance",
+    "format_fs": "format",
+    "labellisation": "labellisation",
+}
+
+
+def read_france_services(raw: bytes | str, department: str, communes) -> FranceServicesRead:
+    """The France Services of ``department`` from the ANCT list, each checked against the
+    commune it names (``communes``: GeoDataFrame with ``code`` and exact geometry).
+
+    A row whose commune is unknown, whose coordinates are missing or fall outside its
+    commune (more than 1 km away) is kept, reported in French and marked
+    ``place_verifiee`` False; it is never moved.
+    """
+    import geopandas as gpd
+
+    text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    missing = [c for c in ("insee_dep", *FS_COLUMNS) if c not in table.columns]
+    if missing:
+        raise ValueError("liste France Services : colonne(s) absente(s) : " + ", ".join(missing))
+    table = table.loc[table["insee_dep"].str.strip().str.zfill(2) == department]
+    table = table[list(FS_COLUMNS)].rename(columns=FS_COLUMNS).reset_index(drop=True)
+    table["code_insee"] = table["code_insee"].str.strip().str.zfill(5)
+    table["itinerant"] = table["itinerance"].str.strip().str.casefold().eq("oui")
+    lat = pd.to_numeric(table["latitude"], errors="coerce")
+    lon = pd.to_numeric(table["longitude"], errors="coerce")
+    report: list[str] = []
+    shapes = communes.set_index("code").to_crs(config.CRS_METRIC).geometry
+    points = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=config.CRS_DRAW).to_crs(
+        config.CRS_METRIC
+    )
+    verified = []
+    for i, row in table.iterrows():
+        code = row["code_insee"]
+        if code not in shapes.index:
+            report.append(
+                f"France Services {row['id']} « {row['nom']} » : commune {code} inconnue "
+                "dans le département (COG) ; gardée, lieu non vérifié"
+            )
+            verified.append(False)
+            continue
+        if pd.isna(lat[i]) or pd.isna(lon[i]):
+            report.append(
+                f"France Services {row['id']} « {row['nom']} » : coordonnées absentes ; "
+                "placée au centre de sa commune"
+            )
+            verified.append(False)
+            continue
+        distance = float(shapes[code].distance(points[i]))
+        if distance > 1000:
+            report.append(
+                f"France Services {row['id']} « {row['nom']} » : coordonnées à "
+                f"{distance / 1000:.1f} km hors de sa commune {code} ; gardées, lieu non vérifié"
+            )
+            verified.append(False)
+        else:
+            verified.append(True)
+    table["latitude"], table["longitude"] = lat, lon
+    table["place_verifiee"] = verified
+    return FranceServicesRead(table, report)
