@@ -9,7 +9,7 @@ import pytest
 from aisnemap import config, texts
 from tests.conftest import FIXTURES
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.helpers import wait_for_map
+from tests.e2e.helpers import MAP_IFRAME, wait_for_map
 from tests.support.server import StreamlitServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -60,7 +60,7 @@ def test_wrong_secret_then_bad_file_then_good_file(import_server, page_factory):
     wait_for_map(page, sites=1)  # the preview map shows the one new site
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "import-apercu.png"), full_page=True)
-    preview_map = page.locator('iframe[title="streamlit_folium.st_folium"]')
+    preview_map = page.locator(MAP_IFRAME)
     preview_map.scroll_into_view_if_needed()
     preview_map.screenshot(path=str(ARTIFACTS / "import-apercu-carte.png"))
     confirm.click()

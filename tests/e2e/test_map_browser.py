@@ -97,7 +97,7 @@ def test_html_in_a_site_name_is_shown_as_text(hostile_server, page_factory):
     popup.wait_for()
     assert XSS_NAME in popup.inner_text() and XSS_OPERATOR in popup.inner_text()
     assert frame.locator(".leaflet-popup img, .leaflet-tooltip img").count() == 0
-    page.get_by_text("Sites affichés").scroll_into_view_if_needed()
+    page.get_by_role("heading", name=texts.TABLE_TITLE).scroll_into_view_if_needed()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "xss-texte-litteral.png"), full_page=True)
     button = page.get_by_role("button", name=texts.EXPORT_CSV)
