@@ -164,3 +164,127 @@ def export_basename(
     parts.append(slug(territory) if territory else "departement")
     parts.append(f"{today or dt.date.today():%Y-%m-%d}")
     return "-".join(parts)
+
+
+# --- The national data standard for places of digital mediation (schema.data.gouv.fr,
+# LaMednum/standard-mediation-num, v1.0.2). Field names and allowed values are facts of
+# the standard; the tests validate our file against its schema with frictionless.
+MEDIATION_VERSION = "1.0.2"
+MEDIATION_FIELDS = (
+    "id",
+    "pivot",
+    "nom",
+    "commune",
+    "code_postal",
+    "code_insee",
+    "adresse",
+    "complement_adresse",
+    "latitude",
+    "longitude",
+    "typologie",
+    "telephone",
+    "courriels",
+    "site_web",
+    "horaires",
+    "presentation_resume",
+    "presentation_detail",
+    "source",
+    "itinerance",
+    "structure_parente",
+    "date_maj",
+    "services",
+    "publics_specifiquement_adresses",
+    "prise_en_charge_specifique",
+    "frais_a_charge",
+    "dispositif_programmes_nationaux",
+    "formations_labels",
+    "autres_formations_labels",
+    "modalites_acces",
+    "modalites_accompagnement",
+    "fiche_acces_libre",
+    "prise_rdv",
+)
+MEDIATION_REQUIRED = ("id", "pivot", "nom", "commune", "code_postal", "adresse", "date_maj")
+MEDIATION_SOURCE = "Tableau de bord des conseillers numériques — préfecture de l'Aisne"
+PROGRAMME_ADVISORS = "Conseillers numériques"
+PROGRAMME_FRANCE_SERVICES = "France Services"
+_POSTCODE_ADDRESS = re.compile(r"^(?P<street>.*?),?\s*(?P<cp>\d{5})\s+(?P<town>[^,]+)$")
+_PIVOT = re.compile(r"^[a-zA-Z0-9]{9,14}$")
+
+
+def split_address(address: object) -> tuple[str, str]:
+    """("street", "postcode") of "street, 02000 Town"; ("", "") when not of that form."""
+    text = " ".join(str(address or "").split())
+    match = _POSTCODE_ADDRESS.match(text)
+    if not match or not match.group("street").strip(" ,"):
+        return "", ""
+    return match.group("street").strip(" ,"), match.group("cp")
+
+
+def mediation_table(
+    sites: pd.DataFrame, date_maj: dt.date, prefix: str = "aisne"
+) -> tuple[pd.DataFrame, list[str]]:
+    """The sites as rows of the national standard, and one French line per site left out.
+
+    Required values are taken from the data only: the site's name, commune, INSEE code,
+    SIRET (``pivot``) and published address (street and postcode). A site missing one of
+    them is **left out** and named in the returned lines, never completed with an
+    invented value. ``dispositif_programmes_nationaux`` says "Conseillers numériques",
+    plus "France Services" for a France Services site; ``itinerance`` is "Itinérant" or
+    "Fixe" (empty when not given).
+    """
+    rows, skipped = [], []
+    for _, site in sites.iterrows():
+        street, postcode = split_address(site.get(s.ADDRESS))
+        pivot = re.sub(r"\s", "", str(site.get(s.SIRET) or ""))
+        if pivot in ("nan", "None", "<NA>"):
+            pivot = ""
+        missing = []
+        if not _PIVOT.match(pivot):
+            missing.append("pivot (SIRET)")
+        if not street:
+            missing.append("adresse")
+        if not postcode:
+            missing.append("code_postal")
+        if missing:
+            skipped.append(
+                f"{site[s.ID]} « {site[s.SITE]} » non exporté : {', '.join(missing)} "
+                "inconnu(s) dans les données publiées"
+            )
+            continue
+        service = str(site.get(s.SERVICE_TYPE, ""))
+        programmes = [PROGRAMME_ADVISORS]
+        if service.startswith("France Services"):
+            programmes.append(PROGRAMME_FRANCE_SERVICES)
+        itinerant = site.get(s.ITINERANT)
+        itinerance = "" if itinerant is None or pd.isna(itinerant) else (
+            "Itinérant" if bool(itinerant) else "Fixe"
+        )
+        exact = str(site.get(s.PRECISION, "")) == s.PRECISION_ADDRESS
+        geometry = site.get("geometry")
+        row = dict.fromkeys(MEDIATION_FIELDS, "")
+        row.update(
+            {
+                "id": f"{prefix}-{site[s.ID]}",
+                "pivot": pivot,
+                "nom": str(site[s.SITE]),
+                "commune": str(site.get("commune", "")),
+                "code_postal": postcode,
+                "code_insee": str(site[s.INSEE]),
+                "adresse": street,
+                "latitude": round(geometry.y, 6) if exact and geometry is not None else "",
+                "longitude": round(geometry.x, 6) if exact and geometry is not None else "",
+                "source": MEDIATION_SOURCE,
+                "itinerance": itinerance,
+                "structure_parente": str(site.get(s.OPERATOR, "") or ""),
+                "date_maj": date_maj.isoformat(),
+                "dispositif_programmes_nationaux": "|".join(programmes),
+            }
+        )
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(MEDIATION_FIELDS)), skipped
+
+
+def mediation_csv(table: pd.DataFrame) -> bytes:
+    """The standard's CSV: comma-separated, UTF-8, a header row (as its valid example)."""
+    return table.to_csv(index=False).encode("utf-8")
