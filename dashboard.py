@@ -14,6 +14,7 @@ from aisnemap.maps import base_map, bounds_of, territory_outline, view_layers
 from aisnemap.schema import count_advisors as advisor_count
 from aisnemap.ui.exports import show_exports, view_places
 from aisnemap.ui.figures import show_cumulative_chart, show_definitions, show_figures
+from aisnemap.ui.layers import layer_controls
 from aisnemap.ui.page import (
     current_view,
     draw_sidebar,
@@ -54,6 +55,7 @@ def map_page() -> None:
     types = view.options.service_types
     bounds = bounds_of(territory_communes(communes, filters))
     outline = territory_outline(data.territory.display, filters.most_precise())
+    extra, layer_notes = layer_controls(data)
     skip_link()
     # The base map's script does not depend on the filters, so streamlit-folium keeps the
     # map mounted; only the dynamic layers (sites, outline) are redrawn on a filter change.
@@ -64,11 +66,18 @@ def map_page() -> None:
         use_container_width=True,
         returned_objects=[],
         feature_group_to_add=view_layers(
-            shown, types, fit=bounds, highlight=outline, places=view_places(view, shown)
+            shown,
+            types,
+            fit=bounds,
+            highlight=outline,
+            places=view_places(view, shown),
+            extra=extra,
         ),
         layer_control=folium.LayerControl(collapsed=True),
     )
     notes = figure_notes(figures)
+    for note in layer_notes:
+        st.caption(texts.literal(note))
     st.caption(texts.literal(" ".join([*notes, texts.MAP_HELP])))
     show_definitions(cards, [])
     if view.national:

@@ -6,8 +6,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from . import fragility, texts
 from . import schema as s
-from . import texts
 from .territory import ARRONDISSEMENT, EPCI
 
 #: Levels of the "Territoires" page (communes are too many for a table of territories).
@@ -75,9 +75,45 @@ def territory_stats(sites: pd.DataFrame, communes: pd.DataFrame, level: str) -> 
     return table
 
 
+def add_fragility(
+    table: pd.DataFrame,
+    communes: pd.DataFrame,
+    ifn: pd.DataFrame,
+    level: str,
+    threshold: float = fragility.DEFAULT_THRESHOLD,
+) -> pd.DataFrame:
+    """The territory table with, for each territory, the population-weighted mean IFN
+    (total score) and the population (and its share) of its communes with an IFN at or
+    above ``threshold``. The pool row (whole département, not a territory) is left blank.
+    """
+    code = LEVELS[level].code_column
+    joined = communes[[code, "code", "population"]].merge(
+        ifn[["code", "total"]], on="code", how="left"
+    )
+    rows = []
+    for key, group in joined.groupby(code):
+        rows.append(
+            {
+                "code": key,
+                "ifn_moyen": fragility.weighted_mean(group["population"], group["total"]),
+                "population_fragile": fragility.fragile_population(
+                    group["population"], group["total"], threshold
+                ),
+            }
+        )
+    figures = pd.DataFrame(rows)
+    out = table.merge(figures, on="code", how="left")
+    out["ifn_moyen"] = out["ifn_moyen"].astype(float).round(2)
+    out["part_fragile"] = (out["population_fragile"] / out["population"] * 100).round(1)
+    out.loc[out["code"] == "", ["ifn_moyen", "population_fragile", "part_fragile"]] = np.nan
+    out.attrs.update(table.attrs, threshold=threshold)
+    return out
+
+
 def french_table(table: pd.DataFrame) -> pd.DataFrame:
     """Column names as shown and exported."""
     label = table.attrs.get("level_label", "Territoire")
+    threshold = f"{table.attrs.get('threshold', fragility.DEFAULT_THRESHOLD):g}".replace(".", ",")
     return table.rename(
         columns={
             "code": "Code",
@@ -88,8 +124,41 @@ def french_table(table: pd.DataFrame) -> pd.DataFrame:
             "sites_du_groupe": "dont sites du groupe départemental",
             "conseillers": "Conseillers implantés",
             "habitants_par_conseiller": "Habitants par conseiller",
+            "ifn_moyen": "Fragilité : IFN moyen pondéré par la population (0 à 10)",
+            "population_fragile": f"Fragilité : population des communes d'IFN ≥ {threshold}",
+            "part_fragile": f"Fragilité : part de la population en communes d'IFN ≥ {threshold} (%)",
         }
     )
+
+
+#: What the Territoires choropleth can show.
+COLOUR_BY = {
+    "habitants_par_conseiller": "Habitants par conseiller",
+    "ifn_moyen": "Fragilité : IFN moyen pondéré",
+    "part_fragile": "Fragilité : part de la population en communes fragiles",
+}
+SHARE_BREAKS = (20.0, 40.0, 60.0, 80.0)
+SHARE_LABELS = ("< 20 %", "20 à 40 %", "40 à 60 %", "60 à 80 %", "≥ 80 %")
+
+
+def fragility_class(column: str, value: float | None) -> tuple[str, str]:
+    """(label, colour) of a fragility figure of a territory (IFN classes or shares)."""
+    if column == "ifn_moyen":
+        return fragility.ifn_class(value)
+    if value is None or pd.isna(value):
+        return fragility.UNKNOWN_LABEL, fragility.UNKNOWN_COLOUR
+    index = int(np.searchsorted(np.asarray(SHARE_BREAKS), float(value), side="right"))
+    return SHARE_LABELS[index], fragility.IFN_COLOURS[index]
+
+
+def fragility_legend(column: str) -> list[tuple[str, str]]:
+    """(label, colour) of the classes of a fragility choropleth."""
+    if column == "ifn_moyen":
+        return fragility.legend_items()
+    return [
+        *zip(SHARE_LABELS, fragility.IFN_COLOURS, strict=True),
+        (fragility.UNKNOWN_LABEL, fragility.UNKNOWN_COLOUR),
+    ]
 
 
 def ratio_class(value: float) -> tuple[str, str]:
@@ -101,11 +170,30 @@ def ratio_class(value: float) -> tuple[str, str]:
 
 
 def choropleth_frame(
-    layer: gpd.GeoDataFrame, table: pd.DataFrame, code_column: str
+    layer: gpd.GeoDataFrame,
+    table: pd.DataFrame,
+    code_column: str,
+    colour_by: str = "habitants_par_conseiller",
 ) -> gpd.GeoDataFrame:
     """A display layer joined with its figures and class colour (pool row excluded)."""
     figures = table.loc[table["code"] != ""].set_index("code")
     frame = layer[[code_column, "geometry"]].join(figures, on=code_column)
+    if colour_by != "habitants_par_conseiller":
+        classes = frame[colour_by].map(lambda v: fragility_class(colour_by, v))
+        frame["classe"] = [c[0] for c in classes]
+        frame["couleur"] = [c[1] for c in classes]
+        frame["etiquette"] = [
+            f"{n} : IFN moyen pondéré {fragility.fmt_score(i)} ; "
+            f"{texts.fmt_int(p)} habitants en communes fragiles ({texts.fmt_decimal(q)} %)"
+            for n, i, p, q in zip(
+                frame["nom"],
+                frame["ifn_moyen"],
+                frame["population_fragile"].fillna(0),
+                frame["part_fragile"].fillna(0),
+                strict=True,
+            )
+        ]
+        return frame
     classes = frame["habitants_par_conseiller"].map(ratio_class)
     pool_only = frame["conseillers"].fillna(0).eq(0) & frame["sites_du_groupe"].fillna(0).gt(0)
     frame["classe"] = [

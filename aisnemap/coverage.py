@@ -242,18 +242,71 @@ def suggestion_points(communes: gpd.GeoDataFrame, suggestions: list[Suggestion])
 
 
 def suggestions_table(suggestions: list[Suggestion]) -> pd.DataFrame:
-    """The planner's picks, ranked, as shown on the page."""
+    """The planner's picks, ranked, with their gain under both objectives."""
     return pd.DataFrame(
         [
             {
                 "Rang": i + 1,
                 "Commune": f"{p.nom} ({p.code})",
                 "Habitants gagnés à moins de 10 km": p.gain,
+                "Population fragile gagnée (population × IFN/10)": round(p.gain_fragile),
                 "Population couverte ensuite": p.covered_after,
             }
             for i, p in enumerate(suggestions)
         ]
     )
+
+
+def bands_by_fragility(result: Coverage, ifn: pd.DataFrame) -> pd.DataFrame:
+    """Population of each distance band (rows) by IFN class of the commune (columns)."""
+    from . import fragility
+
+    joined = result.table[["code", "population", "bande"]].merge(
+        ifn[["code", "total"]], on="code", how="left"
+    )
+    joined["classe"] = joined["total"].map(lambda v: fragility.ifn_class(v)[0])
+    table = joined.pivot_table(
+        index="bande", columns="classe", values="population", aggfunc="sum", fill_value=0
+    )
+    columns = [c for c in (*fragility.IFN_LABELS, fragility.UNKNOWN_LABEL) if c in table.columns]
+    table = table.reindex(index=list(BAND_LABELS), columns=columns, fill_value=0).astype(int)
+    table.columns = [f"IFN {c}" if c != fragility.UNKNOWN_LABEL else f"IFN {c}" for c in columns]
+    table.index.name = "Distance au site le plus proche"
+    return table
+
+
+def least_covered_fragile(
+    result: Coverage, ifn: pd.DataFrame, threshold: float, n: int = 15
+) -> pd.DataFrame:
+    """The ``n`` fragile communes (IFN total ≥ threshold) farthest from any site."""
+    joined = result.table.merge(ifn[["code", "total"]], on="code", how="left")
+    fragile = joined.loc[joined["total"] >= threshold]
+    return (
+        fragile.sort_values(["distance_km", "population"], ascending=[False, False])
+        .head(n)
+        .assign(
+            distance_km=lambda t: t["distance_km"].round(1), total=lambda t: t["total"].round(1)
+        )
+    )
+
+
+def services_without_advisor(
+    france_services: pd.DataFrame, sites: gpd.GeoDataFrame, radius_km: float
+) -> pd.DataFrame:
+    """France Services (with coordinates) whose nearest site shown is ``radius_km`` or more
+    away, with that distance (straight line, Lambert-93)."""
+    table = france_services.dropna(subset=["latitude", "longitude"]).copy()
+    if table.empty:
+        return table.assign(distance_km=[])
+    points = gpd.GeoSeries(
+        gpd.points_from_xy(table["longitude"], table["latitude"]), crs=config.CRS_DRAW
+    ).to_crs(config.CRS_METRIC)
+    xy = np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
+    sites_xy = metric_xy(sites) if len(sites) else np.empty((0, 2))
+    distances, _ = nearest_distance_km(xy, sites_xy)
+    table["distance_km"] = np.round(distances, 1)
+    far = table.loc[table["distance_km"] >= radius_km]
+    return far.sort_values("distance_km", ascending=False)
 
 
 def main() -> int:

@@ -257,8 +257,10 @@ def mediation_table(
         if service.startswith("France Services"):
             programmes.append(PROGRAMME_FRANCE_SERVICES)
         itinerant = site.get(s.ITINERANT)
-        itinerance = "" if itinerant is None or pd.isna(itinerant) else (
-            "Itinérant" if bool(itinerant) else "Fixe"
+        itinerance = (
+            ""
+            if itinerant is None or pd.isna(itinerant)
+            else ("Itinérant" if bool(itinerant) else "Fixe")
         )
         exact = str(site.get(s.PRECISION, "")) == s.PRECISION_ADDRESS
         geometry = site.get("geometry")

@@ -223,3 +223,52 @@ def read_france_services(raw: bytes | str, department: str, communes) -> FranceS
     table["latitude"], table["longitude"] = lat, lon
     table["place_verifiee"] = verified
     return FranceServicesRead(table, report)
+
+
+#: Classes of an IFN score on the map (upper bounds), colour-blind-safe sequential
+#: colours (ColorBrewer OrRd), and the colour of a commune without score.
+IFN_BREAKS = (2.0, 4.0, 6.0, 8.0)
+IFN_LABELS = ("0 à 2", "2 à 4", "4 à 6", "6 à 8", "8 à 10")
+IFN_COLOURS = ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000")
+UNKNOWN_LABEL = "non renseigné"
+UNKNOWN_COLOUR = "#d9d9d9"
+
+
+def ifn_class(score: float | None) -> tuple[str, str]:
+    """(label, colour) of a score on the map; a missing score is "non renseigné"."""
+    if score is None or pd.isna(score):
+        return UNKNOWN_LABEL, UNKNOWN_COLOUR
+    index = int(np.searchsorted(np.asarray(IFN_BREAKS), float(score), side="right"))
+    return IFN_LABELS[index], IFN_COLOURS[index]
+
+
+def fmt_score(value: float | None) -> str:
+    """ "5,2" (one decimal, French), "non renseigné" when missing."""
+    if value is None or pd.isna(value):
+        return UNKNOWN_LABEL
+    return f"{float(value):.1f}".replace(".", ",")
+
+
+def commune_tooltip(name: str, row: pd.Series) -> str:
+    """The commune's name and its six scores, as the map's tooltip says them."""
+    scores = " ; ".join(f"{label.lower()} {fmt_score(row.get(c))}" for c, label in SCORES.items())
+    return f"{name} — IFN, scores de 0 à 10 : {scores}"
+
+
+def fragility_frame(display_communes, ifn: pd.DataFrame, column: str):
+    """Display communes with the chosen score's class colour and a tooltip giving all
+    scores (``column``: one of :data:`SCORES`)."""
+    if column not in SCORES:
+        raise ValueError(f"score inconnu : {column}")
+    frame = display_communes[["code", "nom", "geometry"]].merge(ifn, on="code", how="left")
+    classes = frame[column].map(ifn_class)
+    frame["couleur"] = [c[1] for c in classes]
+    frame["etiquette"] = [
+        commune_tooltip(n, r) for n, (_, r) in zip(frame["nom"], frame.iterrows(), strict=True)
+    ]
+    return frame
+
+
+def legend_items() -> list[tuple[str, str]]:
+    """(label, colour) of the map's classes, "non renseigné" last."""
+    return [*zip(IFN_LABELS, IFN_COLOURS, strict=True), (UNKNOWN_LABEL, UNKNOWN_COLOUR)]

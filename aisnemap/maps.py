@@ -190,6 +190,65 @@ aisne.places({{ this.get_name() }}, {{ this._parent.get_name() }}, {{ this.data_
         self.zooms_json = safe_json({"1": 0, "2": ZOOM_RANK_2, "3": ZOOM_RANK_3})
 
 
+class FragilityLayer(Layer):
+    """Communes coloured by an IFN score, with their own legend while the layer is shown."""
+
+    _template = Template(
+        _LAYER_PRELUDE
+        + """aisne.polygons({{ this.get_name() }}, {{ this.data_json }}, {{ this.style_json }},
+  {{ this.precision }});
+aisne.layerLegend({{ this.get_name() }}, {{ this._parent.get_name() }}, {{ this.legend_json }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, data_json: str, title: str, items: list, notes: list[str]) -> None:
+        super().__init__(name=texts.LAYER_FRAGILITY, overlay=True, control=True, show=True)
+        self._name = "FragilityLayer"
+        self.data_json = data_json
+        self.precision = POLYLINE_PRECISION
+        self.style_json = safe_json(
+            {"color": "#6b6b6b", "weight": 0.4, "fillOpacity": 0.78, "className": "aisne-ifn"}
+        )
+        self.legend_json = safe_json(
+            {"title": title, "items": [list(i) for i in items], "notes": notes}
+        )
+
+
+def france_services_records(table: pd.DataFrame) -> list[dict]:
+    """One marker per France Services with coordinates: name, label date, itinerancy."""
+    records = []
+    for row in table.itertuples():
+        if pd.isna(row.latitude) or pd.isna(row.longitude):
+            continue
+        label = texts.fs_label(row.nom, row.labellisation, bool(row.itinerant))
+        records.append(
+            {
+                "lat": round(float(row.latitude), 5),
+                "lon": round(float(row.longitude), 5),
+                "label": label,
+                "itinerant": bool(row.itinerant),
+            }
+        )
+    return records
+
+
+class FranceServicesLayer(Layer):
+    """The France Services of the ANCT list (``aisne.franceServices``)."""
+
+    _template = Template(
+        _LAYER_PRELUDE
+        + """aisne.franceServices({{ this.get_name() }}, {{ this.data_json }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, records: list[dict]) -> None:
+        super().__init__(name=texts.LAYER_FRANCE_SERVICES, overlay=True, control=True, show=True)
+        self._name = "FranceServicesLayer"
+        self.data_json = safe_json(records)
+
+
 class SuggestionsLayer(Layer):
     """The planner's suggested communes as numbered markers (``aisne.suggestions``)."""
 
@@ -444,10 +503,12 @@ def view_layers(
     fit: Sequence[float] | None = None,
     highlight: str | None = None,
     places: pd.DataFrame | None = None,
+    extra: Sequence[Layer] = (),
 ) -> list[Layer]:
-    """The layers a filter changes: the sites (which also fit the view), the outline and
-    the place names of the view."""
-    layers: list[Layer] = []
+    """The layers a filter changes: the sites (which also fit the view), the outline, the
+    place names of the view and ``extra`` optional layers (fragility, France Services),
+    drawn under the sites."""
+    layers: list[Layer] = list(extra)
     if places is not None and len(places):
         layers.append(PlaceLabels(places))
     if highlight:

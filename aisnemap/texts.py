@@ -242,6 +242,74 @@ SUGGESTIONS_NOTE = (
     "Carrés bleus numérotés : communes suggérées par la planification ci-dessous, dans "
     "l'ordre du tableau."
 )
+LABEL_FRAGILITY_THRESHOLD = "Seuil de fragilité (IFN total)"
+FRAGILITY_THRESHOLD_HELP = (
+    "Une commune est dite fragile quand son indice total (score de 0 à 10) atteint ce "
+    "seuil. La population fragile d'un territoire est celle de ses communes fragiles."
+)
+FRAGILITY_COVERAGE_TITLE = "Population par distance et par fragilité numérique"
+LEAST_COVERED_FRAGILE_TITLE = "Communes fragiles les moins couvertes"
+NO_FRAGILE_COMMUNE = "Aucune commune n'atteint ce seuil de fragilité sur ce territoire."
+IFN_TOTAL_COLUMN = "IFN total (0 à 10)"
+FS_WITHOUT_ADVISOR_TITLE = "France Services sans conseiller à proximité"
+LABEL_FS_RADIUS = "Distance (km) au site de conseiller le plus proche, au moins"
+FS_WITHOUT_ADVISOR_NOTE = (
+    "{n} France Services sur {total} (liste ANCT du 01/12/2022) sont à {km} km ou plus, à vol "
+    "d'oiseau, du site de conseiller le plus proche parmi ceux affichés."
+)
+FS_COLUMNS = {
+    "nom": "France Services",
+    "commune": "Commune",
+    "code_insee": "Code INSEE",
+    "itinerant": "Itinérant",
+    "distance_km": "Distance au site le plus proche (km)",
+}
+LABEL_OBJECTIVE = "Objectif de la planification"
+OBJECTIVES = {
+    "population": "Population à moins de 10 km",
+    "fragile": "Population fragile à moins de 10 km",
+}
+OBJECTIVE_HELP = (
+    "Population fragile d'une commune = population × IFN total / 10 (IFN : score de 0 à 10 "
+    "de La Mednum). Une commune plus petite mais plus fragile peut ainsi passer devant."
+)
+LABEL_COLOUR_BY = "Colorer la carte selon"
+LAYER_FRAGILITY = "Fragilité numérique (IFN)"
+LAYER_FRANCE_SERVICES = "France Services (liste ANCT du 01/12/2022)"
+LABEL_FRAGILITY = "Fragilité numérique (IFN, La Mednum)"
+FRAGILITY_NONE = "Aucune"
+LABEL_FRANCE_SERVICES = "France Services (liste ANCT du 01/12/2022)"
+IFN_CAPTION = (
+    "Fragilité numérique : Indice de fragilité numérique (IFN) de La Mednum "
+    "(fragilite-numerique.fr, version d'août 2023), par commune. Ce sont des scores de 0 à 10 "
+    "(10 = le plus fragile), pas des taux : absence de très haut débit, absence de 4G, "
+    "pauvreté, part des plus de 65 ans, part des sans-diplôme de 15 ans et plus, et leur "
+    "moyenne (indice total). Survolez une commune pour ses six scores."
+)
+IFN_LEGEND_NOTE = "Scores de 0 à 10 (La Mednum, 2023), pas des taux."
+FS_CAPTION = (
+    "France Services : liste ANCT du 01/12/2022 ({n} lieux dans le département, dont "
+    "{itinerant} itinérants ; carré pointillé = itinérant)."
+)
+FS_UNAVAILABLE = "Liste France Services non construite : relancez la construction des données."
+IFN_UNAVAILABLE = "Indice de fragilité non construit : relancez la construction des données."
+MEDIATION_EXPORT = "Lieux de médiation numérique (CSV, standard national 1.0.2)"
+MEDIATION_SKIPPED = (
+    "Export « lieux de médiation numérique » : {n} site(s) non exporté(s), une valeur "
+    "obligatoire du standard étant inconnue (jamais inventée) : {details}"
+)
+
+
+def fs_label(name: object, labelled: object, itinerant: bool) -> str:
+    """What a France Services marker says: name, label date, itinerancy."""
+    date = str(labelled or "").replace("Espace labellisé", "labellisé le").strip()
+    parts = [f"France Services : {name}"]
+    if date and date.lower() != "nan":
+        parts.append(date)
+    parts.append("itinérant" if itinerant else "fixe")
+    return " — ".join(parts)
+
+
 LAYER_SUGGESTIONS = "Communes suggérées (planification)"
 SUGGESTION_MARKER = "Suggestion {rank} : {name} (+{gain} habitants à moins de 10 km)"
 CANDIDATES_PLACEHOLDER = "Choisissez une ou plusieurs communes"

@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from aisnemap import analysis, maps, schema, texts
+from aisnemap import analysis, fragility, maps, schema, texts
 from aisnemap.filters import criteria_mask
 from aisnemap.ui.exports import sheet_download
 from aisnemap.ui.page import footer, page_header, run_page, static_url
@@ -26,6 +26,29 @@ def render() -> None:
     )
     sites = view.sites.loc[criteria_mask(view.sites, filters)]
     stats = analysis.territory_stats(sites, territory.communes, level)
+    colour_by = "habitants_par_conseiller"
+    if data.ifn is not None:
+        left, right = st.columns([1, 2])
+        threshold = left.number_input(
+            texts.LABEL_FRAGILITY_THRESHOLD,
+            min_value=0.0,
+            max_value=10.0,
+            value=fragility.DEFAULT_THRESHOLD,
+            step=0.5,
+            format="%.1f",
+            key="territoires_seuil",
+            help=texts.FRAGILITY_THRESHOLD_HELP,
+        )
+        colour_by = right.radio(
+            texts.LABEL_COLOUR_BY,
+            list(analysis.COLOUR_BY),
+            format_func=analysis.COLOUR_BY.get,
+            horizontal=True,
+            key="territoires_couleur",
+        )
+        stats = analysis.add_fragility(stats, territory.communes, data.ifn, level, threshold)
+    else:
+        st.info(texts.IFN_UNAVAILABLE)
     shown = analysis.french_table(stats)
     show_table(shown)
     table_downloads(shown, f"territoires-{level}", "territoires")
@@ -33,20 +56,23 @@ def render() -> None:
 
     chosen = analysis.LEVELS[level]
     areas = analysis.choropleth_frame(
-        territory.display[chosen.layer], stats, chosen.layer_code_column
+        territory.display[chosen.layer], stats, chosen.layer_code_column, colour_by
     )
+    fragile_map = colour_by != "habitants_par_conseiller"
     count = schema.count_advisors(sites)
     fmap = maps.build_choropleth(
         data.layers,
         maps.encode_layer(areas, "etiquette", "couleur"),
-        texts.CHORO_LAYER,
-        texts.CHORO_LEGEND,
-        analysis.legend_items(),
+        analysis.COLOUR_BY[colour_by] if fragile_map else texts.CHORO_LAYER,
+        analysis.COLOUR_BY[colour_by] if fragile_map else texts.CHORO_LEGEND,
+        analysis.fragility_legend(colour_by) if fragile_map else analysis.legend_items(),
         maps.bounds_of(territory.communes),
         sites=sites,
         service_types=view.options.service_types,
         static_url=static_url(),
-        notes=[texts.pool_note(count.pools, count.pool_names), texts.CHORO_POOL_NOTE]
+        notes=[texts.IFN_LEGEND_NOTE]
+        if fragile_map
+        else [texts.pool_note(count.pools, count.pool_names), texts.CHORO_POOL_NOTE]
         if count.pools
         else [],
         highlight=maps.territory_outline(territory.display, filters.most_precise()),
@@ -54,6 +80,8 @@ def render() -> None:
     st_folium(
         fmap, key="carte_territoires", height=600, use_container_width=True, returned_objects=[]
     )
+    if data.ifn is not None:
+        st.caption(texts.IFN_CAPTION)
 
 
 run_page(render)

@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from aisnemap import coverage, maps, texts
+from aisnemap import coverage, fragility, maps, texts
 from aisnemap.filters import criteria_mask, territory_communes
 from aisnemap.ui.figures import fmt_int
 from aisnemap.ui.page import footer, page_header, run_page, static_url
@@ -46,7 +46,14 @@ def render() -> None:
     # The planner's suggestions are drawn on the map above: computed for the number asked
     # (kept in the session), so the map and the table follow every change of N.
     n = int(st.session_state.get("couverture_n", 3))
-    suggestions = coverage.greedy_sites(communes, sites, n)
+    objective = st.session_state.get("couverture_objectif", "population")
+    fragile = None
+    if data.ifn is not None:
+        scores = communes[["code"]].merge(data.ifn[["code", "total"]], on="code", how="left")
+        fragile = fragility.fragile_weight(communes["population"].to_numpy(), scores["total"])
+    else:
+        objective = "population"
+    suggestions = coverage.greedy_sites(communes, sites, n, fragile=fragile, objective=objective)
     areas = coverage.distance_areas(communes, result)
     fmap = maps.build_choropleth(
         data.layers,
@@ -72,6 +79,51 @@ def render() -> None:
     least = result.farthest(15).round({"distance_km": 1}).rename(columns=texts.COVERAGE_COLUMNS)
     show_table(least)
 
+    if data.ifn is not None:
+        st.subheader(texts.FRAGILITY_COVERAGE_TITLE)
+        st.caption(texts.IFN_CAPTION)
+        show_table(coverage.bands_by_fragility(result, data.ifn), hide_index=False)
+        threshold = st.number_input(
+            texts.LABEL_FRAGILITY_THRESHOLD,
+            min_value=0.0,
+            max_value=10.0,
+            value=fragility.DEFAULT_THRESHOLD,
+            step=0.5,
+            format="%.1f",
+            key="couverture_seuil",
+            help=texts.FRAGILITY_THRESHOLD_HELP,
+        )
+        fragile_far = coverage.least_covered_fragile(result, data.ifn, threshold)
+        st.markdown(f"**{texts.literal(texts.LEAST_COVERED_FRAGILE_TITLE)}**")
+        if fragile_far.empty:
+            st.info(texts.NO_FRAGILE_COMMUNE)
+        else:
+            show_table(
+                fragile_far[
+                    ["nom", "code", "population", "total", "distance_km", "site_le_plus_proche"]
+                ]
+                .rename(columns=texts.COVERAGE_COLUMNS)
+                .rename(columns={"total": texts.IFN_TOTAL_COLUMN})
+            )
+
+    if data.france_services is not None:
+        st.subheader(texts.FS_WITHOUT_ADVISOR_TITLE)
+        radius = st.number_input(
+            texts.LABEL_FS_RADIUS, min_value=1, max_value=50, value=10, key="couverture_fs_km"
+        )
+        far = coverage.services_without_advisor(data.france_services, sites, float(radius))
+        st.caption(
+            texts.FS_WITHOUT_ADVISOR_NOTE.format(
+                n=len(far), total=len(data.france_services), km=radius
+            )
+        )
+        if len(far):
+            show_table(
+                far[["nom", "commune", "code_insee", "itinerant", "distance_km"]]
+                .assign(itinerant=lambda t: t["itinerant"].map({True: "oui", False: "non"}))
+                .rename(columns=texts.FS_COLUMNS)
+            )
+
     st.subheader(texts.PLANNER_TITLE)
     st.caption(texts.PLANNER_INTRO)
     names = dict(zip(communes["code"], communes["nom"], strict=True))
@@ -92,6 +144,14 @@ def render() -> None:
             delta=fmt_int(after.population_within() - within),
         )
     st.number_input(texts.LABEL_SUGGEST_N, min_value=1, max_value=10, value=3, key="couverture_n")
+    if data.ifn is not None:
+        st.radio(
+            texts.LABEL_OBJECTIVE,
+            list(texts.OBJECTIVES),
+            format_func=texts.OBJECTIVES.get,
+            key="couverture_objectif",
+            help=texts.OBJECTIVE_HELP,
+        )
     if not suggestions:
         st.info(texts.SUGGEST_NONE)
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -16,6 +17,8 @@ from ..maps import MapLayers, bounds_of, prepare_layers
 from ..programme import NationalReading
 from ..schema import Problem
 from ..territory import MissingDataError, Territory, load_territory, locate_sites
+
+LOG = logging.getLogger("aisnemap.ui")
 
 
 @dataclass
@@ -33,6 +36,9 @@ class AppData:
     #: The "postes validés" reading (None when the list or the sites are unavailable).
     national: NationalReading | None = None
     national_options: Options = field(default_factory=Options)
+    #: IFN scores by commune code (None when not built) and the France Services.
+    ifn: pd.DataFrame | None = None
+    france_services: pd.DataFrame | None = None
 
     @property
     def department_bounds(self) -> tuple[float, float, float, float]:
@@ -115,7 +121,22 @@ def _load(version: FilesVersion) -> AppData:
         posts=posts,
         national=national,
         national_options=national_options,
+        ifn=_read_optional_csv(data_dir / config.IFN_FILE, {"code": str}),
+        france_services=_read_optional_csv(
+            data_dir / config.FRANCE_SERVICES_FILE, {"code_insee": str, "id": str}
+        ),
     )
+
+
+def _read_optional_csv(path: Path, dtypes: dict) -> pd.DataFrame | None:
+    """A built CSV the app can do without (None, logged, when absent or unreadable)."""
+    if not path.is_file():
+        return None
+    try:
+        return pd.read_csv(path, dtype=dtypes)
+    except (OSError, ValueError, pd.errors.ParserError):
+        LOG.warning("fichier illisible : %s", path, exc_info=True)
+        return None
 
 
 def load_app_data(data_dir: Path | None = None, structures: Path | None = None) -> AppData:

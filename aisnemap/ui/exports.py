@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -9,7 +10,7 @@ from dataclasses import replace
 import geopandas as gpd
 import streamlit as st
 
-from .. import export, printing, schema, texts
+from .. import config, export, printing, schema, texts
 from ..filters import territory_communes, territory_slug_words
 from ..maps import bounds_of, build_map
 from ..places import place_names
@@ -105,6 +106,31 @@ def show_exports(view: View, shown: gpd.GeoDataFrame, outline: str | None) -> No
             key=key,
             on_click="ignore",
             width="stretch",
+        )
+    mediation_download(view, shown, stem)
+
+
+def mediation_download(view: View, shown: gpd.GeoDataFrame, stem: str) -> None:
+    """The sites shown in the national "lieux de médiation numérique" standard (CSV), and
+    which sites it leaves out for want of a required value."""
+    if view.national:
+        date_maj = view.filters.au
+    else:
+        date_maj = dt.date.fromtimestamp(config.STRUCTURES_CSV.stat().st_mtime)
+    table, skipped = export.mediation_table(shown.to_crs(config.CRS_DRAW), date_maj)
+    st.download_button(
+        texts.MEDIATION_EXPORT,
+        _guarded(lambda: export.mediation_csv(table), texts.MEDIATION_EXPORT),
+        file_name=f"{stem}-lieux-mediation-numerique.csv",
+        mime="text/csv",
+        key="export_mediation",
+        on_click="ignore",
+    )
+    if skipped:
+        st.caption(
+            texts.literal(
+                texts.MEDIATION_SKIPPED.format(n=len(skipped), details=" ; ".join(skipped))
+            )
         )
 
 

@@ -283,8 +283,8 @@
   };
 
   /* A legend drawn by the app as a Leaflet control (a <details> that folds away). */
-  A.legend = function (map, spec) {
-    var legend = L.control({ position: "bottomright" });
+  A.legend = function (map, spec, position) {
+    var legend = L.control({ position: position || "bottomright" });
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "aisne-legend");
       var box = document.createElement("details");
@@ -311,6 +311,49 @@
       return div;
     };
     legend.addTo(map);
+    return legend;
+  };
+
+  /* A legend that lives with an optional layer: shown while the layer is on the map. */
+  A.layerLegend = function (group, map, spec) {
+    var control = null;
+    function show() {
+      if (!control) {
+        control = A.legend(map, spec, "bottomleft");
+      }
+    }
+    function hide() {
+      if (control) {
+        control.remove();
+        control = null;
+      }
+    }
+    group.on("add", show);
+    group.on("remove", hide);
+    if (map.hasLayer(group)) {
+      show();
+    }
+  };
+
+  /* France Services: small squares marked "FS", named and reachable by the keyboard. */
+  A.franceServices = function (group, items) {
+    items.forEach(function (item) {
+      var box = A.text("span", "FS", "aisne-fs-marque");
+      if (item.itinerant) {
+        box.classList.add("aisne-fs-itinerant");
+      }
+      var marker = L.marker([item.lat, item.lon], {
+        icon: new LabelledIcon({
+          className: "aisne-fs",
+          html: box,
+          iconSize: [22, 22],
+          label: item.label
+        }),
+        keyboard: true
+      });
+      marker.bindTooltip(A.text("span", item.label), { direction: "top", offset: [0, -10] });
+      marker.addTo(group);
+    });
   };
 
   /* French controls and keyboard behaviour of the whole map (once per map). */

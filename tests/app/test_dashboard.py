@@ -206,3 +206,29 @@ def test_switching_the_reading_keeps_the_url_in_step(app):
     assert metrics(app)[texts.FIG_POSTS] == "30"
     app.radio("f_lecture").set_value(texts.READING_ANNOUNCEMENT).run()
     assert "au" not in app.query_params and metrics(app)[texts.FIG_ADVISORS] == "32"
+
+
+def test_fragility_and_france_services_layers(app):
+    """Both optional layers are off by default, drawn on request, with their captions."""
+    assert "aisne.layerLegend" not in (map_args(app).get("feature_group") or "")
+    app.selectbox("c_ifn").set_value("poverty_rate").run()
+    layers = map_args(app)["feature_group"]
+    assert "aisne.polygons(" in layers and "aisne-ifn" in layers
+    assert "IFN : pauvreté (score 0 à 10)" in layers
+    # Every tooltip gives the six scores, written the French way.
+    assert re.search(r"Laon — IFN, scores de 0 à 10 : indice total \d,\d ; ", layers)
+    assert any(texts.IFN_CAPTION in plain(c.value) for c in app.caption)
+    app.checkbox("c_fs").check().run()
+    layers = map_args(app)["feature_group"]
+    assert layers.count('"label":"France Services : ') == 31
+    assert any("31 lieux dans le département, dont 7 itinérants" in c.value for c in app.caption)
+    app.selectbox("c_ifn").set_value("").run()
+    assert "aisne-ifn" not in map_args(app)["feature_group"]
+
+
+def test_mediation_export_says_which_sites_it_leaves_out(app):
+    [button] = [b for b in app.get("download_button") if b.proto.label == texts.MEDIATION_EXPORT]
+    assert button
+    notes = " ".join(plain(c.value) for c in app.caption)
+    assert "4 site(s) non exporté(s)" in notes
+    assert "L03 « Bibliothèque municipale de Bohain-en-Vermandois" in notes

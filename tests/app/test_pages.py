@@ -41,6 +41,13 @@ def test_territoires_follow_the_service_filter(app):
     assert table["Sites"].iloc[:5].sum() == 7
 
 
+def _table_with(app, column: str):
+    """The page's table that has this column."""
+    tables = [read_table(app, i) for i in range(len(app.table))]
+    [found] = [t for t in tables if column in t.columns]
+    return found
+
+
 def test_couverture_page_and_planner(app):
     app.switch_page(str(ROOT / "pages/2_Couverture.py")).run()
     assert not app.exception
@@ -52,7 +59,7 @@ def test_couverture_page_and_planner(app):
     assert any("pas un temps de trajet" in c.value for c in app.caption)
 
     app.multiselect("couverture_candidats").set_value(["02232"]).run()
-    compare = read_table(app, 2)
+    compare = _table_with(app, "Après")
     assert compare["Après"].sum() == 531_345
     assert compare.loc["> 20 km", "Écart"] < 0
 
@@ -129,3 +136,48 @@ def test_rapprochement_page_lists_the_two_absent_structures(app):
     absent = table.loc[table["Statut"] == "annoncée, absente de la liste", "Sites de l'annonce"]
     assert absent.tolist() == ["L02", "L08"]
     assert [b.label for b in app.get("download_button")] == [texts.EXPORT_CSV, texts.EXPORT_XLSX]
+
+
+def test_couverture_crosses_distance_and_fragility(app):
+    app.switch_page(str(ROOT / "pages/2_Couverture.py")).run()
+    assert not app.exception
+    crossed = _table_with(app, "IFN 6 à 8")
+    assert crossed.to_numpy().sum() == 531_345
+    assert list(crossed.index)[0] == "< 5 km"
+    fragile = _table_with(app, texts.IFN_TOTAL_COLUMN)
+    assert (fragile[texts.IFN_TOTAL_COLUMN] >= 6).all() and len(fragile) == 15
+    distances = fragile["Distance (km)"].tolist()
+    assert distances == sorted(distances, reverse=True)
+    # The planner's objective: the fragile population can change the first pick, and each
+    # suggestion gives its gain under both objectives.
+    by_population = _table_with(app, "Rang")
+    app.radio("couverture_objectif").set_value("fragile").run()
+    by_fragility = _table_with(app, "Rang")
+    column = "Population fragile gagnée (population × IFN/10)"
+    assert by_fragility[column].iloc[0] >= by_population[column].iloc[0]
+    assert list(by_fragility.columns)[2:4] == ["Habitants gagnés à moins de 10 km", column]
+    # France Services with no advisor within 10 km of the sites shown.
+    services = _table_with(app, "France Services")
+    assert (services["Distance au site le plus proche (km)"] >= 10).all()
+    assert any("France Services sur 31 (liste ANCT du 01/12/2022)" in c.value for c in app.caption)
+
+
+def test_territoires_give_fragility_per_territory(app):
+    app.switch_page(str(ROOT / "pages/1_Territoires.py")).run()
+    table = read_table(app, 0)
+    mean = "Fragilité : IFN moyen pondéré par la population (0 à 10)"
+    fragile = "Fragilité : population des communes d'IFN ≥ 6"
+    assert mean in table.columns and fragile in table.columns
+    places = table.loc[table["Code"] != ""]
+    assert places[fragile].sum() == 280_579  # python -m aisnemap.fragility
+    assert places[mean].between(0, 10).all()
+    app.number_input("territoires_seuil").set_value(7.0).run()
+    higher = read_table(app, 0)
+    assert "Fragilité : population des communes d'IFN ≥ 7" in higher.columns
+    assert (
+        higher.loc[higher["Code"] != "", "Fragilité : population des communes d'IFN ≥ 7"].sum()
+        < 280_579
+    )
+    app.radio("territoires_couleur").set_value("ifn_moyen").run()
+    script = map_args(app)["script"]
+    assert "IFN moyen pondéré" in script and "Scores de 0 à 10 (La Mednum, 2023)" in script

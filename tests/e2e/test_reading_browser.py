@@ -16,6 +16,7 @@ from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.helpers import (
     MAP_IFRAME,
     SITE_GROUPS,
+    choose_in_selectbox,
     map_frame,
     map_view,
     wait_for_map,
@@ -296,3 +297,26 @@ def test_layout_puts_the_map_high_and_wide(server, page_factory, width, height):
     }
     assert len(tops) == 1 or width < 1100
     assert recorder.errors == []
+
+
+def test_the_fragility_layer_switches_on_and_off(server, page_factory):
+    page, recorder = page_factory(1440, 900)
+    page.goto(server.url)
+    wait_for_map(page, sites=25)
+    frame = map_frame(page)
+    assert frame.locator("path.aisne-ifn").count() == 0
+    choose_in_selectbox(page, texts.LABEL_FRAGILITY, "Indice total")
+    frame.locator("path.aisne-ifn").first.wait_for()
+    assert frame.locator("path.aisne-ifn").count() == 800
+    legend = frame.locator(".aisne-legend", has_text="IFN : indice total")
+    assert legend.is_visible() and "8 à 10" in legend.inner_text()
+    assert page.get_by_text("pas des taux").first.is_visible()
+    # The sites stay above the colours, and were not redrawn from scratch.
+    wait_for_map(page, sites=25)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(MAP_IFRAME).screenshot(path=str(ARTIFACTS / "carte-fragilite-ifn.png"))
+    choose_in_selectbox(page, texts.LABEL_FRAGILITY, texts.FRAGILITY_NONE)
+    frame.locator("path.aisne-ifn").first.wait_for(state="detached")
+    assert frame.locator(".aisne-legend", has_text="IFN").count() == 0
+    wait_for_map(page, sites=25)
+    assert recorder.external() == [] and recorder.errors == []

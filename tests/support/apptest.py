@@ -83,7 +83,7 @@ def read_table(at: AppTest, index: int):
         return int(value) if value.is_integer() and "," not in text else value
 
     for column in frame.columns:
-        converted = frame[column].map(number)
+        converted = frame[column].map(lambda v: float("nan") if plain(str(v)) == "—" else number(v))
         if all(isinstance(v, (int, float)) for v in converted):
             frame[column] = converted
         else:

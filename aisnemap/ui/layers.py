@@ -1,0 +1,57 @@
+"""Optional layers of the home map: digital fragility (IFN) and France Services."""
+
+from __future__ import annotations
+
+import streamlit as st
+from folium.map import Layer
+
+from .. import fragility, texts
+from ..maps import FragilityLayer, FranceServicesLayer, encode_layer, france_services_records
+from .data import AppData
+
+K_IFN = "c_ifn"
+K_FS = "c_fs"
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _fragility_json(column: str, data_id: int, _data: AppData) -> str:
+    # Keyed on the score and the loaded data's identity (one AppData per file version).
+    frame = fragility.fragility_frame(_data.territory.display["communes"], _data.ifn, column)
+    return encode_layer(frame, "etiquette", "couleur")
+
+
+def layer_controls(data: AppData) -> tuple[list[Layer], list[str]]:
+    """The two choices above the map; returns the layers to draw and their captions."""
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    choice = left.selectbox(
+        texts.LABEL_FRAGILITY,
+        ["", *fragility.SCORES],
+        format_func=lambda c: fragility.SCORES.get(c, texts.FRAGILITY_NONE),
+        key=K_IFN,
+    )
+    show_fs = right.checkbox(texts.LABEL_FRANCE_SERVICES, key=K_FS)
+    layers: list[Layer] = []
+    notes: list[str] = []
+    if choice:
+        if data.ifn is None:
+            notes.append(texts.IFN_UNAVAILABLE)
+        else:
+            layers.append(
+                FragilityLayer(
+                    _fragility_json(choice, id(data), data),
+                    f"IFN : {fragility.SCORES[choice].lower()} (score 0 à 10)",
+                    fragility.legend_items(),
+                    [texts.IFN_LEGEND_NOTE],
+                )
+            )
+            notes.append(texts.IFN_CAPTION)
+    if show_fs:
+        table = data.france_services
+        if table is None:
+            notes.append(texts.FS_UNAVAILABLE)
+        else:
+            layers.append(FranceServicesLayer(france_services_records(table)))
+            notes.append(
+                texts.FS_CAPTION.format(n=len(table), itinerant=int(table["itinerant"].sum()))
+            )
+    return layers, notes
