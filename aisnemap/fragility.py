@@ -44,6 +44,8 @@ SCORES = {
 }
 SCORE_MIN, SCORE_MAX = 0.0, 10.0
 DEFAULT_THRESHOLD = 6.0
+#: Thresholds offered to the user (half points from 0 to 10).
+THRESHOLDS = tuple(x / 2 for x in range(21))
 CODE = "code"
 
 

@@ -29,13 +29,11 @@ def render() -> None:
     colour_by = "habitants_par_conseiller"
     if data.ifn is not None:
         left, right = st.columns([1, 2])
-        threshold = left.number_input(
+        threshold = left.select_slider(
             texts.LABEL_FRAGILITY_THRESHOLD,
-            min_value=0.0,
-            max_value=10.0,
+            fragility.THRESHOLDS,
             value=fragility.DEFAULT_THRESHOLD,
-            step=0.5,
-            format="%.1f",
+            format_func=fragility.fmt_score,
             key="territoires_seuil",
             help=texts.FRAGILITY_THRESHOLD_HELP,
         )

@@ -83,13 +83,11 @@ def render() -> None:
         st.subheader(texts.FRAGILITY_COVERAGE_TITLE)
         st.caption(texts.IFN_CAPTION)
         show_table(coverage.bands_by_fragility(result, data.ifn), hide_index=False)
-        threshold = st.number_input(
+        threshold = st.select_slider(
             texts.LABEL_FRAGILITY_THRESHOLD,
-            min_value=0.0,
-            max_value=10.0,
+            fragility.THRESHOLDS,
             value=fragility.DEFAULT_THRESHOLD,
-            step=0.5,
-            format="%.1f",
+            format_func=fragility.fmt_score,
             key="couverture_seuil",
             help=texts.FRAGILITY_THRESHOLD_HELP,
         )

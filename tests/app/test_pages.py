@@ -171,7 +171,7 @@ def test_territoires_give_fragility_per_territory(app):
     places = table.loc[table["Code"] != ""]
     assert places[fragile].sum() == 280_579  # python -m aisnemap.fragility
     assert places[mean].between(0, 10).all()
-    app.number_input("territoires_seuil").set_value(7.0).run()
+    app.select_slider("territoires_seuil").set_value(7.0).run()
     higher = read_table(app, 0)
     assert "Fragilité : population des communes d'IFN ≥ 7" in higher.columns
     assert (
