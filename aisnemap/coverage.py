@@ -270,7 +270,7 @@ def bands_by_fragility(result: Coverage, ifn: pd.DataFrame) -> pd.DataFrame:
     )
     columns = [c for c in (*fragility.IFN_LABELS, fragility.UNKNOWN_LABEL) if c in table.columns]
     table = table.reindex(index=list(BAND_LABELS), columns=columns, fill_value=0).astype(int)
-    table.columns = [f"IFN {c}" if c != fragility.UNKNOWN_LABEL else f"IFN {c}" for c in columns]
+    table.columns = [f"IFN {c}" for c in columns]
     table.index.name = "Distance au site le plus proche"
     return table
 

@@ -26,13 +26,8 @@ import pandas as pd
 from . import config
 
 IFN_COMMUNES_FILE = "ifn-communes.csv"
-IFN_EPCI_FILE = "ifn-epci.csv"
 FRANCE_SERVICES_FILE = "france-services-2022-12-01.csv"
 FRANCE_SERVICES_DATE = "01/12/2022"
-IFN_SOURCE = (
-    "Indice de fragilité numérique, La Mednum (fragilite-numerique.fr), version d'août 2023 : "
-    "scores de 0 à 10, pas des taux"
-)
 #: Score columns of the IFN files and how they are named on screen.
 SCORES = {
     "total": "Indice total",

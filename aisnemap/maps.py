@@ -31,7 +31,6 @@ from .territory import Level
 
 POLYLINE_PRECISION = 4  # 1e-4 degree ≈ 11 m, far below the 200 m display tolerance
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
-SITE_CLASS = "aisne-site"
 ZOOM_RANK_2 = 9.5
 ZOOM_RANK_3 = 10.5
 
@@ -131,7 +130,8 @@ def encode_layer(
 
 
 class SitesLayer(Layer):
-    """One circle marker per site: size by advisors, colour by service type."""
+    """One marker per site (size by advisors, colour by service type), grouped with a count
+    when sites touch on screen (``aisne.sites``, Leaflet.markercluster)."""
 
     _template = Template(
         _LAYER_PRELUDE
@@ -159,14 +159,13 @@ aisne.fit({{ this._parent.get_name() }}, {{ this.fit }});
             west, south, east, north = fit
             self.fit = safe_json([[south, west], [north, east]])
         self.data_json = safe_json(records)
-        self.class_json = safe_json(SITE_CLASS)
 
 
 class PlaceLabels(Layer):
     """Place names as text with a halo (no tiles needed), shown by rank as the zoom grows.
 
     Rank 1 (préfecture, sous-préfectures) always, rank 2 from ``ZOOM_RANK_2``, rank 3 from
-    ``ZOOM_RANK_3`` (see :mod:`aisnemap.places`). Names go through ``aisneText``.
+    ``ZOOM_RANK_3`` (see :mod:`aisnemap.places`). Names go through ``A.text`` (carte.js).
     """
 
     _template = Template(

@@ -101,11 +101,6 @@ ALL_OPERATOR_TYPES = "Tous les types d'opérateur"
 ALL_SERVICE_TYPES = "Tous les types de service"
 ALL_STRUCTURES = "Toutes les structures"
 SEARCH_PLACEHOLDER = "Nom du site, de la structure ou de la commune"
-SEARCH_HELP = (
-    "Garde les sites dont le nom, le lauréat, l'opérateur ou la commune contient tous les "
-    "mots saisis (accents et majuscules ignorés). Entrée pour appliquer."
-)
-EMPTY_MEANS_ALL = "Laissez vide pour tout afficher."
 ITINERANT_ALL = "Tous les sites"
 ITINERANT_YES = "Itinérants seulement"
 ITINERANT_NO = "Fixes seulement"

@@ -3,9 +3,10 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from aisnemap import analysis, fragility, maps, schema, texts
+from aisnemap import analysis, maps, schema, texts
 from aisnemap.filters import criteria_mask
 from aisnemap.ui.exports import sheet_download
+from aisnemap.ui.layers import threshold_slider
 from aisnemap.ui.page import footer, page_header, run_page, static_url
 from aisnemap.ui.tables import show_table, table_downloads
 
@@ -29,14 +30,7 @@ def render() -> None:
     colour_by = "habitants_par_conseiller"
     if data.ifn is not None:
         left, right = st.columns([1, 2])
-        threshold = left.select_slider(
-            texts.LABEL_FRAGILITY_THRESHOLD,
-            fragility.THRESHOLDS,
-            value=fragility.DEFAULT_THRESHOLD,
-            format_func=fragility.fmt_score,
-            key="territoires_seuil",
-            help=texts.FRAGILITY_THRESHOLD_HELP,
-        )
+        threshold = threshold_slider(left, "territoires_seuil")
         colour_by = right.radio(
             texts.LABEL_COLOUR_BY,
             list(analysis.COLOUR_BY),

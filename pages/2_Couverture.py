@@ -6,6 +6,7 @@ from streamlit_folium import st_folium
 from aisnemap import coverage, fragility, maps, texts
 from aisnemap.filters import criteria_mask, territory_communes
 from aisnemap.ui.figures import fmt_int
+from aisnemap.ui.layers import threshold_slider
 from aisnemap.ui.page import footer, page_header, run_page, static_url
 from aisnemap.ui.tables import show_table
 
@@ -83,14 +84,7 @@ def render() -> None:
         st.subheader(texts.FRAGILITY_COVERAGE_TITLE)
         st.caption(texts.IFN_CAPTION)
         show_table(coverage.bands_by_fragility(result, data.ifn), hide_index=False)
-        threshold = st.select_slider(
-            texts.LABEL_FRAGILITY_THRESHOLD,
-            fragility.THRESHOLDS,
-            value=fragility.DEFAULT_THRESHOLD,
-            format_func=fragility.fmt_score,
-            key="couverture_seuil",
-            help=texts.FRAGILITY_THRESHOLD_HELP,
-        )
+        threshold = threshold_slider(st, "couverture_seuil")
         fragile_far = coverage.least_covered_fragile(result, data.ifn, threshold)
         st.markdown(f"**{texts.literal(texts.LEAST_COVERED_FRAGILE_TITLE)}**")
         if fragile_far.empty:

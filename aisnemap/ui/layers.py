@@ -55,3 +55,15 @@ def layer_controls(data: AppData) -> tuple[list[Layer], list[str]]:
                 texts.FS_CAPTION.format(n=len(table), itinerant=int(table["itinerant"].sum()))
             )
     return layers, notes
+
+
+def threshold_slider(container, key: str) -> float:
+    """The fragility threshold (IFN total, half points, written the French way)."""
+    return container.select_slider(
+        texts.LABEL_FRAGILITY_THRESHOLD,
+        fragility.THRESHOLDS,
+        value=fragility.DEFAULT_THRESHOLD,
+        format_func=fragility.fmt_score,
+        key=key,
+        help=texts.FRAGILITY_THRESHOLD_HELP,
+    )
