@@ -28,7 +28,14 @@ import pandas as pd
 import shapely
 
 from . import config, fragility, programme
-from .sources import SourceError, SourceLayout, join, read_feature_collection, read_json
+from .sources import (
+    SourceError,
+    SourceLayout,
+    is_url,
+    join,
+    read_feature_collection,
+    read_json,
+)
 
 #: Version of the outputs' content: bump it when the build changes what it writes, so that
 #: ``--if-missing`` (used by ``make run`` / ``make test``) rebuilds stale outputs.
@@ -215,15 +222,42 @@ def dissolve_layers(communes: gpd.GeoDataFrame, department_name: str) -> Layers:
     return Layers(communes, epci, arr, dept)
 
 
-def simplify_coverage(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
-    """Simplify polygons as a coverage (shared edges stay shared, no gaps), in Lambert-93."""
+def simplify_coverage(
+    frame: gpd.GeoDataFrame, tolerance_m: float, metric_crs: str = config.CRS_METRIC
+) -> gpd.GeoDataFrame:
+    """Simplify polygons as a coverage (shared edges stay shared, no gaps), in metres
+    (Lambert-93, or the overseas département's own projection)."""
     if frame.crs is None:
         raise ValueError("simplify_coverage needs a GeoDataFrame with a CRS")
-    metric = frame.to_crs(config.CRS_METRIC)
+    metric = frame.to_crs(metric_crs)
     simplified = shapely.coverage_simplify(metric.geometry.values, tolerance_m)
     out = metric.copy()
     out["geometry"] = shapely.make_valid(simplified)
     return out.to_crs(frame.crs)
+
+
+def contours_location(base: str | Path, department: str) -> str:
+    """The IGN contour file of a département, relative to the sources' base: the folder
+    ``departements/CODE-name/`` is found by its code (a base URL serves the Aisne only)."""
+    default = SourceLayout().contours
+    if department == config.DEPARTMENT:
+        return default
+    if is_url(base):
+        raise SourceError(
+            f"département {department} : la source en ligne ({base}) ne sert que l'Aisne ; "
+            "donnez un dossier local (--sources)"
+        )
+    root = Path(base) / "ign-admin-express-2018" / "departements"
+    found = sorted(root.glob(f"{department}-*/communes-{department}-*.geojson"))
+    if not found:
+        raise SourceError(f"contours du département {department} introuvables dans {root}")
+    return str(found[0].relative_to(Path(base)))
+
+
+def departments_of(base: str | Path, year: int) -> dict[str, str]:
+    """Code → name of every département of the COG reference (101 in 2021)."""
+    data = read_json(join(base, SourceLayout().reference_file(year, "departements.json")))
+    return {d["code"]: d["nom"] for d in data}
 
 
 def read_sources(
@@ -257,7 +291,8 @@ def build_layers(
 ) -> tuple[Layers, Layers]:
     """Exact and display layers for one department and COG year (nothing written)."""
     report = report if report is not None else BuildReport()
-    contours, communes_ref, epci_ref, arr_ref, dept_ref = read_sources(base, year)
+    layout = SourceLayout(contours=contours_location(base, department))
+    contours, communes_ref, epci_ref, arr_ref, dept_ref = read_sources(base, year, layout)
     contours = contours[contours["code"].astype(str).str.startswith(department)]
     report.add(f"contours lus : {len(contours)} communes (IGN ADMIN EXPRESS 2018)")
     mapping = code_mapping(communes_ref, department)
@@ -276,13 +311,14 @@ def build_layers(
     report.add(
         f"sorties : {len(layers.communes)} communes, {len(layers.epci)} EPCI, "
         f"{len(layers.arrondissements)} arrondissements, population "
-        f"{int(layers.communes['population'].sum()):,}".replace(",", " ")
+        + f"{int(layers.communes['population'].sum()):,}".replace(",", " ")
     )
+    metric = config.metric_crs(department)
     display = Layers(
-        simplify_coverage(layers.communes, DISPLAY_TOLERANCE_M),
-        simplify_coverage(layers.epci, DISPLAY_TOLERANCE_M),
-        simplify_coverage(layers.arrondissements, DISPLAY_TOLERANCE_M),
-        simplify_coverage(layers.department, DISPLAY_TOLERANCE_M),
+        simplify_coverage(layers.communes, DISPLAY_TOLERANCE_M, metric),
+        simplify_coverage(layers.epci, DISPLAY_TOLERANCE_M, metric),
+        simplify_coverage(layers.arrondissements, DISPLAY_TOLERANCE_M, metric),
+        simplify_coverage(layers.department, DISPLAY_TOLERANCE_M, metric),
     )
     return layers, display
 
@@ -365,10 +401,12 @@ def build_fragility(
     department: str,
     programme_dir: Path | None,
     report: BuildReport,
+    names: config.BuiltFiles | None = None,
 ) -> dict[str, str]:
     """The IFN scores and the France Services of the département, as CSV texts by output
     file name (a missing national file is reported and skipped)."""
     folder = programme_dir or config.PROGRAMME_DIR
+    names = names or config.files_for(department)
     out: dict[str, str] = {}
     ifn_path = folder / fragility.IFN_COMMUNES_FILE
     if ifn_path.is_file():
@@ -380,7 +418,7 @@ def build_fragility(
             report.add(line)
         known = int(ifn.scores["total"].notna().sum())
         report.add(f"IFN : {known} communes sur {len(communes)} avec un score")
-        out[config.IFN_FILE] = ifn.scores.to_csv(index=False)
+        out[names.ifn] = ifn.scores.to_csv(index=False)
     else:
         report.add(f"IFN absent ({ifn_path}) : couche de fragilité indisponible")
     fs_path = folder / fragility.FRANCE_SERVICES_FILE
@@ -396,7 +434,7 @@ def build_fragility(
             f"France Services ({fragility.FRANCE_SERVICES_DATE}) : {len(table)} lieux, dont "
             f"{int(table['itinerant'].sum())} itinérants"
         )
-        out[config.FRANCE_SERVICES_FILE] = table.to_csv(index=False)
+        out[names.france_services] = table.to_csv(index=False)
     else:
         report.add(f"liste France Services absente ({fs_path}) : couche indisponible")
     return out
@@ -407,37 +445,41 @@ def run_build(
     year: int = config.COG_YEAR,
     out_dir: Path | None = None,
     programme_dir: Path | None = None,
+    department: str = config.DEPARTMENT,
 ) -> BuildReport:
-    """Build and write every output; raises SourceError/BuildError before writing anything."""
+    """Build and write every output of a département; raises SourceError/BuildError before
+    writing anything. ``out_dir`` defaults to the département's folder."""
     base = base if base is not None else config.SOURCES_DIR
-    out_dir = out_dir or config.DATA_DIR
+    out_dir = out_dir or config.department_dir(department)
+    names = config.files_for(department)
     report = BuildReport()
-    report.add(f"construction des données — COG {year}, sources : {base}")
+    report.add(f"construction des données — département {department}, COG {year}, sources : {base}")
     started = time.perf_counter()
-    exact, display = build_layers(base, year, config.DEPARTMENT, report)
+    exact, display = build_layers(base, year, department, report)
     files: dict[Path, str | bytes] = {}
-    posts = build_posts(base, year, config.DEPARTMENT, programme_dir, report)
+    posts = build_posts(base, year, department, programme_dir, report)
     if posts is not None:
-        files[out_dir / config.POSTS_FILE] = programme.posts_csv(posts.table)
+        files[out_dir / names.posts] = programme.posts_csv(posts.table)
     for name, text in build_fragility(
-        exact.communes, config.DEPARTMENT, programme_dir, report
+        exact.communes, department, programme_dir, report, names
     ).items():
         files[out_dir / name] = text
     pairs = (
-        (config.COMMUNES_FILE, exact.communes, EXACT_DECIMALS),
-        (config.EPCI_FILE, exact.epci, EXACT_DECIMALS),
-        (config.ARRONDISSEMENTS_FILE, exact.arrondissements, EXACT_DECIMALS),
-        (config.DEPARTMENT_FILE, exact.department, EXACT_DECIMALS),
-        (config.COMMUNES_DISPLAY_FILE, display.communes, DISPLAY_DECIMALS),
-        (config.EPCI_DISPLAY_FILE, display.epci, DISPLAY_DECIMALS),
-        (config.ARRONDISSEMENTS_DISPLAY_FILE, display.arrondissements, DISPLAY_DECIMALS),
-        (config.DEPARTMENT_DISPLAY_FILE, display.department, DISPLAY_DECIMALS),
+        (names.communes, exact.communes, EXACT_DECIMALS),
+        (names.epci, exact.epci, EXACT_DECIMALS),
+        (names.arrondissements, exact.arrondissements, EXACT_DECIMALS),
+        (names.department, exact.department, EXACT_DECIMALS),
+        (names.communes_display, display.communes, DISPLAY_DECIMALS),
+        (names.epci_display, display.epci, DISPLAY_DECIMALS),
+        (names.arrondissements_display, display.arrondissements, DISPLAY_DECIMALS),
+        (names.department_display, display.department, DISPLAY_DECIMALS),
     )
     for name, frame, decimals in pairs:
         files[out_dir / name] = _geojson_text(frame, decimals)
     manifest = {
         "format": BUILD_FORMAT,
         "code": code_fingerprint(),
+        "departement": department,
         "cog": year,
         "sources": str(base),
         "communes": len(exact.communes),
@@ -454,11 +496,14 @@ def run_build(
     return report
 
 
-def is_built(out_dir: Path | None = None, year: int = config.COG_YEAR) -> bool:
+def is_built(
+    out_dir: Path | None = None, year: int = config.COG_YEAR, department: str = config.DEPARTMENT
+) -> bool:
     """True when every output exists, built by this code for the same COG year."""
-    out_dir = out_dir or config.DATA_DIR
+    out_dir = out_dir or config.department_dir(department)
     manifest = out_dir / config.MANIFEST_FILE
-    if not manifest.is_file() or not all((out_dir / n).is_file() for n in config.BUILT_FILES):
+    layers = config.files_for(department).layers
+    if not manifest.is_file() or not all((out_dir / n).is_file() for n in layers):
         return False
     try:
         built = json.loads(manifest.read_text(encoding="utf-8"))
@@ -473,23 +518,49 @@ def is_built(out_dir: Path | None = None, year: int = config.COG_YEAR) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
-    parser = argparse.ArgumentParser(description="Construit les couches de l'Aisne (COG).")
+    parser = argparse.ArgumentParser(
+        description="Construit les couches d'un département (l'Aisne par défaut), COG."
+    )
+    parser.add_argument(
+        "--departement",
+        default=config.DEPARTMENT,
+        help="code du département : 01 à 95, 2A, 2B, 971 à 976 (défaut : 02, l'Aisne)",
+    )
     parser.add_argument(
         "--sources",
         default=os.environ.get("AISNEMAP_SOURCES") or str(config.SOURCES_DIR),
         help="dossier ou URL de base des données officielles (défaut : ../shared/data)",
     )
     parser.add_argument("--year", type=int, default=config.COG_YEAR, help="année du COG")
-    parser.add_argument("--out", type=Path, default=config.DATA_DIR, help="dossier de sortie")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="dossier de sortie (défaut : data/ pour l'Aisne, data/departements/CODE sinon)",
+    )
     parser.add_argument(
         "--if-missing", action="store_true", help="ne rien faire si les sorties existent"
     )
     args = parser.parse_args(argv)
-    if args.if_missing and is_built(args.out, args.year):
-        print(f"données déjà construites dans {args.out} (COG {args.year})")
+    department = args.departement.strip().upper()
+    try:
+        known = departments_of(args.sources, args.year)
+    except SourceError as exc:
+        print(f"ÉCHEC de la construction des données : {exc}", file=sys.stderr)
+        return 1
+    if department not in known:
+        print(
+            f"Département inconnu : « {args.departement} ». Codes valides (COG {args.year}) : "
+            + ", ".join(sorted(known)),
+            file=sys.stderr,
+        )
+        return 2
+    out = args.out or config.department_dir(department)
+    if args.if_missing and is_built(out, args.year, department):
+        print(f"données déjà construites dans {out} (COG {args.year})")
         return 0
     try:
-        report = run_build(args.sources, args.year, args.out)
+        report = run_build(args.sources, args.year, out, department=department)
     except (SourceError, BuildError) as exc:
         print(f"ÉCHEC de la construction des données : {exc}", file=sys.stderr)
         print("Les fichiers précédents sont conservés.", file=sys.stderr)

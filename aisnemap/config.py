@@ -7,6 +7,7 @@ overridden by an environment variable so tests and deployments point elsewhere.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +59,80 @@ def static_url_for(base_url_path: str | None) -> str:
         return STATIC_URL
     base = (base_url_path or "").strip("/")
     return f"/{base}/app/static" if base else "/app/static"
+
+
+#: Metric projection of each overseas département (Lambert-93 is for mainland France and
+#: Corsica): UTM zones of the official RGAF09, RGFG95, RGR92 and RGM04 frames.
+OVERSEAS_METRIC_CRS = {
+    "971": "EPSG:5490",
+    "972": "EPSG:5490",
+    "973": "EPSG:2972",
+    "974": "EPSG:2975",
+    "976": "EPSG:4471",
+}
+
+
+def metric_crs(department: str) -> str:
+    """The metric projection in which a département's distances and simplification are
+    computed."""
+    return OVERSEAS_METRIC_CRS.get(department, CRS_METRIC)
+
+
+@dataclass(frozen=True)
+class BuiltFiles:
+    """The file names of one département's build (its own folder, see ``department_dir``)."""
+
+    communes: str
+    communes_display: str
+    epci: str
+    epci_display: str
+    arrondissements: str
+    arrondissements_display: str
+    department: str
+    department_display: str
+    posts: str
+    ifn: str
+    france_services: str
+
+    @property
+    def layers(self) -> tuple[str, ...]:
+        """The eight GeoJSON layers, exact then display (every build writes them)."""
+        return (
+            self.communes,
+            self.communes_display,
+            self.epci,
+            self.epci_display,
+            self.arrondissements,
+            self.arrondissements_display,
+            self.department,
+            self.department_display,
+        )
+
+
+def files_for(department: str) -> BuiltFiles:
+    """File names of a département's build: the Aisne keeps its names ("…_aisne"), others
+    carry their code ("communes_59.geojson")."""
+    slug = "aisne" if department == DEPARTMENT else department.lower()
+    return BuiltFiles(
+        f"communes_{slug}.geojson",
+        f"communes_{slug}_affichage.geojson",
+        f"epci_{slug}.geojson",
+        f"epci_{slug}_affichage.geojson",
+        f"arrondissements_{slug}.geojson",
+        f"arrondissements_{slug}_affichage.geojson",
+        f"departement_{slug}.geojson",
+        f"departement_{slug}_affichage.geojson",
+        f"postes_{slug}.csv",
+        f"ifn_{slug}.csv",
+        f"france_services_{slug}.csv",
+    )
+
+
+def department_dir(department: str, data_dir: Path | None = None) -> Path:
+    """Where a département's build goes: ``data/`` for the Aisne, ``data/departements/CODE``
+    for the others."""
+    base = data_dir or DATA_DIR
+    return base if department == DEPARTMENT else base / "departements" / department
 
 
 COMMUNES_FILE = "communes_aisne.geojson"
