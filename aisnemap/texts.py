@@ -273,7 +273,7 @@ LAYER_FRAGILITY = "Fragilité numérique (IFN)"
 LAYER_FRANCE_SERVICES = "France Services (liste ANCT du 01/12/2022)"
 LABEL_FRAGILITY = "Fragilité numérique (IFN, La Mednum)"
 FRAGILITY_NONE = "Aucune"
-LABEL_FRANCE_SERVICES = "France Services (liste ANCT du 01/12/2022)"
+LABEL_FRANCE_SERVICES = "France Services (ANCT, 01/12/2022)"
 IFN_CAPTION = (
     "Fragilité numérique : Indice de fragilité numérique (IFN) de La Mednum "
     "(fragilite-numerique.fr, version d'août 2023), par commune. Ce sont des scores de 0 à 10 "

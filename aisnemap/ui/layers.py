@@ -22,7 +22,7 @@ def _fragility_json(column: str, data_id: int, _data: AppData) -> str:
 
 def layer_controls(data: AppData) -> tuple[list[Layer], list[str]]:
     """The two choices above the map; returns the layers to draw and their captions."""
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    left, right = st.columns(2, vertical_alignment="bottom")
     choice = left.selectbox(
         texts.LABEL_FRAGILITY,
         ["", *fragility.SCORES],
