@@ -79,7 +79,7 @@ def map_page() -> None:
     for note in layer_notes:
         st.caption(texts.literal(note))
     st.caption(texts.literal(" ".join([*notes, texts.MAP_HELP])))
-    show_definitions(cards, [])
+    show_definitions(cards)
     if view.national:
         show_cumulative_chart(data.posts, filters.au)
     show_exports(view, shown, outline)

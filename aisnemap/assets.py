@@ -7,6 +7,7 @@ copies are git-ignored and refreshed whenever the package version changes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import shutil
 import sys
@@ -70,10 +71,19 @@ def ensure_assets(static_dir: Path | None = None) -> list[Path]:
 
 
 def versioned(relative: str, static_dir: Path | None = None) -> str:
-    """``relative?v=<content hash>``: a browser never keeps an old copy after an update."""
+    """``relative?v=<content hash>``: a browser never keeps an old copy after an update.
+    Every map of every rerun asks: the file is hashed once per modification time."""
     path = asset_path(relative, static_dir)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.is_file() else "0"
-    return f"{relative}?v={digest}"
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return f"{relative}?v=0"
+    return f"{relative}?v={_digest(path, mtime)}"
+
+
+@functools.lru_cache(maxsize=64)
+def _digest(path: Path, _mtime: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
 def inline_assets(static_dir: Path | None = None) -> dict[str, str]:

@@ -135,28 +135,20 @@ def department_dir(department: str, data_dir: Path | None = None) -> Path:
     return base if department == DEPARTMENT else base / "departements" / department
 
 
-COMMUNES_FILE = "communes_aisne.geojson"
-COMMUNES_DISPLAY_FILE = "communes_aisne_affichage.geojson"
-EPCI_FILE = "epci_aisne.geojson"
-EPCI_DISPLAY_FILE = "epci_aisne_affichage.geojson"
-ARRONDISSEMENTS_FILE = "arrondissements_aisne.geojson"
-ARRONDISSEMENTS_DISPLAY_FILE = "arrondissements_aisne_affichage.geojson"
-DEPARTMENT_FILE = "departement_aisne.geojson"
-DEPARTMENT_DISPLAY_FILE = "departement_aisne_affichage.geojson"
-POSTS_FILE = "postes_aisne.csv"
-#: IFN scores of the département's communes and its France Services (from ../shared).
-IFN_FILE = "ifn_aisne.csv"
-FRANCE_SERVICES_FILE = "france_services_aisne.csv"
+#: The Aisne's file names (the default département), from :func:`files_for`.
+AISNE_FILES = files_for(DEPARTMENT)
+COMMUNES_FILE = AISNE_FILES.communes
+COMMUNES_DISPLAY_FILE = AISNE_FILES.communes_display
+EPCI_FILE = AISNE_FILES.epci
+EPCI_DISPLAY_FILE = AISNE_FILES.epci_display
+ARRONDISSEMENTS_FILE = AISNE_FILES.arrondissements
+ARRONDISSEMENTS_DISPLAY_FILE = AISNE_FILES.arrondissements_display
+DEPARTMENT_FILE = AISNE_FILES.department
+DEPARTMENT_DISPLAY_FILE = AISNE_FILES.department_display
+POSTS_FILE = AISNE_FILES.posts
+IFN_FILE = AISNE_FILES.ifn
+FRANCE_SERVICES_FILE = AISNE_FILES.france_services
 MANIFEST_FILE = "build_manifest.json"
 REPORT_FILE = "build_report.txt"
 
-BUILT_FILES = (
-    COMMUNES_FILE,
-    COMMUNES_DISPLAY_FILE,
-    EPCI_FILE,
-    EPCI_DISPLAY_FILE,
-    ARRONDISSEMENTS_FILE,
-    ARRONDISSEMENTS_DISPLAY_FILE,
-    DEPARTMENT_FILE,
-    DEPARTMENT_DISPLAY_FILE,
-)
+BUILT_FILES = AISNE_FILES.layers

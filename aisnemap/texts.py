@@ -332,7 +332,6 @@ MAP_UI = {
     "zoomMoins": "Zoom arrière",
     "fermer": "Fermer la fiche",
     "couches": "Couches de la carte",
-    "leaflet": "Bibliothèque cartographique Leaflet",
     "sites": "sites",
     "groupeAide": "Entrée pour les afficher",
 }

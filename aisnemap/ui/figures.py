@@ -62,13 +62,11 @@ def show_figures(figures: Figures) -> list[tuple[str, str, str]]:
     return cards
 
 
-def show_definitions(cards: list[tuple[str, str, str]], notes: list[str]) -> None:
-    """What each figure counts, and the notes that qualify them (pools, unknown counts)."""
+def show_definitions(cards: list[tuple[str, str, str]]) -> None:
+    """What each figure counts (the notes that qualify them are under the map)."""
     with st.expander(texts.DEFINITIONS_TITLE, expanded=False):
         for label, _value, definition in cards:
             st.markdown(f"**{texts.literal(label)}** : {texts.literal(definition)}")
-        for note in notes:
-            st.markdown(texts.literal(note))
 
 
 def show_cumulative_chart(posts, au) -> None:

@@ -34,7 +34,6 @@ K_COMMUNE = "f_commune"
 K_READING = "f_lecture"
 K_AU = "f_au"
 K_INIT = "f_initialised"
-K_OPTIONS = "f_options"
 K_LAST = "f_derniers"
 ALL = ""  # option value meaning "no territory restriction"
 WIDGET_KEYS = (
@@ -93,19 +92,6 @@ def _state_from_filters(filters: Filters, options: Options) -> None:
         st.session_state[_TERRITORY_WIDGETS[level.key][0]] = getattr(filters, level.key) or ALL
 
 
-def _follow_new_options(options: Options) -> None:
-    """After a data change (e.g. a wave-2 import), keep each selection meaningful: an
-    empty selection stays "all" (new values included), others keep the values that still
-    exist."""
-    previous: Options | None = st.session_state.get(K_OPTIONS)
-    if previous is None or previous == options:
-        return
-    for key, attribute, _label, _all in _MULTI:
-        offered = getattr(options, attribute)
-        selected = st.session_state.get(key, [])
-        st.session_state[key] = [v for v in selected if v in offered]
-
-
 def _territory_select(sb, key: str, label: str, names: dict[str, str], all_label: str) -> None:
     """One step of the territory cascade; a value outside the narrowed scope is reset."""
     if st.session_state.get(key) not in names:
@@ -160,8 +146,6 @@ def sidebar_filters(readings: Readings, communes: pd.DataFrame, restore: bool = 
         st.query_params.clear()
     au = _reading_widgets(sb, readings)
     options = readings.options(au)
-    _follow_new_options(options)
-    st.session_state[K_OPTIONS] = options
 
     sb.text_input(
         texts.LABEL_SEARCH,
@@ -171,6 +155,8 @@ def sidebar_filters(readings: Readings, communes: pd.DataFrame, restore: bool = 
     )
     for key, attribute, label, all_label in _MULTI:
         offered = getattr(options, attribute)
+        # After a data change (a wave-2 import, another reading) a selection keeps the
+        # values still offered; an empty one stays "all", new values included.
         st.session_state[key] = [v for v in st.session_state.get(key, []) if v in offered]
         sb.multiselect(
             label,

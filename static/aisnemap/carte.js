@@ -208,7 +208,6 @@
     clusters.on("clusterclick clusterkeypress", spread);
     clusters.addTo(group);
     A.groupeSites = clusters;
-    A.nombreSites = sites.length;
     return clusters;
   };
 
