@@ -6,6 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 PORT ?= 8501
+# The département served (02, the Aisne, by default): make run DEPARTEMENT=59, or
+# AISNEMAP_DEPARTEMENT=59 make run.
+DEPARTEMENT ?= $(or $(AISNEMAP_DEPARTEMENT),02)
 
 .PHONY: setup data assets run test test-fast lint bench clean-data
 
@@ -21,12 +24,14 @@ setup: $(STAMP)
 
 data: setup
 	$(BIN)/python -m aisnemap.build --if-missing
+	$(BIN)/python -m aisnemap.france --if-missing
+	$(BIN)/python -m aisnemap.build --if-missing --departement $(DEPARTEMENT)
 
 assets: setup
 	$(BIN)/python -m aisnemap.assets > /dev/null
 
 run: data assets
-	$(BIN)/python -m aisnemap.serve --server.port $(PORT)
+	AISNEMAP_DEPARTEMENT=$(DEPARTEMENT) $(BIN)/python -m aisnemap.serve --server.port $(PORT)
 
 test: data assets
 	$(BIN)/python -m pytest
@@ -43,3 +48,4 @@ bench: data assets
 
 clean-data:
 	rm -f data/*.geojson data/build_manifest.json data/build_report.txt
+	rm -rf data/france data/departements

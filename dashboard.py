@@ -16,6 +16,7 @@ from aisnemap.ui.exports import show_exports, view_places
 from aisnemap.ui.figures import show_cumulative_chart, show_definitions, show_figures
 from aisnemap.ui.layers import layer_controls
 from aisnemap.ui.page import (
+    PAGES,
     current_view,
     draw_sidebar,
     footer,
@@ -32,8 +33,10 @@ from aisnemap.views import figure_notes, sites_table
 def map_page() -> None:
     """Home page: figures, map, exports, table of the sites shown."""
     view = current_view()
-    st.title(texts.APP_TITLE, anchor=False)
     data, filters = view.data, view.filters
+    st.title(texts.app_title(data.department), anchor=False)
+    if data.empty:
+        empty_map(data)
     if not data.ok:
         footer()
         return
@@ -89,22 +92,40 @@ def map_page() -> None:
     footer()
 
 
+def empty_map(data) -> None:
+    """A département without any post: its map without sites (an empty state)."""
+    st_folium(
+        base_map(data.layers, data.department_bounds, (), static_url=static_url(), fit=True),
+        key="carte_vide",
+        height=500,
+        use_container_width=True,
+        returned_objects=[],
+    )
+
+
 data = setup_app()
 # No page icons: Streamlit fetches Material icons from a font CDN, which an intranet lacks.
 # URL paths equal the names Streamlit infers from pages/ (N_Name.py -> "Name"): the first
 # request after a server start is routed by that legacy discovery (see aisnemap.ui.page).
-navigation = st.navigation(
-    [
-        st.Page(map_page, title=texts.NAV_MAP, default=True),
-        st.Page(
-            "pages/1_Territoires.py", title=texts.TERRITORIES_TITLE, url_path=texts.URL_TERRITORIES
-        ),
-        st.Page("pages/2_Couverture.py", title=texts.COVERAGE_TITLE, url_path=texts.URL_COVERAGE),
+# The announcement's pages (reconciliation, wave-2 import) exist where it was curated.
+home = st.Page(map_page, title=texts.NAV_MAP, default=True)
+PAGES["carte"] = home
+pages = [
+    home,
+    st.Page(
+        "pages/1_Territoires.py", title=texts.TERRITORIES_TITLE, url_path=texts.URL_TERRITORIES
+    ),
+    st.Page("pages/2_Couverture.py", title=texts.COVERAGE_TITLE, url_path=texts.URL_COVERAGE),
+]
+if data.curated:
+    pages += [
         st.Page(
             "pages/4_Rapprochement.py", title=texts.RECONCILE_TITLE, url_path=texts.URL_RECONCILE
         ),
         st.Page("pages/3_Import.py", title=texts.IMPORT_TITLE, url_path=texts.URL_IMPORT),
     ]
-)
-draw_sidebar(data)
+france_page = st.Page("pages/5_France.py", title=texts.FRANCE_NAV, url_path=texts.URL_FRANCE)
+navigation = st.navigation([*pages, france_page])
+if navigation.url_path != texts.URL_FRANCE:  # the national page has its own date only
+    draw_sidebar(data)
 run_page(navigation.run)

@@ -28,6 +28,7 @@ import pandas as pd
 import shapely
 
 from . import config, fragility, programme
+from .departements import Department, from_reference, normalise_code, unknown_code_message
 from .sources import (
     SourceError,
     SourceLayout,
@@ -98,7 +99,9 @@ def code_mapping(reference_communes: list[dict[str, Any]], department: str) -> d
             for old in commune.get("anciensCodes") or []:
                 mapping.setdefault(old, commune["code"])
         else:
-            parent = commune.get("chefLieu")
+            # A delegated or associated commune names its commune in "chefLieu"; a
+            # municipal arrondissement (Paris, Lyon, Marseille) in "commune".
+            parent = commune.get("chefLieu") or commune.get("commune")
             if parent in current:
                 mapping.setdefault(commune["code"], parent)
     return mapping
@@ -254,10 +257,10 @@ def contours_location(base: str | Path, department: str) -> str:
     return str(found[0].relative_to(Path(base)))
 
 
-def departments_of(base: str | Path, year: int) -> dict[str, str]:
-    """Code → name of every département of the COG reference (101 in 2021)."""
+def departments_of(base: str | Path, year: int) -> dict[str, Department]:
+    """Every département of the COG reference (101 in 2021), by code."""
     data = read_json(join(base, SourceLayout().reference_file(year, "departements.json")))
-    return {d["code"]: d["nom"] for d in data}
+    return from_reference(data)
 
 
 def read_sources(
@@ -455,6 +458,7 @@ def run_build(
     report = BuildReport()
     report.add(f"construction des données — département {department}, COG {year}, sources : {base}")
     started = time.perf_counter()
+    named = departments_of(base, year).get(department) or Department(department, department)
     exact, display = build_layers(base, year, department, report)
     files: dict[Path, str | bytes] = {}
     posts = build_posts(base, year, department, programme_dir, report)
@@ -480,6 +484,8 @@ def run_build(
         "format": BUILD_FORMAT,
         "code": code_fingerprint(),
         "departement": department,
+        "nom": named.name,
+        "liaison": named.liaison,
         "cog": year,
         "sources": str(base),
         "communes": len(exact.communes),
@@ -542,18 +548,14 @@ def main(argv: list[str] | None = None) -> int:
         "--if-missing", action="store_true", help="ne rien faire si les sorties existent"
     )
     args = parser.parse_args(argv)
-    department = args.departement.strip().upper()
     try:
         known = departments_of(args.sources, args.year)
     except SourceError as exc:
         print(f"ÉCHEC de la construction des données : {exc}", file=sys.stderr)
         return 1
+    department = normalise_code(args.departement)
     if department not in known:
-        print(
-            f"Département inconnu : « {args.departement} ». Codes valides (COG {args.year}) : "
-            + ", ".join(sorted(known)),
-            file=sys.stderr,
-        )
+        print(unknown_code_message(args.departement, known), file=sys.stderr)
         return 2
     out = args.out or config.department_dir(department)
     if args.if_missing and is_built(out, args.year, department):

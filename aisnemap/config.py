@@ -12,9 +12,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-#: Department mapped by the dashboard (INSEE code, as a string).
+#: The Aisne (INSEE code, as a string): the département with a curated structures file,
+#: whose build keeps the historical names in data/ (see files_for).
 DEPARTMENT = "02"
 DEPARTMENT_NAME = "Aisne"
+
+
+def served_department() -> str:
+    """The département a server shows by default (``AISNEMAP_DEPARTEMENT=59 make run``);
+    a visitor may ask for another one with ``?dep=CODE``. Read at each call."""
+    code = (os.environ.get("AISNEMAP_DEPARTEMENT") or DEPARTMENT).strip().upper()
+    return code.zfill(2) if code.isdigit() and len(code) < 2 else code
+
 
 #: Year of the Code officiel géographique used for communes and EPCI (deployment year).
 COG_YEAR = int(os.environ.get("AISNEMAP_COG_YEAR", "2021"))
@@ -70,6 +79,35 @@ OVERSEAS_METRIC_CRS = {
     "974": "EPSG:2975",
     "976": "EPSG:4471",
 }
+
+
+#: Longitude/latitude boxes of the overseas départements, to pick their projection from
+#: geometries alone (west, south, east, north).
+_OVERSEAS_BOXES = {
+    "971": (-62.0, 15.8, -60.9, 16.6),
+    "972": (-61.3, 14.3, -60.7, 15.0),
+    "973": (-54.7, 2.0, -51.5, 6.0),
+    "974": (55.1, -21.5, 55.9, -20.8),
+    "976": (44.9, -13.1, 45.4, -12.5),
+}
+
+
+def metric_crs_for(geo) -> str:
+    """The metric projection for geometries (GeoDataFrame or GeoSeries): the overseas
+    département's UTM when they lie there, Lambert-93 otherwise (mainland, Corsica)."""
+    if geo is None or len(geo) == 0 or geo.crs is None:
+        return CRS_METRIC
+    west, south, east, north = geo.total_bounds
+    if geo.crs.to_epsg() != 4326:
+        from pyproj import Transformer
+
+        to_degrees = Transformer.from_crs(geo.crs, "EPSG:4326", always_xy=True)
+        (west, east), (south, north) = to_degrees.transform([west, east], [south, north])
+    x, y = (west + east) / 2, (south + north) / 2
+    for code, (w, s_, e, n) in _OVERSEAS_BOXES.items():
+        if w <= x <= e and s_ <= y <= n:
+            return OVERSEAS_METRIC_CRS[code]
+    return CRS_METRIC
 
 
 def metric_crs(department: str) -> str:

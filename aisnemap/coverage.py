@@ -31,7 +31,7 @@ def metric_xy(frame: gpd.GeoDataFrame) -> np.ndarray:
     """(n, 2) coordinates of point geometries in Lambert-93."""
     if frame.crs is None:
         raise ValueError("frame must have a CRS")
-    points = frame.to_crs(config.CRS_METRIC).geometry
+    points = frame.to_crs(config.metric_crs_for(frame)).geometry
     return (
         np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
         if len(points)
@@ -41,7 +41,7 @@ def metric_xy(frame: gpd.GeoDataFrame) -> np.ndarray:
 
 def commune_points_xy(communes: gpd.GeoDataFrame) -> np.ndarray:
     """Representative point of each commune, Lambert-93 metres."""
-    metric = communes.to_crs(config.CRS_METRIC)
+    metric = communes.to_crs(config.metric_crs_for(communes))
     points = metric.geometry.representative_point()
     return np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
 
@@ -227,10 +227,9 @@ def greedy_sites(
 def suggestion_points(communes: gpd.GeoDataFrame, suggestions: list[Suggestion]) -> list[list]:
     """[rank, label, lat, lon] of each suggestion, at its commune's representative point
     (the point the planner measured from), for the numbered markers of the map."""
-    metric = communes.set_index("code").to_crs(config.CRS_METRIC)
-    points = gpd.GeoSeries(metric.geometry.representative_point(), crs=config.CRS_METRIC).to_crs(
-        config.CRS_DRAW
-    )
+    crs = config.metric_crs_for(communes)
+    metric = communes.set_index("code").to_crs(crs)
+    points = gpd.GeoSeries(metric.geometry.representative_point(), crs=crs).to_crs(config.CRS_DRAW)
     out = []
     for rank, pick in enumerate(suggestions, start=1):
         point = points.loc[pick.code]
@@ -300,7 +299,8 @@ def services_without_advisor(
         return table.assign(distance_km=[])
     points = gpd.GeoSeries(
         gpd.points_from_xy(table["longitude"], table["latitude"]), crs=config.CRS_DRAW
-    ).to_crs(config.CRS_METRIC)
+    )
+    points = points.to_crs(config.metric_crs_for(points))
     xy = np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
     sites_xy = metric_xy(sites) if len(sites) else np.empty((0, 2))
     distances, _ = nearest_distance_km(xy, sites_xy)

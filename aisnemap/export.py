@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import assets, config, texts
 from . import schema as s
+from .departements import AISNE
 from .views import sites_table
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -102,7 +103,11 @@ def geojson_bytes(sites: gpd.GeoDataFrame) -> bytes:
 
 
 def standalone_html(
-    fmap, title: str = "", subtitle: Sequence[str] = (), today: dt.date | None = None
+    fmap,
+    title: str = "",
+    subtitle: Sequence[str] = (),
+    today: dt.date | None = None,
+    sources: str = "",
 ) -> bytes:
     """The interactive map as one HTML file that opens offline (Leaflet inlined), with a
     ``<title>`` and a header: title, filters, export date and sources (escaped text)."""
@@ -134,7 +139,7 @@ def standalone_html(
             f'<h1 style="font-size:18px;margin:0">{escape(title)}</h1>'
             f'<p style="margin:2px 0">{escape(" · ".join(subtitle))}</p>'
             f'<p style="margin:2px 0;font-size:12px;color:#333">Export du {when}. '
-            f"{escape(texts.SOURCES_FOOTER)}</p></header>"
+            f"{escape(sources or texts.sources_footer(AISNE, True))}</p></header>"
         )
         html = html.replace("<head>", f"<head><title>{escape(title)}</title>", 1)
         html = re.sub(r"<body>", lambda _: "<body>" + header, html, count=1)
@@ -152,13 +157,15 @@ def export_basename(
     territory: str | None = None,
     reading: str | None = None,
     today: dt.date | None = None,
+    department: str = "aisne",
 ) -> str:
-    """File name stem: conseillers-numeriques-aisne-[reading-]territory-AAAA-MM-JJ.
+    """File name stem: conseillers-numeriques-aisne-[reading-]territory-AAAA-MM-JJ
+    (``department``: the département's slug, e.g. "nord").
 
     ``territory`` is e.g. "arrondissement Vervins" (None: the whole département);
     ``reading`` e.g. "postes au 2023-04-05" (None: the announcement).
     """
-    parts = ["conseillers-numeriques-aisne"]
+    parts = [f"conseillers-numeriques-{department}"]
     if reading:
         parts.append(slug(reading))
     parts.append(slug(territory) if territory else "departement")

@@ -111,6 +111,9 @@ class Readings:
     national: Options | None = None
     #: Committee dates and the list's date of situation (national reading only).
     dates: tuple[dt.date, ...] = ()
+    #: True where no announcement was curated (every département but the Aisne): the
+    #: national list is the only reading, always at a date.
+    national_only: bool = False
 
     @property
     def bounds(self) -> tuple[dt.date, dt.date] | None:
@@ -119,7 +122,13 @@ class Readings:
 
     def options(self, au: dt.date | None) -> Options:
         """The options of the reading a date selects (None: the announcement)."""
-        return self.national if (au is not None and self.national) else self.announcement
+        if self.national and (au is not None or self.national_only):
+            return self.national
+        return self.announcement
+
+    def default_au(self) -> dt.date | None:
+        """The date a view without ``au`` is situated at (None: the announcement)."""
+        return self.dates[-1] if self.national_only and self.dates else None
 
 
 def options_from(sites: pd.DataFrame, wave_labels: Mapping[int, str] | None = None) -> Options:

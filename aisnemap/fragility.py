@@ -187,10 +187,9 @@ def read_france_services(raw: bytes | str, department: str, communes) -> FranceS
     lat = pd.to_numeric(table["latitude"], errors="coerce")
     lon = pd.to_numeric(table["longitude"], errors="coerce")
     report: list[str] = []
-    shapes = communes.set_index("code").to_crs(config.CRS_METRIC).geometry
-    points = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=config.CRS_DRAW).to_crs(
-        config.CRS_METRIC
-    )
+    crs = config.metric_crs_for(communes)
+    shapes = communes.set_index("code").to_crs(crs).geometry
+    points = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=config.CRS_DRAW).to_crs(crs)
     verified = []
     for i, row in table.iterrows():
         code = row["code_insee"]

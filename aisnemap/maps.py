@@ -601,3 +601,29 @@ def bounds_of(frame: gpd.GeoDataFrame, margin: float = 0.02) -> tuple[float, flo
     west, south, east, north = frame.to_crs(config.CRS_DRAW).total_bounds
     dx, dy = (east - west) * margin, (north - south) * margin
     return (west - dx, south - dy, east + dx, north + dy)
+
+
+#: The national map's extent: mainland France, Corsica and the overseas insets.
+FRANCE_BOUNDS = (-9.9, 41.2, 9.8, 51.2)
+FRANCE_STYLE = {
+    "color": "#4d4d4d",
+    "weight": 0.7,
+    "fillOpacity": 0.92,
+    "className": "aisne-departement-france",
+}
+
+
+def france_map(
+    items_json: str,
+    legend: list[tuple[str, str]],
+    static_url: str = config.STATIC_URL,
+) -> folium.Map:
+    """The national map: départements coloured by posts per 10 000 inhabitants, no tiles
+    (``items_json``: :func:`encode_layer`'s format, tooltip naming the code)."""
+    west, south, east, north = FRANCE_BOUNDS
+    fmap = local_map(((south + north) / 2, (west + east) / 2), 5, static_url)
+    fmap.options.update(minZoom=4)
+    PolygonLayer(items_json, texts.LAYER_FRANCE, FRANCE_STYLE).add_to(fmap)
+    Legend(legend, [texts.FRANCE_INSETS_NOTE], title=texts.FRANCE_LEGEND_TITLE).add_to(fmap)
+    fmap.fit_bounds([[south, west], [north, east]])
+    return fmap

@@ -49,7 +49,9 @@ def place_names(
     chosen = frame.loc[rank > 0].copy()
     chosen["rang"] = rank.loc[chosen.index]
     points = (
-        chosen.to_crs(config.CRS_METRIC).geometry.representative_point().to_crs(config.CRS_DRAW)
+        chosen.to_crs(config.metric_crs_for(chosen))
+        .geometry.representative_point()
+        .to_crs(config.CRS_DRAW)
     )
     chosen["lon"], chosen["lat"] = points.x, points.y
     out = chosen.drop(columns=["geometry", "epci_siren"])

@@ -31,6 +31,7 @@ from pypdf.generic import NameObject, TextStringObject
 from . import config, texts
 from . import schema as s
 from .coverage import compute_coverage
+from .departements import AISNE, Department
 from .filters import (
     Figures,
     Filters,
@@ -50,9 +51,6 @@ from .views import figure_lines, print_table
 
 A4_LANDSCAPE_IN = (11.69, 8.27)
 PNG_DPI = 200  # 11.69 in x 200 dpi = 2338 px wide
-SOURCES_LINE = (
-    "Sources : IGN ADMIN EXPRESS, INSEE COG 2021, préfecture de l'Aisne (communiqué du 18/03/2021)"
-)
 A4_PORTRAIT_IN = (8.27, 11.69)
 LABEL_SIZES = {RANK_SEAT: 10.5, RANK_TOWN: 8.0, RANK_LOCAL: 7.0}
 _RC = {"text.parse_math": False, "pdf.fonttype": 42}
@@ -75,6 +73,13 @@ class MapDocument:
     export_date: dt.date = field(default_factory=dt.date.today)
     #: Extra blocks of the fiche territoire: (title, rows of (label, value)).
     tables: Sequence[tuple[str, Sequence[tuple[str, str]]]] = ()
+    #: The département printed, and whether its announcement is read (the Aisne).
+    department: Department = AISNE
+    curated: bool = True
+
+    @property
+    def sources(self) -> str:
+        return texts.print_sources(self.curated)
 
 
 @dataclass(frozen=True)
@@ -178,7 +183,7 @@ def _draw_territories(ax, layers: StaticLayers, extent_frame: gpd.GeoDataFrame) 
 
     Returns which communes are in the selected territory (None for the whole department).
     """
-    metric = config.CRS_METRIC
+    metric = config.metric_crs_for(layers.communes)
     communes = layers.communes.to_crs(metric)
     inside = communes["code"].isin(set(extent_frame["code"])) if "code" in extent_frame else None
     if inside is not None and inside.all():
@@ -210,7 +215,7 @@ def _draw_sites(ax, sites: gpd.GeoDataFrame, colours: dict[str, str]) -> None:
     """One marker per site, in the style of the interactive map."""
     if sites.empty:
         return
-    points = sites.to_crs(config.CRS_METRIC)
+    points = sites.to_crs(config.metric_crs_for(sites))
     for (_, row), geom in zip(points.iterrows(), points.geometry, strict=True):
         style = site_style(row, colours)
         ax.scatter(
@@ -228,7 +233,7 @@ def _draw_sites(ax, sites: gpd.GeoDataFrame, colours: dict[str, str]) -> None:
 
 def _frame_axes(ax, extent_frame: gpd.GeoDataFrame) -> None:
     """Fit the axes on the territory with a margin, then the scale bar and north arrow."""
-    xmin, ymin, xmax, ymax = extent_frame.to_crs(config.CRS_METRIC).total_bounds
+    xmin, ymin, xmax, ymax = extent_frame.to_crs(config.metric_crs_for(extent_frame)).total_bounds
     pad = max(xmax - xmin, ymax - ymin) * 0.04
     ax.set_xlim(xmin - pad, xmax + pad)
     ax.set_ylim(ymin - pad, ymax + pad)
@@ -238,7 +243,7 @@ def _frame_axes(ax, extent_frame: gpd.GeoDataFrame) -> None:
     _draw_north_arrow(ax)
 
 
-def _draw_legend_and_footer(fig: Figure, export_date: dt.date) -> None:
+def _draw_legend_and_footer(fig: Figure, export_date: dt.date, sources: str) -> None:
     fig.text(
         0.69,
         0.09,
@@ -247,7 +252,7 @@ def _draw_legend_and_footer(fig: Figure, export_date: dt.date) -> None:
         color="#333333",
         va="top",
     )
-    fig.text(0.035, 0.035, SOURCES_LINE, fontsize=8, color="#333333")
+    fig.text(0.035, 0.035, sources, fontsize=8, color="#333333")
     fig.text(
         0.965,
         0.035,
@@ -265,9 +270,8 @@ def draw_place_names(ax, doc: MapDocument) -> list:
     names = place_names(doc.communes, doc.sites, codes)
     if not doc.territory_selected:
         names = names.loc[names["rang"] < RANK_LOCAL]
-    points = gpd.GeoSeries(
-        gpd.points_from_xy(names["lon"], names["lat"]), crs=config.CRS_DRAW
-    ).to_crs(config.CRS_METRIC)
+    points = gpd.GeoSeries(gpd.points_from_xy(names["lon"], names["lat"]), crs=config.CRS_DRAW)
+    points = points.to_crs(config.metric_crs_for(points))
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     kept, boxes = [], []
@@ -384,7 +388,7 @@ def render_map_page(doc: MapDocument) -> Figure:
             frameon=False,
             alignment="left",
         )
-        _draw_legend_and_footer(fig, doc.export_date)
+        _draw_legend_and_footer(fig, doc.export_date, doc.sources)
     return fig
 
 
@@ -392,7 +396,7 @@ def _text_page(title: str, blocks: Sequence[str], doc: MapDocument, page: str) -
     fig = Figure(figsize=A4_LANDSCAPE_IN)
     fig.text(0.05, 0.94, title, fontsize=14, fontweight="bold", va="top")
     fig.text(0.05, 0.88, "\n".join(blocks), fontsize=8.5, va="top", linespacing=1.45)
-    fig.text(0.05, 0.035, SOURCES_LINE, fontsize=7.5, color="#333333")
+    fig.text(0.05, 0.035, doc.sources, fontsize=7.5, color="#333333")
     fig.text(0.95, 0.035, page, fontsize=7.5, color="#333333", ha="right")
     return fig
 
@@ -433,24 +437,23 @@ def _table_pages(doc: MapDocument) -> list[Figure]:
     return pages
 
 
-def _with_metadata(raw: bytes, title: str, subject: str) -> bytes:
+def _with_metadata(raw: bytes, title: str, subject: str, creator: str) -> bytes:
     """Title, Subject, Creator and the document language (fr) of a PDF."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
-    writer.add_metadata(
-        {"/Title": title, "/Subject": subject, "/Creator": texts.PRINT_CREATOR, "/Author": ""}
-    )
+    writer.add_metadata({"/Title": title, "/Subject": subject, "/Creator": creator, "/Author": ""})
     writer._root_object[NameObject("/Lang")] = TextStringObject("fr-FR")
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def _pdf(figures: Sequence[Figure], title: str, subject: str) -> bytes:
+def _pdf(figures: Sequence[Figure], doc: MapDocument) -> bytes:
+    title, subject = doc.title, " · ".join(doc.subtitle)
     buffer = io.BytesIO()
     with matplotlib.rc_context(_RC), PdfPages(buffer) as pdf:
         for fig in figures:
             pdf.savefig(fig, facecolor="white")
-    return _with_metadata(buffer.getvalue(), title, subject)
+    return _with_metadata(buffer.getvalue(), title, subject, texts.print_creator(doc.department))
 
 
 def map_png(doc: MapDocument) -> bytes:
@@ -465,8 +468,10 @@ def map_pdf(doc: MapDocument) -> bytes:
     """A4 landscape PDF: the map page, the table of the sites shown, definitions and sources."""
     with matplotlib.rc_context(_RC):
         pages = [render_map_page(doc), *_table_pages(doc)]
-        pages.append(_text_page(texts.PRINT_DEFINITIONS_TITLE, texts.PRINT_DEFINITIONS, doc, ""))
-    return _pdf(pages, doc.title, " · ".join(doc.subtitle))
+        pages.append(
+            _text_page(texts.PRINT_DEFINITIONS_TITLE, texts.print_definitions(doc.curated), doc, "")
+        )
+    return _pdf(pages, doc)
 
 
 def territory_sheet(doc: MapDocument) -> bytes:
@@ -524,7 +529,7 @@ def territory_sheet(doc: MapDocument) -> bytes:
             va="top",
             linespacing=1.5,
         )
-        fig.text(0.06, 0.03, SOURCES_LINE, fontsize=6.5, color="#333333")
+        fig.text(0.06, 0.03, doc.sources, fontsize=6.5, color="#333333")
         fig.text(0.94, 0.03, f"Export du {doc.export_date:%d/%m/%Y}", fontsize=6.5, ha="right")
         pages = [fig]
         if len(lines) > room:
@@ -539,7 +544,7 @@ def territory_sheet(doc: MapDocument) -> bytes:
             )
             rest.text(0.06, 0.92, "\n".join(lines[room:]), fontsize=7.5, va="top", linespacing=1.5)
             pages.append(rest)
-    return _pdf(pages, doc.title, " · ".join(doc.subtitle))
+    return _pdf(pages, doc)
 
 
 def map_document(
@@ -549,7 +554,9 @@ def map_document(
     options: Options,
     unplaced: pd.DataFrame | None = None,
     today: dt.date | None = None,
-    title: str = texts.APP_TITLE,
+    title: str | None = None,
+    department: Department = AISNE,
+    curated: bool = True,
 ) -> MapDocument:
     """What a printed map of this view shows (``sites`` is the reading's full table)."""
     shown = apply_filters(sites, filters)
@@ -563,12 +570,14 @@ def map_document(
         sites=shown,
         extent=territory_communes(territory.communes, filters),
         communes=territory.communes,
-        title=title,
+        title=title or texts.app_title(department),
         subtitle=describe(filters, options, territory.communes),
         service_types=options.service_types,
         figures=key_figures(sites, territory.communes, filters, shown, unplaced),
         territory_selected=not filters.whole_department,
         export_date=today or dt.date.today(),
+        department=department,
+        curated=curated,
     )
 
 
@@ -577,7 +586,7 @@ def sheet_document(doc: MapDocument, sites: gpd.GeoDataFrame, filters: Filters) 
     the territory's name, plus the population of the territory by straight-line distance to
     the nearest site (``sites``: the reading's full table, whole department, as on the
     Couverture page)."""
-    name = territory_title(filters, doc.communes) or f"Département de l'{texts.DEPARTMENT}"
+    name = territory_title(filters, doc.communes) or f"Département {doc.department.of_name}"
     candidates = sites.loc[criteria_mask(sites, filters)]
     result = compute_coverage(doc.extent, candidates, candidates[s.SITE])
     population = int(doc.extent["population"].sum())

@@ -88,27 +88,30 @@ def _read_layer(path: Path) -> gpd.GeoDataFrame:
     return frame.to_crs(config.CRS_DRAW)
 
 
-def load_territory(data_dir: Path | None = None) -> Territory:
-    """Read the built layers; raises MissingDataError with a French message."""
+def load_territory(
+    data_dir: Path | None = None, files: config.BuiltFiles | None = None
+) -> Territory:
+    """Read the built layers (the Aisne's by default); raises MissingDataError in French."""
     data_dir = data_dir or config.DATA_DIR
+    files = files or config.AISNE_FILES
     territory = Territory(
-        communes=_read_layer(data_dir / config.COMMUNES_FILE),
-        epci=_read_layer(data_dir / config.EPCI_FILE),
-        arrondissements=_read_layer(data_dir / config.ARRONDISSEMENTS_FILE),
-        department=_read_layer(data_dir / config.DEPARTMENT_FILE),
+        communes=_read_layer(data_dir / files.communes),
+        epci=_read_layer(data_dir / files.epci),
+        arrondissements=_read_layer(data_dir / files.arrondissements),
+        department=_read_layer(data_dir / files.department),
     )
     territory.display = {
-        "communes": _read_layer(data_dir / config.COMMUNES_DISPLAY_FILE),
-        "epci": _read_layer(data_dir / config.EPCI_DISPLAY_FILE),
-        "arrondissements": _read_layer(data_dir / config.ARRONDISSEMENTS_DISPLAY_FILE),
-        "department": _read_layer(data_dir / config.DEPARTMENT_DISPLAY_FILE),
+        "communes": _read_layer(data_dir / files.communes_display),
+        "epci": _read_layer(data_dir / files.epci_display),
+        "arrondissements": _read_layer(data_dir / files.arrondissements_display),
+        "department": _read_layer(data_dir / files.department_display),
     }
     return territory
 
 
 def commune_points(communes: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """A representative point inside each commune (computed in Lambert-93)."""
-    metric = communes[["code", "geometry"]].to_crs(config.CRS_METRIC)
+    metric = communes[["code", "geometry"]].to_crs(config.metric_crs_for(communes))
     metric["geometry"] = metric.geometry.representative_point()
     return metric.to_crs(communes.crs)
 
@@ -141,8 +144,9 @@ def locate_sites(
             Problem(int(line_of[i]), s.INSEE, f"code INSEE « {frame.at[i, s.INSEE]} » inconnu")
         )
     # Spatial join in Lambert-93 with an explicit predicate.
-    metric_sites = sites.loc[has_xy, ["geometry"]].to_crs(config.CRS_METRIC)
-    metric_communes = communes[["code", "geometry"]].to_crs(config.CRS_METRIC)
+    crs = config.metric_crs_for(communes)
+    metric_sites = sites.loc[has_xy, ["geometry"]].to_crs(crs)
+    metric_communes = communes[["code", "geometry"]].to_crs(crs)
     joined = gpd.sjoin(metric_sites, metric_communes, how="left", predicate="within")
     joined = joined[~joined.index.duplicated(keep="first")]
     for i, found in joined["code"].items():

@@ -50,6 +50,79 @@ def fmt_percent(value: float, decimals: int = 1) -> str:
 
 DEPARTMENT = "Aisne"
 APP_TITLE = "Conseillers numériques dans l'Aisne"
+
+
+def app_title(department) -> str:
+    """« Conseillers numériques dans le Nord » (``department``: departements.Department)."""
+    return f"Conseillers numériques {department.in_name}"
+
+
+def print_creator(department) -> str:
+    return f"Tableau de bord des conseillers numériques {department.of_name}"
+
+
+def sources_footer(department, curated: bool) -> str:
+    """The sources line of every page: the prefecture's release only where it is read."""
+    release = f"préfecture {department.of_name} (communiqué du 18/03/2021), " if curated else ""
+    return (
+        "Sources : IGN ADMIN EXPRESS (contours 2018, Licence Ouverte), INSEE COG 2021 via "
+        f"Etalab découpage administratif (Licence Ouverte), {release}ANCT (liste nationale "
+        "des structures validées en comité de sélection, situation du 05/04/2023)."
+    )
+
+
+def print_sources(curated: bool) -> str:
+    """The sources line of a printed page."""
+    release = ", préfecture de l'Aisne (communiqué du 18/03/2021)" if curated else ""
+    return f"Sources : IGN ADMIN EXPRESS, INSEE COG 2021, ANCT (liste nationale){release}"
+
+
+def print_definitions(curated: bool) -> tuple[str, ...]:
+    """The definitions page of a print (the announcement's lines only where it is read)."""
+    if curated:
+        return PRINT_DEFINITIONS
+    keep = PRINT_DEFINITIONS[4:]
+    return tuple(
+        line.replace(" ; préfecture de l'Aisne, communiqué du", " ;").replace(
+            "18/03/2021 ; ANCT", "ANCT"
+        )
+        for line in keep
+    )
+
+
+def building(department) -> str:
+    return (
+        f"Première ouverture {department.of_name} : construction de ses données (contours, "
+        "territoires, postes, fragilité), quelques secondes…"
+    )
+
+
+def built(department, seconds: float) -> str:
+    return f"Données {department.of_name} construites en {fmt_decimal(seconds)} s."
+
+
+def build_failed(department, reason: str) -> str:
+    return (
+        f"Les données {department.of_name} ne peuvent pas être construites : {reason}. "
+        "Les fichiers existants sont conservés."
+    )
+
+
+def no_announcement(department) -> str:
+    return (
+        f"Pas d'annonce préfectorale saisie {department.in_name} : seule la liste nationale "
+        "des postes validés y est lue (page « Carte »). L'import et le rapprochement "
+        "concernent la table des structures de l'Aisne."
+    )
+
+
+def no_posts(department) -> str:
+    return (
+        f"Aucun poste de conseiller numérique validé {department.in_name} dans la liste "
+        "nationale (situation du 05/04/2023) : la carte montre le département sans site."
+    )
+
+
 APP_SUBTITLE = (
     "Plan de relance — volet inclusion numérique : où sont les {n} conseillers numériques "
     "des {sites} sites de la table des structures (annonce de la préfecture du 18 mars 2021"
@@ -441,12 +514,6 @@ STRUCTURES_INVALID = (
     "Le fichier des structures contient des erreurs : les sites ne peuvent pas être "
     "affichés tant qu'elles ne sont pas corrigées."
 )
-SOURCES_FOOTER = (
-    "Sources : IGN ADMIN EXPRESS (contours 2018, Licence Ouverte), INSEE COG 2021 via "
-    "Etalab découpage administratif (Licence Ouverte), préfecture de l'Aisne (communiqué "
-    "du 18/03/2021), ANCT (liste nationale des structures validées en comité de sélection, "
-    "situation du 05/04/2023)."
-)
 
 # Page "Territoires"
 TERRITORIES_TITLE = "Territoires"
@@ -643,3 +710,66 @@ WIDGET_FRENCH = {
         [r"^File type not allowed\.$", "Type de fichier refusé : choisissez un CSV."],
     ],
 }
+
+# Page "France" (national overview)
+FRANCE_NAV = "France"
+URL_FRANCE = "France"
+FRANCE_TITLE = "France : conseillers numériques par département"
+FRANCE_INTRO = (
+    "Postes de conseillers numériques validés par les comités de sélection jusqu'à la date "
+    "choisie, pour 10 000 habitants (population municipale, COG 2021), et indice de "
+    "fragilité numérique moyen de chaque département (moyenne des communes pondérée par "
+    "leur population, score de 0 à 10). Sources : ANCT, liste nationale (situation du "
+    "05/04/2023) ; La Mednum, IFN ; ANCT, France Services (01/12/2022)."
+)
+FRANCE_AU = "Situation au"
+FRANCE_AU_HELP = "Dates des comités de sélection, puis la date de situation de la liste."
+FRANCE_OPEN_LABEL = "Département à ouvrir"
+FRANCE_OPEN = "Ouvrir sa carte"
+FRANCE_OPEN_HELP = (
+    "Ouvre le tableau de bord du département (carte, territoires, couverture) à la même "
+    "date. Un clic sur un département de la carte fait de même."
+)
+FRANCE_MAP_HELP = (
+    "Survolez un département pour lire ses chiffres ; cliquez-le pour ouvrir sa carte. Le "
+    "tableau ci-dessous donne les mêmes chiffres."
+)
+LAYER_FRANCE = "Départements"
+FRANCE_LEGEND_TITLE = "Postes pour 10 000 habitants"
+FRANCE_INSETS_NOTE = (
+    "Guadeloupe, Martinique, Guyane, La Réunion et Mayotte : rapprochées à l'ouest, "
+    "chacune à sa propre échelle."
+)
+FRANCE_TABLE_TITLE = "Tableau des départements"
+FRANCE_FIG_POSTS = "Postes validés (101 départements)"
+FRANCE_FIG_RATE = "Postes pour 10 000 habitants"
+FRANCE_FIG_NONE = "Départements sans poste"
+FRANCE_FIG_IFN = "IFN moyen de la France"
+FRANCE_OUTSIDE = (
+    "Hors des 101 départements : {n} poste(s) de Saint-Martin (code département « 0 » dans "
+    "la liste nationale), non comptés ici."
+)
+FRANCE_MISSING = (
+    "La vue nationale n'est pas construite : lancez « make data » (ou « python -m "
+    "aisnemap.france ») avec ../shared présent."
+)
+FRANCE_COLUMNS = {
+    "nom": "Département",
+    "code": "Code",
+    "postes": "Postes validés",
+    "population": "Population",
+    "pour_10000": "Postes pour 10 000 hab.",
+    "ifn_moyen": "IFN moyen (0 à 10)",
+    "france_services": "France Services",
+    "communes": "Communes",
+}
+
+
+def france_tooltip(name: str, code: str, posts: int, rate: float, ifn: float | None) -> str:
+    """What hovering a département says (its code in brackets: the click reads it)."""
+    rate_text = fmt_decimal(rate, 2) if rate == rate else "—"
+    ifn_text = fmt_decimal(ifn, 1) if ifn is not None and ifn == ifn else "non renseigné"
+    return (
+        f"{name} ({code}) : {fmt_int(posts)} poste{'s' if posts > 1 else ''}, "
+        f"{rate_text} pour 10 000 hab., IFN moyen {ifn_text}"
+    )

@@ -15,6 +15,9 @@ def render() -> None:
     secret = configured_secret()
     if data.territory is None:
         return
+    if not data.curated:
+        st.info(texts.no_announcement(data.department))
+        return
     if not secret:
         st.info(texts.IMPORT_CLOSED)
         return

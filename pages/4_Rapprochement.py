@@ -13,6 +13,9 @@ def render() -> None:
     data = view.data
     if not data.ok:
         return
+    if not data.curated:
+        st.info(texts.no_announcement(data.department))
+        return
     if data.posts is None:
         st.info(texts.NATIONAL_MISSING)
         return

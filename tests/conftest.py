@@ -9,7 +9,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
-from aisnemap import build, config, schema
+from aisnemap import build, config, france, schema
 from aisnemap.territory import Territory, load_territory, locate_sites
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +26,7 @@ def built_data_dir(tmp_path_factory) -> Iterator[Path]:
     """
     out = tmp_path_factory.mktemp("donnees")
     build.run_build(config.SOURCES_DIR, config.COG_YEAR, out)
+    france.build_france(config.SOURCES_DIR, config.COG_YEAR, out_dir=france.france_dir(out))
     patch = pytest.MonkeyPatch()
     patch.setattr(config, "DATA_DIR", out)
     patch.setenv("AISNEMAP_DATA_DIR", str(out))
@@ -35,6 +36,26 @@ def built_data_dir(tmp_path_factory) -> Iterator[Path]:
     patch.setenv("AISNEMAP_STATE_DIR", str(state))
     yield out
     patch.undo()
+
+
+#: Three kinds of département: a large mainland one, Corsica's letter code, an overseas one;
+#: their communes and population in the Etalab COG 2021 reference.
+DEPARTEMENTS = {"59": (648, 2_608_346), "2A": (124, 158_507), "974": (24, 861_210)}
+
+
+@pytest.fixture(scope="session")
+def built_departements(built_data_dir: Path) -> dict[str, str]:
+    """Nord, Corse-du-Sud and La Réunion built once per session where the app reads them
+    (data/departements/CODE of the session's data folder); their build reports."""
+    return {
+        code: build.run_build(
+            config.SOURCES_DIR,
+            config.COG_YEAR,
+            config.department_dir(code, built_data_dir),
+            department=code,
+        ).text()
+        for code in DEPARTEMENTS
+    }
 
 
 @pytest.fixture(scope="session")

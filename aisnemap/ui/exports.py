@@ -11,7 +11,7 @@ import geopandas as gpd
 import streamlit as st
 
 from .. import config, export, printing, schema, texts
-from ..filters import territory_communes, territory_slug_words
+from ..filters import Filters, territory_communes, territory_slug_words
 from ..maps import bounds_of, build_map
 from ..places import place_names
 from .page import View
@@ -33,6 +33,20 @@ def _guarded(make: Callable[[], bytes], what: str) -> Callable[[], bytes]:
     return run
 
 
+def view_document(view: View, filters: Filters) -> printing.MapDocument:
+    """What a print of the view with ``filters`` shows, titled with its département."""
+    data = view.data
+    return printing.map_document(
+        data.territory,
+        view.sites,
+        filters,
+        view.options,
+        view.unplaced,
+        department=data.department,
+        curated=data.curated,
+    )
+
+
 def view_places(view: View, shown: gpd.GeoDataFrame):
     """The place names of a view (same rule as the printed map)."""
     communes = view.data.territory.communes
@@ -48,11 +62,13 @@ def show_exports(view: View, shown: gpd.GeoDataFrame, outline: str | None) -> No
     data, filters, options = view.data, view.filters, view.options
     territory = data.territory
     reading = f"postes au {filters.au.isoformat()}" if filters.au else None
-    stem = export.export_basename(territory_slug_words(filters, territory.communes), reading)
+    stem = export.export_basename(
+        territory_slug_words(filters, territory.communes), reading, department=data.department.slug
+    )
     extent = territory_communes(territory.communes, filters)
 
     def document() -> printing.MapDocument:
-        return printing.map_document(territory, view.sites, filters, options, view.unplaced)
+        return view_document(view, filters)
 
     def html() -> bytes:
         doc = document()
@@ -65,7 +81,12 @@ def show_exports(view: View, shown: gpd.GeoDataFrame, outline: str | None) -> No
             department_bounds=data.department_bounds,
             places=view_places(view, shown),
         )
-        return export.standalone_html(fmap, doc.title, doc.subtitle)
+        return export.standalone_html(
+            fmap,
+            doc.title,
+            doc.subtitle,
+            sources=texts.sources_footer(data.department, data.curated),
+        )
 
     def sheet() -> bytes:
         return printing.territory_sheet(printing.sheet_document(document(), view.sites, filters))
@@ -113,8 +134,8 @@ def show_exports(view: View, shown: gpd.GeoDataFrame, outline: str | None) -> No
 def mediation_download(view: View, shown: gpd.GeoDataFrame, stem: str) -> None:
     """The sites shown in the national "lieux de médiation numérique" standard (CSV), and
     which sites it leaves out for want of a required value."""
-    if view.national:
-        date_maj = view.filters.au
+    if view.national or not view.data.curated:
+        date_maj = view.filters.au or dt.date.today()
     else:
         date_maj = dt.date.fromtimestamp(config.STRUCTURES_CSV.stat().st_mtime)
     table, skipped = export.mediation_table(shown.to_crs(config.CRS_DRAW), date_maj)
@@ -147,14 +168,11 @@ def sheet_download(view: View, level: str, stats) -> None:
     stem = export.export_basename(
         territory_slug_words(chosen, data.territory.communes),
         f"postes au {chosen.au.isoformat()}" if chosen.au else None,
+        department=data.department.slug,
     )
 
     def make() -> bytes:
-        doc = printing.sheet_document(
-            printing.map_document(data.territory, view.sites, chosen, view.options, view.unplaced),
-            view.sites,
-            chosen,
-        )
+        doc = printing.sheet_document(view_document(view, chosen), view.sites, chosen)
         return printing.territory_sheet(doc)
 
     right.download_button(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,19 +19,24 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from .. import config, texts
+from .. import build, config, france, texts
 from ..assets import ensure_assets
+from ..departements import Department, normalise_code, unknown_code_message
 from ..filters import Filters, reading_label
 from ..importer import clean_temp_files
 from ..schema import ERROR
+from ..sources import SourceError
 from .data import AppData, load_app_data
-from .sidebar import sidebar_filters
+from .sidebar import K_START_AU, forget_filters, sidebar_filters
 
 LOG = logging.getLogger("aisnemap.ui")
 _FILTERS_KEY = "vue_filtres"
 _ROUTED_KEY = "vue_routee"
 _DRAWER_KEY = "vue_dessinee_par"
 _STARTED_KEY = "vue_session_commencee"
+_DEPARTMENT_KEY = "vue_departement"
+#: Query parameter choosing the département (``?dep=59``).
+Q_DEP = "dep"
 
 
 @dataclass(frozen=True)
@@ -60,14 +67,110 @@ class View:
         return self.data.national.unplaced if self.national else None
 
 
+@st.cache_data(show_spinner=False, ttl=3600)
+def known_departments() -> dict[str, Department]:
+    """The départements this server can show (national table, else the COG reference)."""
+    return france.known_departments()
+
+
+def chosen_department() -> tuple[Department, str | None]:
+    """The département of this session: ``?dep=`` when valid, else the one already shown,
+    else the server's (``AISNEMAP_DEPARTEMENT``); and a French message for a bad code.
+    Going to another département forgets the filters (other territories)."""
+    known = known_departments()
+    message = None
+    default = config.served_department()
+    if default not in known:
+        message = unknown_code_message(default, known)
+        default = config.DEPARTMENT
+    current = st.session_state.get(_DEPARTMENT_KEY)
+    code = current or default
+    asked = st.query_params.get(Q_DEP)
+    if asked is not None:
+        wanted = normalise_code(asked)
+        if wanted in known:
+            code = wanted
+        else:
+            message = unknown_code_message(asked, known)
+            del st.query_params[Q_DEP]
+    if current is not None and code != current:
+        forget_filters()
+    st.session_state[_DEPARTMENT_KEY] = code
+    return known.get(code) or Department(code, code), message
+
+
+def department_query(department: Department) -> dict[str, str]:
+    """The ``dep`` parameter the URL keeps (none for the server's own département)."""
+    return {} if department.code == config.served_department() else {Q_DEP: department.code}
+
+
+_BUILT: set[str] = set()
+_BUILD_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def ensure_built(department: Department) -> str | None:
+    """Build a département's data on its first visit (once per server, with a progress
+    message); returns a French error message, or None when the data is there."""
+    code = department.code
+    if code in _BUILT or code == config.DEPARTMENT:
+        return None
+    if build.is_built(department=code):
+        _BUILT.add(code)
+        return None
+    with _LOCKS_GUARD:
+        lock = _BUILD_LOCKS.setdefault(code, threading.Lock())
+    with lock:  # two first visitors of the same département: one build
+        if build.is_built(department=code):
+            _BUILT.add(code)
+            return None
+        with st.status(texts.building(department), expanded=False) as status:
+            started = time.perf_counter()
+            try:
+                build.run_build(department=code)
+            except (SourceError, build.BuildError) as exc:
+                LOG.warning("construction du département %s impossible", code, exc_info=True)
+                status.update(label=texts.literal(str(exc))[:200], state="error")
+                return texts.build_failed(department, texts.literal(str(exc)))
+            seconds = time.perf_counter() - started
+            status.update(label=texts.built(department, seconds), state="complete")
+    _BUILT.add(code)
+    return None
+
+
+#: The navigation's pages, registered by dashboard.py on every run (for st.switch_page).
+PAGES: dict[str, object] = {}
+
+
+def open_department(code: str, au=None) -> None:
+    """Show a département's map in this session (from the France page), at date ``au``."""
+    if code != st.session_state.get(_DEPARTMENT_KEY):
+        forget_filters()
+    st.session_state[_DEPARTMENT_KEY] = code
+    if au is not None:
+        forget_filters()
+        st.session_state[K_START_AU] = au
+    query = {} if code == config.served_department() else {Q_DEP: code}
+    st.switch_page(PAGES["carte"], query_params=query)
+
+
 def setup_app() -> AppData:
-    """Page config and local assets, then the data (errors shown, never raised)."""
-    st.set_page_config(page_title=texts.APP_TITLE, layout="wide")
+    """Page config and local assets, then the département's data (errors shown, never
+    raised)."""
+    department, message = chosen_department()
+    st.set_page_config(page_title=texts.app_title(department), layout="wide")
     _assets_once()
     french_page()
-    data = load_app_data()
+    if message:
+        st.error(message)
+    failure = ensure_built(department)
+    if failure:
+        st.error(failure)
+    data = load_app_data(department=department.code)
     if data.error:
         st.error(f"{texts.DATA_MISSING} {texts.literal(data.error)}")
+    elif data.empty:
+        st.info(texts.no_posts(data.department))
     elif data.sites is None:
         st.error(texts.STRUCTURES_INVALID)
         show_problems(data)
@@ -85,7 +188,10 @@ def draw_sidebar(data: AppData, drawer: str = "routeur") -> None:
     st.session_state[_STARTED_KEY] = True
     if data.ok:
         st.session_state[_FILTERS_KEY] = sidebar_filters(
-            data.readings, data.territory.communes, restore=last not in (None, drawer)
+            data.readings,
+            data.territory.communes,
+            restore=last not in (None, drawer),
+            keep=department_query(data.department),
         )
     st.session_state[_ROUTED_KEY] = True
 
@@ -108,7 +214,10 @@ def current_view() -> View:
         ctx = get_script_run_ctx()
         draw_sidebar(setup_app(), drawer=f"page:{ctx.page_script_hash if ctx else ''}")
         st.session_state.pop(_ROUTED_KEY, None)
-    return View(load_app_data(), st.session_state.get(_FILTERS_KEY, Filters()))
+    return View(
+        load_app_data(department=session_department()),
+        st.session_state.get(_FILTERS_KEY, Filters()),
+    )
 
 
 def static_url() -> str:
@@ -197,9 +306,15 @@ def show_problems(data: AppData) -> None:
             (st.error if problem.severity == ERROR else st.warning)(texts.literal(problem))
 
 
+def session_department() -> str:
+    """The code of the département this session shows."""
+    return st.session_state.get(_DEPARTMENT_KEY) or config.served_department()
+
+
 def footer() -> None:
     """Sources line shown at the bottom of every page."""
-    st.caption(texts.SOURCES_FOOTER)
+    data = load_app_data(department=session_department())
+    st.caption(texts.sources_footer(data.department, data.curated))
 
 
 def skip_link() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -35,6 +36,8 @@ K_READING = "f_lecture"
 K_AU = "f_au"
 K_INIT = "f_initialised"
 K_LAST = "f_derniers"
+#: A date of situation handed over by the France page when it opens a département.
+K_START_AU = "f_au_depart"
 ALL = ""  # option value meaning "no territory restriction"
 WIDGET_KEYS = (
     K_WAVE,
@@ -111,7 +114,10 @@ def _reading_widgets(sb, readings: Readings) -> date | None:
     if readings.national is None:
         st.session_state[K_READING] = texts.READING_ANNOUNCEMENT
         return None
-    sb.radio(texts.LABEL_READING, texts.READING_CHOICES, key=K_READING)
+    if readings.national_only:  # no announcement here: the list is the only reading
+        st.session_state[K_READING] = texts.READING_NATIONAL
+    else:
+        sb.radio(texts.LABEL_READING, texts.READING_CHOICES, key=K_READING)
     if st.session_state[K_READING] != texts.READING_NATIONAL:
         return None
     chosen = st.session_state.get(K_AU) or readings.dates[-1]
@@ -125,13 +131,36 @@ def _reading_widgets(sb, readings: Readings) -> date | None:
     return st.session_state[K_AU]
 
 
-def sidebar_filters(readings: Readings, communes: pd.DataFrame, restore: bool = False) -> Filters:
-    """Draw the filters in the sidebar and return the selected criteria."""
+def forget_filters() -> None:
+    """Drop the filters of this session (another département: other territories)."""
+    for key in (*WIDGET_KEYS, K_READING, K_AU, K_INIT, K_LAST):
+        st.session_state.pop(key, None)
+
+
+def _default_filters(readings: Readings) -> Filters:
+    return Filters(au=readings.default_au())
+
+
+def sidebar_filters(
+    readings: Readings,
+    communes: pd.DataFrame,
+    restore: bool = False,
+    keep: dict[str, str] | None = None,
+) -> Filters:
+    """Draw the filters in the sidebar and return the selected criteria.
+
+    ``keep``: query parameters that are not filters but stay in the URL (``dep``)."""
     if not st.session_state.get(K_INIT):
         params = _query_lists()
-        au = date_from_query(params, readings.bounds)
+        handed = st.session_state.pop(K_START_AU, None)
+        if handed is not None and readings.bounds:
+            handed = min(max(handed, readings.bounds[0]), readings.bounds[1])
+        au = date_from_query(params, readings.bounds) or handed or readings.default_au()
         options = readings.options(au)
-        _state_from_filters(from_query(params, options, communes, readings.bounds), options)
+        filters = from_query(params, options, communes, readings.bounds)
+        if filters.au != au and au is not None:
+            filters = replace(filters, au=au)
+        _state_from_filters(filters, options)
         st.session_state[K_INIT] = True
     elif restore:
         # The widgets were last drawn by another script (a page run by the legacy pages/
@@ -142,7 +171,7 @@ def sidebar_filters(readings: Readings, communes: pd.DataFrame, restore: bool = 
     sb = st.sidebar
     sb.header(texts.SIDEBAR_FILTERS)
     if sb.button(texts.RESET, key="f_reset", width="stretch"):
-        _state_from_filters(Filters(), readings.announcement)
+        _state_from_filters(_default_filters(readings), readings.options(readings.default_au()))
         st.query_params.clear()
     au = _reading_widgets(sb, readings)
     options = readings.options(au)
@@ -190,8 +219,11 @@ def sidebar_filters(readings: Readings, communes: pd.DataFrame, restore: bool = 
         },
     )
     st.session_state[K_LAST] = filters
-    query = to_query(filters, options)
+    query = {**(keep or {}), **to_query(filters, options)}
     current = _query_lists()
+    for key in keep or {}:
+        if key in st.query_params:
+            current[key] = st.query_params.get_all(key)
     wanted = {k: (v if isinstance(v, list) else [v]) for k, v in query.items()}
     if current != wanted:
         st.query_params.from_dict(query)

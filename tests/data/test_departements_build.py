@@ -13,20 +13,7 @@ import pytest
 from aisnemap import build, config
 from aisnemap.sources import SourceLayout
 
-#: Three kinds: a large mainland département, Corsica's letter code, an overseas one.
-EXPECTED = {"59": (648, 2_608_346), "2A": (124, 158_507), "974": (24, 861_210)}
-
-
-@pytest.fixture(scope="session")
-def built_departements(tmp_path_factory):
-    """The three départements built once per test session, each in its own folder."""
-    root = tmp_path_factory.mktemp("departements")
-    reports = {}
-    for code in EXPECTED:
-        reports[code] = build.run_build(
-            config.SOURCES_DIR, 2021, config.department_dir(code, root), department=code
-        ).text()
-    return root, reports
+from tests.conftest import DEPARTEMENTS as EXPECTED
 
 
 def _reference(code: str) -> tuple[int, int]:
@@ -41,7 +28,7 @@ def _reference(code: str) -> tuple[int, int]:
 
 @pytest.mark.parametrize("code", list(EXPECTED))
 def test_communes_and_population_match_the_reference(built_departements, code):
-    root, reports = built_departements
+    root, reports = config.DATA_DIR, built_departements
     folder = root / "departements" / code
     names = config.files_for(code)
     communes = gpd.read_file(folder / names.communes)
@@ -64,7 +51,7 @@ def test_communes_and_population_match_the_reference(built_departements, code):
 def test_overseas_simplification_is_done_in_its_own_projection(built_departements):
     """La Réunion simplified in Lambert-93 would be distorted; in RGR92 / UTM 40S its
     display outline keeps the island's area within 2 %."""
-    root, _ = built_departements
+    root = config.DATA_DIR
     folder = root / "departements" / "974"
     names = config.files_for("974")
     exact = gpd.read_file(folder / names.department).to_crs(config.metric_crs("974"))
@@ -75,7 +62,7 @@ def test_overseas_simplification_is_done_in_its_own_projection(built_departement
 
 
 def test_the_national_list_rows_of_saint_martin_are_reported(built_departements):
-    _, reports = built_departements
+    reports = built_departements
     assert "département « 0 » hors des 101 départements (INSEE 97801)" in reports["59"]
     assert "121 postes" in reports["59"]
 
@@ -88,5 +75,5 @@ def test_an_unknown_code_lists_the_valid_ones():
         cwd=config.ROOT,
     )
     assert run.returncode == 2
-    assert run.stderr.startswith("Département inconnu : « 99 ». Codes valides (COG 2021) : 01, 02")
-    assert "2A, 2B" in run.stderr and run.stderr.strip().endswith("974, 976")
+    assert run.stderr.startswith("Département inconnu : « 99 ». Codes valides : 01, 02")
+    assert "2A, 2B" in run.stderr and run.stderr.strip().endswith("974, 976.")

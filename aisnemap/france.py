@@ -1,0 +1,373 @@
+"""The national overview: every département's posts, population, IFN and outline.
+
+``python -m aisnemap.france`` (run by ``make data``) reads the same official files as a
+département's build and writes ``data/france/``:
+
+- ``departements.csv``: code, name, article type, communes and population (COG), the
+  population-weighted mean IFN and the number of France Services;
+- ``postes_par_comite.csv``: posts validated per département and committee date, counted
+  exactly as a département's build counts them (``programme.department_posts``);
+- ``departements_affichage.geojson``: simplified outlines; the five overseas départements
+  are drawn near mainland France (an inset each, own scale), as on every national map.
+
+The page reads them through :func:`situation`. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from . import config, fragility, programme
+from .build import (
+    BuildError,
+    _geojson_text,
+    code_fingerprint,
+    code_mapping,
+    departments_of,
+    simplify_coverage,
+    write_atomic,
+)
+from .departements import Department, sort_key
+from .sources import SourceError, SourceLayout, join, read_json
+
+FOLDER = "france"
+TABLE_FILE = "departements.csv"
+POSTS_FILE = "postes_par_comite.csv"
+OUTLINES_FILE = "departements_affichage.geojson"
+#: Tolerance of the national outlines, in metres (a département is 50–150 km wide).
+TOLERANCE_M = 1500.0
+DECIMALS = 3
+#: Where each overseas département is drawn: centre (lon, lat) and width in degrees of
+#: longitude of its inset, west of Brittany and the Bay of Biscay.
+INSETS = {
+    "971": (-8.6, 48.3),
+    "972": (-8.6, 46.9),
+    "973": (-8.6, 45.3),
+    "974": (-8.6, 43.7),
+    "976": (-8.6, 42.3),
+}
+INSET_SIZE_DEG = (1.9, 1.15)  # width (longitude), height (latitude)
+
+COLUMNS = ("code", "nom", "liaison", "communes", "population", "ifn_moyen", "france_services")
+
+
+def france_dir(data_dir: Path | None = None) -> Path:
+    return (data_dir or config.DATA_DIR) / FOLDER
+
+
+# --- build ------------------------------------------------------------------------------
+
+
+def department_table(departments: dict[str, Department], communes_ref: list[dict]) -> pd.DataFrame:
+    """One row per département: code, name, article, communes and population (COG)."""
+    current = pd.DataFrame(
+        [
+            (c["departement"], int(c.get("population") or 0))
+            for c in communes_ref
+            if c.get("type") == "commune-actuelle" and c.get("departement") in departments
+        ],
+        columns=["code", "population"],
+    )
+    counts = current.groupby("code").agg(
+        communes=("population", "size"), population=("population", "sum")
+    )
+    rows = [
+        {
+            "code": d.code,
+            "nom": d.name,
+            "liaison": d.liaison,
+            "communes": int(counts["communes"].get(d.code, 0)),
+            "population": int(counts["population"].get(d.code, 0)),
+        }
+        for d in sorted(departments.values(), key=lambda d: sort_key(d.code))
+    ]
+    return pd.DataFrame(rows)
+
+
+def posts_by_committee(
+    rows: list[dict[str, str]], communes_ref: list[dict], codes: list[str]
+) -> tuple[pd.DataFrame, list[str]]:
+    """Posts validated per département and committee date, and the rows set aside."""
+    out, problems = [], []
+    for code in codes:
+        posts = programme.department_posts(rows, code, code_mapping(communes_ref, code))
+        problems += posts.problems
+        table = posts.table
+        if table.empty:
+            continue
+        by_date = table.groupby(programme.P_DATE)[programme.P_POSTS].sum()
+        out += [(code, date, int(n)) for date, n in by_date.items()]
+    frame = pd.DataFrame(out, columns=["code", "date", "postes"])
+    return frame, problems + programme.outside_departments(rows, set(codes))
+
+
+def outside_posts(rows: list[dict[str, str]], codes: list[str]) -> int:
+    """Posts of the rows whose département is none of the 101 (Saint-Martin, code 0)."""
+    total = 0
+    for row in rows:
+        if programme.pad_department(row.get(programme.C_DEPT, "")) in codes:
+            continue
+        value = row.get(programme.C_POSTS, "").strip()
+        total += int(value) if value.isdigit() else 0
+    return total
+
+
+def ifn_means(raw: bytes, communes_ref: list[dict]) -> pd.Series:
+    """Population-weighted mean IFN of each département (communes of the COG)."""
+    current = pd.DataFrame(
+        [
+            (c["code"], c["departement"], float(c.get("population") or 0))
+            for c in communes_ref
+            if c.get("type") == "commune-actuelle" and c.get("departement")
+        ],
+        columns=["code", "departement", "population"],
+    )
+    scores = fragility.read_ifn(raw, current["code"]).scores[["code", "total"]]
+    merged = current.merge(scores, on="code", how="left")
+    return merged.groupby("departement").apply(
+        lambda g: fragility.weighted_mean(g["population"], g["total"]), include_groups=False
+    )
+
+
+def france_services_counts(raw: bytes) -> pd.Series:
+    """Number of France Services per département code (ANCT list)."""
+    table = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
+    if "insee_dep" not in table.columns:
+        raise ValueError("liste France Services : colonne absente : insee_dep")
+    codes = table["insee_dep"].str.strip().str.upper().str.zfill(2)
+    return codes.value_counts()
+
+
+def _inset(geometry, code: str):
+    """An overseas outline moved and scaled into its inset (equal scale in x and y)."""
+    crs = config.metric_crs(code)
+    metric = gpd.GeoSeries([geometry], crs=config.CRS_DRAW).to_crs(crs).iloc[0]
+    minx, miny, maxx, maxy = metric.bounds
+    lon0, lat0 = INSETS[code]
+    m_per_deg_lon = 111_320 * np.cos(np.radians(lat0))
+    m_per_deg_lat = 110_540
+    width_m, height_m = INSET_SIZE_DEG[0] * m_per_deg_lon, INSET_SIZE_DEG[1] * m_per_deg_lat
+    scale = min(width_m / (maxx - minx), height_m / (maxy - miny))
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+
+    def move(coords: np.ndarray) -> np.ndarray:
+        x = lon0 + (coords[:, 0] - cx) * scale / m_per_deg_lon
+        y = lat0 + (coords[:, 1] - cy) * scale / m_per_deg_lat
+        return np.column_stack([x, y])
+
+    return shapely.transform(metric, move), scale
+
+
+def outlines(base: str | Path, codes: list[str]) -> gpd.GeoDataFrame:
+    """Simplified outlines of the départements, the overseas ones in their insets."""
+    mainland = gpd.read_file(join(base, "ign-admin-express-2018/departements.geojson"))
+    mainland = mainland.loc[mainland["code"].isin(codes), ["code", "geometry"]]
+    mainland = simplify_coverage(
+        mainland.set_crs(config.CRS_DRAW, allow_override=True), TOLERANCE_M
+    )
+    rows = [mainland]
+    root = Path(base) / "ign-admin-express-2018" / "departements"
+    for code in INSETS:
+        if code not in codes:
+            continue
+        found = sorted(root.glob(f"{code}-*/communes-{code}-*.geojson"))
+        if not found:
+            raise SourceError(f"contours du département {code} introuvables dans {root}")
+        communes = gpd.read_file(found[0]).set_crs(config.CRS_DRAW, allow_override=True)
+        metric = communes.to_crs(config.metric_crs(code))
+        shape = shapely.union_all(metric.geometry.values).simplify(300)
+        shape = gpd.GeoSeries([shape], crs=metric.crs).to_crs(config.CRS_DRAW).iloc[0]
+        moved, _ = _inset(shape, code)
+        rows.append(gpd.GeoDataFrame({"code": [code]}, geometry=[moved], crs=config.CRS_DRAW))
+    frame = pd.concat(rows, ignore_index=True)
+    frame["outre_mer"] = frame["code"].str.len() == 3
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=config.CRS_DRAW)
+
+
+def build_france(
+    base: str | Path | None = None,
+    year: int = config.COG_YEAR,
+    programme_dir: Path | None = None,
+    out_dir: Path | None = None,
+) -> list[str]:
+    """Write ``data/france/``; returns the report lines. Raises SourceError/BuildError
+    before writing anything."""
+    base = base if base is not None else config.SOURCES_DIR
+    folder = programme_dir or config.PROGRAMME_DIR
+    out_dir = out_dir or france_dir()
+    started = time.perf_counter()
+    departments = departments_of(base, year)
+    codes = sorted(departments, key=sort_key)
+    communes_ref = read_json(join(base, SourceLayout().reference_file(year, "communes.json")))
+    table = department_table(departments, communes_ref)
+    report = [f"vue nationale — {len(table)} départements, COG {year}"]
+    list_path = folder / programme.LIST_FILE
+    if not list_path.is_file():
+        raise BuildError(f"liste nationale absente ({list_path}) : vue nationale impossible")
+    try:
+        rows = programme.read_national_list(list_path.read_bytes())
+        posts, problems = posts_by_committee(rows, communes_ref, codes)
+        ifn_path = folder / fragility.IFN_COMMUNES_FILE
+        means = ifn_means(ifn_path.read_bytes(), communes_ref) if ifn_path.is_file() else None
+        fs_path = folder / fragility.FRANCE_SERVICES_FILE
+        fs = france_services_counts(fs_path.read_bytes()) if fs_path.is_file() else None
+    except ValueError as exc:
+        raise BuildError(str(exc)) from exc
+    table["ifn_moyen"] = table["code"].map(means).round(3) if means is not None else np.nan
+    table["france_services"] = (
+        table["code"].map(fs).fillna(0).astype(int) if fs is not None else pd.NA
+    )
+    report += problems
+    report.append(
+        f"liste nationale : {int(posts['postes'].sum())} postes dans les 101 départements, "
+        f"{len(problems)} ligne(s) à part"
+    )
+    shapes = outlines(base, codes)
+    missing = sorted(set(codes) - set(shapes["code"]), key=sort_key)
+    if missing:
+        raise BuildError("contours absents pour : " + ", ".join(missing))
+    shapes = shapes.merge(table[["code", "nom"]], on="code")
+    shapes = shapes[["code", "nom", "outre_mer", "geometry"]]
+    manifest = {
+        "code": code_fingerprint(),
+        "cog": year,
+        "departements": len(table),
+        "postes": int(posts["postes"].sum()),
+        "postes_hors_departements": outside_posts(rows, codes),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    report.append(f"durée : {time.perf_counter() - started:.1f} s")
+    write_atomic(
+        {
+            out_dir / TABLE_FILE: table.to_csv(index=False, lineterminator="\n"),
+            out_dir / POSTS_FILE: posts.to_csv(index=False, lineterminator="\n"),
+            out_dir / OUTLINES_FILE: _geojson_text(shapes, DECIMALS),
+            out_dir / config.REPORT_FILE: "\n".join(report) + "\n",
+            out_dir / config.MANIFEST_FILE: json.dumps(manifest, indent=2),
+        }
+    )
+    return report
+
+
+def is_built(out_dir: Path | None = None, year: int = config.COG_YEAR) -> bool:
+    """True when the national files exist, built by this code for the same COG year."""
+    out_dir = out_dir or france_dir()
+    manifest = out_dir / config.MANIFEST_FILE
+    if not all((out_dir / n).is_file() for n in (TABLE_FILE, POSTS_FILE, OUTLINES_FILE)):
+        return False
+    try:
+        built = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return built.get("cog") == year and built.get("code") == code_fingerprint()
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class National:
+    """The national files as built."""
+
+    table: pd.DataFrame
+    posts: pd.DataFrame
+    outlines: str
+    #: Posts of the list outside the 101 départements (Saint-Martin).
+    outside: int
+
+
+def load_table(out_dir: Path | None = None) -> National | None:
+    """The national files as built, or None when they are not."""
+    out_dir = out_dir or france_dir()
+    try:
+        table = pd.read_csv(out_dir / TABLE_FILE, dtype={"code": str})
+        posts = pd.read_csv(out_dir / POSTS_FILE, dtype={"code": str})
+        outlines = (out_dir / OUTLINES_FILE).read_text(encoding="utf-8")
+        manifest = json.loads((out_dir / config.MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError, pd.errors.ParserError):
+        return None
+    posts["date"] = pd.to_datetime(posts["date"]).dt.date
+    return National(table, posts, outlines, int(manifest.get("postes_hors_departements", 0)))
+
+
+def known_departments(out_dir: Path | None = None) -> dict[str, Department]:
+    """The départements a server can show, from the national table (or the COG reference
+    in the sources when the table is not built)."""
+    loaded = load_table(out_dir)
+    if loaded is not None:
+        table = loaded.table
+        return {r.code: Department(r.code, r.nom, int(r.liaison)) for r in table.itertuples()}
+    try:
+        return departments_of(config.SOURCES_DIR, config.COG_YEAR)
+    except SourceError:
+        from .departements import AISNE
+
+        return {AISNE.code: AISNE}
+
+
+def committee_dates(posts: pd.DataFrame) -> list[dt.date]:
+    """Every committee date of the list, then the list's date of situation."""
+    return sorted({*posts["date"], programme.LIST_DATE})
+
+
+def situation(table: pd.DataFrame, posts: pd.DataFrame, au: dt.date) -> pd.DataFrame:
+    """Each département's posts validated up to ``au`` and per 10 000 inhabitants."""
+    upto = posts.loc[posts["date"] <= au].groupby("code")["postes"].sum()
+    out = table.copy()
+    out["postes"] = out["code"].map(upto).fillna(0).astype(int)
+    out["pour_10000"] = np.where(
+        out["population"] > 0, out["postes"] / out["population"] * 10_000, np.nan
+    )
+    return out
+
+
+#: Classes of posts per 10 000 inhabitants (upper bounds) and their colours (ColorBrewer
+#: Blues, colour-blind safe); a département without post is grey-white.
+RATE_BREAKS = (0.25, 0.5, 0.75, 1.0)
+RATE_LABELS = ("moins de 0,25", "0,25 à 0,5", "0,5 à 0,75", "0,75 à 1", "1 ou plus")
+RATE_COLOURS = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+NONE_LABEL = "aucun poste"
+NONE_COLOUR = "#f2f2f2"
+
+
+def rate_class(rate: float, posts: int) -> tuple[str, str]:
+    """(label, colour) of a département on the national map."""
+    if not posts or rate is None or np.isnan(rate):
+        return NONE_LABEL, NONE_COLOUR
+    index = int(np.searchsorted(RATE_BREAKS, rate, side="right"))
+    return RATE_LABELS[index], RATE_COLOURS[index]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point (``make data`` calls it with --if-missing)."""
+    parser = argparse.ArgumentParser(description="Construit la vue nationale (101 départements).")
+    parser.add_argument("--sources", default=str(config.SOURCES_DIR))
+    parser.add_argument("--year", type=int, default=config.COG_YEAR)
+    parser.add_argument("--if-missing", action="store_true")
+    args = parser.parse_args(argv)
+    if args.if_missing and is_built(year=args.year):
+        print(f"vue nationale déjà construite dans {france_dir()}")
+        return 0
+    try:
+        report = build_france(args.sources, args.year)
+    except (SourceError, BuildError) as exc:
+        print(f"ÉCHEC de la vue nationale : {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

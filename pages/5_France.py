@@ -1,0 +1,85 @@
+"""Page "France": every département's posts per 10 000 inhabitants at a date, its mean
+IFN, a table and its CSV; selecting a département opens its map."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from aisnemap import fragility, france, maps, texts
+from aisnemap.ui import national
+from aisnemap.ui.page import current_view, footer, open_department, run_page, static_url
+from aisnemap.ui.tables import show_table, table_downloads
+
+K_AU = "france_au"
+K_OPEN = "france_departement"
+K_CLICK = "france_dernier_clic"
+
+
+def render() -> None:
+    """The page body (inside the error boundary)."""
+    current_view()  # frames the page when Streamlit ran it without the router
+    st.title(texts.FRANCE_TITLE, anchor=False)
+    st.caption(texts.FRANCE_INTRO)
+    loaded = national.national_data()
+    if loaded is None:
+        st.error(texts.FRANCE_MISSING)
+        return
+    data, rings = loaded
+    dates = france.committee_dates(data.posts)
+    if K_AU not in st.session_state:
+        st.session_state[K_AU] = national.default_date(dates, st.query_params.get("au"))
+    au = st.select_slider(
+        texts.FRANCE_AU,
+        dates,
+        key=K_AU,
+        format_func=lambda d: f"{d:%d/%m/%Y}",
+        help=texts.FRANCE_AU_HELP,
+    )
+    if st.query_params.get("au") != au.isoformat():
+        st.query_params["au"] = au.isoformat()
+    frame = france.situation(data.table, data.posts, au)
+    population = int(frame["population"].sum())
+    posts = int(frame["postes"].sum())
+    ifn = fragility.weighted_mean(frame["population"], frame["ifn_moyen"])
+    cols = st.columns(4)
+    cols[0].metric(texts.FRANCE_FIG_POSTS, texts.fmt_int(posts))
+    cols[1].metric(texts.FRANCE_FIG_RATE, texts.fmt_decimal(posts / population * 10_000, 2))
+    cols[2].metric(texts.FRANCE_FIG_NONE, texts.fmt_int(int((frame["postes"] == 0).sum())))
+    cols[3].metric(texts.FRANCE_FIG_IFN, texts.fmt_decimal(ifn, 2) if ifn else "—")
+    if data.outside:
+        st.caption(texts.FRANCE_OUTSIDE.format(n=data.outside))
+
+    names = dict(zip(frame["code"], frame["nom"], strict=True))
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = left.selectbox(
+        texts.FRANCE_OPEN_LABEL,
+        list(names),
+        format_func=lambda c: f"{names[c]} ({c})",
+        key=K_OPEN,
+        help=texts.FRANCE_OPEN_HELP,
+    )
+    if right.button(texts.FRANCE_OPEN, key="france_ouvrir", width="stretch"):
+        open_department(chosen, au)
+
+    returned = st_folium(
+        maps.france_map(national.map_items(frame, rings), national.legend(), static_url()),
+        key="carte_france",
+        height=620,
+        use_container_width=True,
+        returned_objects=["last_object_clicked_tooltip"],
+    )
+    tooltip = (returned or {}).get("last_object_clicked_tooltip")
+    if tooltip and tooltip != st.session_state.get(K_CLICK):
+        st.session_state[K_CLICK] = tooltip
+        code = national.clicked_code(tooltip, set(names))
+        if code:
+            open_department(code, au)
+    st.caption(texts.FRANCE_MAP_HELP)
+
+    st.header(texts.FRANCE_TABLE_TITLE, anchor=False)
+    shown = national.table_for(frame)
+    table_downloads(shown, f"conseillers-numeriques-france-{au.isoformat()}", "france")
+    show_table(national.displayed(shown), alt=texts.FRANCE_TABLE_TITLE)
+
+
+run_page(render)
+footer()

@@ -1,0 +1,128 @@
+"""Every département from the same app (issue 13): the server's département
+(``AISNEMAP_DEPARTEMENT``), another one by URL (``?dep=``), the France page, bad codes and
+a département without posts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from aisnemap import config, france, texts
+from tests.support.apptest import map_args, metrics, plain
+from tests.support.server import ROOT
+
+DASHBOARD = str(ROOT / "dashboard.py")
+NBSP = "\u202f"
+
+
+def _run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _errors(at: AppTest) -> str:
+    return " ".join(plain(e.value) for e in at.error)
+
+
+@pytest.fixture
+def nord_server(built_departements, monkeypatch):
+    monkeypatch.setenv("AISNEMAP_DEPARTEMENT", "59")
+
+
+def test_the_nord_on_its_own_server_at_the_list_date(nord_server):
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.query_params["au"] = "2023-04-05"
+    _run(at)
+    assert at.title[0].value == "Conseillers numériques dans le Nord"
+    m = metrics(at)
+    assert m[texts.FIG_POSTS] == "121"
+    assert m[texts.FIG_POPULATION] == f"2{NBSP}608{NBSP}346"
+    # No announcement in the Nord: no reading switch, no import or reconciliation page.
+    assert not [r for r in at.sidebar.radio if r.label == texts.LABEL_READING]
+    assert "Aisne" not in " ".join(c.value for c in at.caption)
+    # The map is the Nord's: its communes' names, not the Aisne's.
+    script = map_args(at)["script"]
+    assert "Roubaix" in script and "Laon" not in script
+
+
+def test_the_nord_without_a_date_reads_the_list_at_its_last_date(nord_server):
+    at = _run(AppTest.from_file(DASHBOARD, default_timeout=120))
+    assert metrics(at)[texts.FIG_POSTS] == "121"
+    assert at.query_params["au"] == "2023-04-05"
+
+
+def test_an_earlier_date_counts_fewer_posts(nord_server):
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.query_params["au"] = "2021-06-30"
+    _run(at)
+    assert 0 < int(metrics(at)[texts.FIG_POSTS].replace(NBSP, "")) < 121
+
+
+def test_another_departement_by_url_on_the_aisne_server(built_departements):
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.query_params["dep"] = "2a"
+    _run(at)
+    assert at.title[0].value == "Conseillers numériques en Corse-du-Sud"
+    assert at.query_params["dep"] == "2A"
+    posts = int(metrics(at)[texts.FIG_POSTS].replace(NBSP, ""))
+    national = france.load_table()
+    expected = int(national.posts.loc[national.posts["code"] == "2A", "postes"].sum())
+    assert posts == expected > 0
+
+
+def test_an_unknown_code_is_said_in_french_and_the_aisne_is_shown(built_departements):
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.query_params["dep"] = "99"
+    _run(at)
+    assert "Département inconnu : « 99 ». Codes valides : 01, 02" in _errors(at)
+    assert at.title[0].value == texts.APP_TITLE
+    assert metrics(at)[texts.FIG_ADVISORS] == "32"
+
+
+def test_a_departement_without_posts_shows_an_empty_state(built_departements, tmp_path, monkeypatch):
+    """La Réunion's build with a national list emptied: its map, a message, no crash."""
+    data = tmp_path / "donnees"
+    folder = config.department_dir("974", data)
+    shutil.copytree(config.department_dir("974"), folder)
+    posts = folder / config.files_for("974").posts
+    posts.write_text(posts.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    monkeypatch.setattr(config, "DATA_DIR", data)
+    monkeypatch.setenv("AISNEMAP_DEPARTEMENT", "974")
+    at = _run(AppTest.from_file(DASHBOARD, default_timeout=120))
+    assert at.title[0].value == "Conseillers numériques à La Réunion"
+    assert "Aucun poste de conseiller numérique validé à La Réunion" in " ".join(
+        i.value for i in at.info
+    )
+    assert "Saint-Denis" in map_args(at)["script"]  # the island's map, without sites
+    assert not at.error
+
+
+def test_the_france_page_counts_every_post_and_opens_a_departement(built_departements):
+    at = _run(AppTest.from_file(DASHBOARD, default_timeout=120))
+    at.switch_page("pages/5_France.py")
+    _run(at)
+    assert at.title[0].value == texts.FRANCE_TITLE
+    m = metrics(at)
+    assert m[texts.FRANCE_FIG_POSTS] == f"3{NBSP}922"  # 3 925 posts minus Saint-Martin's 3
+    table = at.table[0].value
+    table.columns = [plain(c) for c in table.columns]
+    assert len(table) == 101
+    nord = table.loc[table[texts.FRANCE_COLUMNS["code"]] == "59"].iloc[0]
+    assert nord[texts.FRANCE_COLUMNS["postes"]] == "121"
+    assert nord[texts.FRANCE_COLUMNS["population"]] == f"2{NBSP}608{NBSP}346"
+    assert nord[texts.FRANCE_COLUMNS["pour_10000"]] == "0,46"
+    # An earlier date colours fewer posts.
+    at.select_slider(key="france_au").set_value(dt.date(2021, 3, 24))
+    _run(at)
+    assert int(metrics(at)[texts.FRANCE_FIG_POSTS].replace(NBSP, "")) < 3922
+    # Opening the Nord from the page shows its map at the list's date.
+    at.select_slider(key="france_au").set_value(dt.date(2023, 4, 5))
+    at.selectbox(key="france_departement").set_value("59")
+    at.button(key="france_ouvrir").click()
+    _run(at)
+    assert at.title[0].value == "Conseillers numériques dans le Nord"
+    assert metrics(at)[texts.FIG_POSTS] == "121"
