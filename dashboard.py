@@ -20,6 +20,7 @@ from aisnemap.ui.page import (
     current_view,
     draw_sidebar,
     footer,
+    mark_routed,
     run_page,
     setup_app,
     show_problems,
@@ -128,4 +129,6 @@ france_page = st.Page("pages/5_France.py", title=texts.FRANCE_NAV, url_path=text
 navigation = st.navigation([*pages, france_page])
 if navigation.url_path != texts.URL_FRANCE:  # the national page has its own date only
     draw_sidebar(data)
+else:
+    mark_routed()
 run_page(navigation.run)

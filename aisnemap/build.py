@@ -107,6 +107,13 @@ def code_mapping(reference_communes: list[dict[str, Any]], department: str) -> d
     return mapping
 
 
+#: Communes re-established since the 2018 contours, and the 2018 commune whose contour
+#: covered them (COG: Sannerville left the commune nouvelle of Saline, now Troarn, on
+#: 1 January 2020). With no contour of their own in the sources, both communes are drawn
+#: with that shared contour, and the build report says so.
+SPLIT_SINCE_2018 = {"14666": "14712"}
+
+
 def merge_communes(
     contours: gpd.GeoDataFrame,
     mapping: dict[str, str],
@@ -116,7 +123,8 @@ def merge_communes(
     """Dissolve contours whose code no longer exists into the commune they joined.
 
     Raises :class:`BuildError` for a contour code the reference does not know, and for a
-    current commune that no contour covers.
+    current commune that no contour covers (except the re-established communes of
+    ``SPLIT_SINCE_2018``, drawn with the contour they were part of).
     """
     if contours.crs is None:
         raise BuildError("Les contours n'ont pas de système de coordonnées (CRS)")
@@ -137,12 +145,27 @@ def merge_communes(
         if report is not None:
             report.add(f"fusion : contour {old} dissous dans la commune {new}")
     missing = sorted(current_codes - set(frame["code_cog"]))
+    shared = [c for c in missing if SPLIT_SINCE_2018.get(c) in set(frame["code_cog"])]
+    missing = [c for c in missing if c not in shared]
     if missing:
         raise BuildError("Communes du référentiel sans contour : " + ", ".join(missing))
+    for code in shared:
+        parent = SPLIT_SINCE_2018[code]
+        copy = frame.loc[frame["code_cog"] == parent].assign(code=code, code_cog=code)
+        frame = pd.concat([frame, copy], ignore_index=True)
+        if report is not None:
+            report.add(
+                f"commune {code} sans contour 2018 (rétablie depuis) : dessinée avec le contour "
+                f"de {parent}, qui la couvrait (contour partagé ; population et codes exacts)"
+            )
     merged = frame.dissolve(by="code_cog", as_index=False)[["code_cog", "geometry"]]
     merged = merged.rename(columns={"code_cog": "code"})
     merged["geometry"] = shapely.make_valid(merged.geometry.values)
     return gpd.GeoDataFrame(merged, geometry="geometry", crs=contours.crs)
+
+
+#: The EPCI code given to a commune that belongs to none (an island by law).
+ISOLATED_PREFIX = "sans-epci-"
 
 
 def attach_reference(
@@ -168,8 +191,9 @@ def attach_reference(
             continue
         epci = epci_of.get(code)
         if epci is None:
-            problems.append(f"{code} ({ref['nom']}) membre d'aucun EPCI")
-            continue
+            # A few islands are by law in no EPCI (Île-de-Bréhat, Île-de-Sein, Ouessant,
+            # L'Île-d'Yeu): each is its own territory at the EPCI level.
+            epci = (f"{ISOLATED_PREFIX}{code}", f"{ref['nom']} (commune isolée, sans EPCI)")
         arr = ref.get("arrondissement")
         rows.append(
             {

@@ -741,7 +741,11 @@ FRANCE_INSETS_NOTE = (
     "chacune à sa propre échelle."
 )
 FRANCE_TABLE_TITLE = "Tableau des départements"
-FRANCE_FIG_POSTS = "Postes validés (101 départements)"
+FRANCE_FIG_POSTS = "Postes validés"
+FRANCE_FIG_POSTS_HELP = (
+    "Postes validés par les comités de sélection jusqu'à la date choisie dans les 101 "
+    "départements, comptés comme sur la carte de chaque département."
+)
 FRANCE_FIG_RATE = "Postes pour 10 000 habitants"
 FRANCE_FIG_NONE = "Départements sans poste"
 FRANCE_FIG_IFN = "IFN moyen de la France"

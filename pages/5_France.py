@@ -27,7 +27,8 @@ def render() -> None:
     dates = france.committee_dates(data.posts)
     if K_AU not in st.session_state:
         st.session_state[K_AU] = national.default_date(dates, st.query_params.get("au"))
-    au = st.select_slider(
+    left, right = st.columns([2, 3], vertical_alignment="bottom")
+    au = left.select_slider(
         texts.FRANCE_AU,
         dates,
         key=K_AU,
@@ -40,30 +41,19 @@ def render() -> None:
     population = int(frame["population"].sum())
     posts = int(frame["postes"].sum())
     ifn = fragility.weighted_mean(frame["population"], frame["ifn_moyen"])
+    if data.outside:
+        right.caption(texts.FRANCE_OUTSIDE.format(n=data.outside))
     cols = st.columns(4)
-    cols[0].metric(texts.FRANCE_FIG_POSTS, texts.fmt_int(posts))
+    cols[0].metric(texts.FRANCE_FIG_POSTS, texts.fmt_int(posts), help=texts.FRANCE_FIG_POSTS_HELP)
     cols[1].metric(texts.FRANCE_FIG_RATE, texts.fmt_decimal(posts / population * 10_000, 2))
     cols[2].metric(texts.FRANCE_FIG_NONE, texts.fmt_int(int((frame["postes"] == 0).sum())))
     cols[3].metric(texts.FRANCE_FIG_IFN, texts.fmt_decimal(ifn, 2) if ifn else "—")
-    if data.outside:
-        st.caption(texts.FRANCE_OUTSIDE.format(n=data.outside))
 
     names = dict(zip(frame["code"], frame["nom"], strict=True))
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
-    chosen = left.selectbox(
-        texts.FRANCE_OPEN_LABEL,
-        list(names),
-        format_func=lambda c: f"{names[c]} ({c})",
-        key=K_OPEN,
-        help=texts.FRANCE_OPEN_HELP,
-    )
-    if right.button(texts.FRANCE_OPEN, key="france_ouvrir", width="stretch"):
-        open_department(chosen, au)
-
     returned = st_folium(
         maps.france_map(national.map_items(frame, rings), national.legend(), static_url()),
         key="carte_france",
-        height=620,
+        height=560,
         use_container_width=True,
         returned_objects=["last_object_clicked_tooltip"],
     )
@@ -74,6 +64,17 @@ def render() -> None:
         if code:
             open_department(code, au)
     st.caption(texts.FRANCE_MAP_HELP)
+
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = left.selectbox(
+        texts.FRANCE_OPEN_LABEL,
+        list(names),
+        format_func=lambda c: f"{names[c]} ({c})",
+        key=K_OPEN,
+        help=texts.FRANCE_OPEN_HELP,
+    )
+    if right.button(texts.FRANCE_OPEN, key="france_ouvrir", width="stretch"):
+        open_department(chosen, au)
 
     st.header(texts.FRANCE_TABLE_TITLE, anchor=False)
     shown = national.table_for(frame)

@@ -196,6 +196,12 @@ def draw_sidebar(data: AppData, drawer: str = "routeur") -> None:
     st.session_state[_ROUTED_KEY] = True
 
 
+def mark_routed() -> None:
+    """This run went through the router, for a page without the shared filters."""
+    st.session_state[_STARTED_KEY] = True
+    st.session_state[_ROUTED_KEY] = True
+
+
 def current_view() -> View:
     """The data and the filters of this run; call it before drawing anything on a page."""
     if not st.session_state.pop(_ROUTED_KEY, False):

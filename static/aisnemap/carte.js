@@ -61,7 +61,9 @@
       var own = item[2] ? Object.assign({}, style, { fillColor: item[2] }) : style;
       var layer = L.polygon(rings, own);
       if (item[0]) {
-        layer.bindTooltip(A.text("span", item[0]), { sticky: true });
+        // As escaped HTML text (not an element): streamlit-folium reads a clicked
+        // layer's tooltip as HTML, and the France page opens the département it names.
+        layer.bindTooltip(A.text("span", item[0]).outerHTML, { sticky: true });
       }
       layer.on("add", function () {
         var el = layer.getElement();

@@ -100,7 +100,7 @@ def test_merge_needs_a_crs():
         build.merge_communes(contours, {"02001": "02001"}, {"02001"})
 
 
-def test_attach_reference_reports_a_commune_outside_every_epci():
+def test_attach_reference_makes_a_commune_outside_every_epci_its_own_territory():
     merged = _contours(["02001"])
     ref = [
         {
@@ -111,8 +111,12 @@ def test_attach_reference_reports_a_commune_outside_every_epci():
             "arrondissement": "022",
         }
     ]
-    with pytest.raises(build.BuildError, match="membre d'aucun EPCI"):
-        build.attach_reference(merged, ref, [], [{"code": "022", "nom": "Laon"}])
+    # An island by law in no EPCI (Ouessant, L'Île-d'Yeu…) is its own EPCI-level territory.
+    alone = build.attach_reference(merged, ref, [], [{"code": "022", "nom": "Laon"}])
+    assert alone.iloc[0][["epci_siren", "epci_nom"]].tolist() == [
+        "sans-epci-02001",
+        "Alpha (commune isolée, sans EPCI)",
+    ]
     epcis = [{"code": "200000001", "nom": "CC Un", "membres": [{"code": "02001"}]}]
     out = build.attach_reference(merged, ref, epcis, [{"code": "022", "nom": "Laon"}])
     assert out.iloc[0][["epci_siren", "arrondissement_nom", "population"]].tolist() == [
@@ -120,6 +124,19 @@ def test_attach_reference_reports_a_commune_outside_every_epci():
         "Laon",
         5,
     ]
+
+
+def test_a_commune_re_established_since_2018_shares_the_contour_that_covered_it():
+    """Sannerville (14666) left Saline (14712, now Troarn) in 2020: no 2018 contour of its
+    own; both are drawn with Saline's, the report says so; any other gap still fails."""
+    report = build.BuildReport()
+    contours = _contours(["14712"])
+    out = build.merge_communes(contours, {"14712": "14712"}, {"14712", "14666"}, report)
+    assert sorted(out["code"]) == ["14666", "14712"]
+    assert out.geometry.iloc[0].equals(out.geometry.iloc[1])
+    assert "commune 14666 sans contour 2018" in report.text()
+    with pytest.raises(build.BuildError, match="sans contour : 14999"):
+        build.merge_communes(contours, {"14712": "14712"}, {"14712", "14999"})
 
 
 def test_coverage_simplification_keeps_neighbours_touching(tiny_communes):
@@ -164,13 +181,13 @@ def test_failed_build_keeps_previous_outputs(tmp_path, built_data_dir):
     shutil.copytree(
         built_data_dir, out, ignore=shutil.ignore_patterns("structures.csv", "sauvegardes")
     )
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     base = _copy_sources(tmp_path)
     (base / "etalab-decoupage-administratif-2021" / "epci.json").write_text(
         '[{"code": "2', encoding="utf-8"
     )
     assert build.main(["--sources", str(base), "--out", str(out)]) == 1
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
 
 
 @pytest.mark.parametrize(
