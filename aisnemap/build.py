@@ -42,7 +42,15 @@ from .sources import (
 #: ``--if-missing`` (used by ``make run`` / ``make test``) rebuilds stale outputs.
 BUILD_FORMAT = 1
 #: Modules whose code decides what the build writes: a change in any of them rebuilds.
-_BUILD_CODE = ("build.py", "sources.py", "config.py", "programme.py", "fragility.py")
+_BUILD_CODE = (
+    "build.py",
+    "sources.py",
+    "config.py",
+    "programme.py",
+    "fragility.py",
+    "departements.py",
+    "france.py",
+)
 
 
 def code_fingerprint() -> str:

@@ -83,7 +83,9 @@ def test_an_unknown_code_is_said_in_french_and_the_aisne_is_shown(built_departem
     assert metrics(at)[texts.FIG_ADVISORS] == "32"
 
 
-def test_a_departement_without_posts_shows_an_empty_state(built_departements, tmp_path, monkeypatch):
+def test_a_departement_without_posts_shows_an_empty_state(
+    built_departements, tmp_path, monkeypatch
+):
     """La Réunion's build with a national list emptied: its map, a message, no crash."""
     data = tmp_path / "donnees"
     folder = config.department_dir("974", data)

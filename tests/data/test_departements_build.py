@@ -12,7 +12,6 @@ import pytest
 
 from aisnemap import build, config
 from aisnemap.sources import SourceLayout
-
 from tests.conftest import DEPARTEMENTS as EXPECTED
 
 
