@@ -45,6 +45,7 @@ lint: setup
 bench: data assets
 	$(BIN)/python -m bench.run_all
 	$(BIN)/python -m bench.national
+	$(BIN)/python -m bench.scale
 
 clean-data:
 	rm -f data/*.geojson data/build_manifest.json data/build_report.txt

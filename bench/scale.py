@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from aisnemap import build, config, france  # noqa: E402
 from aisnemap.departements import sort_key  # noqa: E402
+from aisnemap.texts import fmt_int  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "scale.json"
 #: Départements of every size for the payload curve (communes, COG 2021).
@@ -242,7 +243,7 @@ def _print(r: dict) -> None:
     for d in r["departements"]:
         line(
             f"carte du {d['code']} ({d['communes']} communes)",
-            f"{d['payload_bytes']:,} o, relance {d['rerun_ms']} ms".replace(",", " "),
+            f"{fmt_int(d['payload_bytes'])} o, relance {d['rerun_ms']} ms",
         )
     line(
         "croissance de la charge de la carte",

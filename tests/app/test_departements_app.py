@@ -128,3 +128,13 @@ def test_the_france_page_counts_every_post_and_opens_a_departement(built_departe
     _run(at)
     assert at.title[0].value == "Conseillers numériques dans le Nord"
     assert metrics(at)[texts.FIG_POSTS] == "121"
+
+
+@pytest.mark.parametrize("page", ["pages/1_Territoires.py", "pages/2_Couverture.py"])
+def test_the_nord_pages_work_without_an_announcement(nord_server, page):
+    at = _run(AppTest.from_file(DASHBOARD, default_timeout=180))
+    at.switch_page(page)
+    _run(at)
+    assert not at.error
+    assert "Aisne" not in " ".join(plain(c.value) for c in at.caption)
+    assert len(at.table) >= 1 and len(at.table[0].value) > 1
