@@ -770,7 +770,7 @@ FRANCE_COLUMNS = {
 
 
 def france_tooltip(name: str, code: str, posts: int, rate: float, ifn: float | None) -> str:
-    """What hovering a département says (its code in brackets: the click reads it)."""
+    """What hovering a département says (name, code, posts, rate, mean IFN)."""
     rate_text = fmt_decimal(rate, 2) if rate == rate else "—"
     ifn_text = fmt_decimal(ifn, 1) if ifn is not None and ifn == ifn else "non renseigné"
     return (

@@ -23,7 +23,7 @@ def render() -> None:
     if loaded is None:
         st.error(texts.FRANCE_MISSING)
         return
-    data, rings = loaded
+    data, rings = loaded.files, loaded.rings
     dates = france.committee_dates(data.posts)
     if K_AU not in st.session_state:
         st.session_state[K_AU] = national.default_date(dates, st.query_params.get("au"))
@@ -55,13 +55,14 @@ def render() -> None:
         key="carte_france",
         height=560,
         use_container_width=True,
-        returned_objects=["last_object_clicked_tooltip"],
+        returned_objects=["last_object_clicked"],
     )
-    tooltip = (returned or {}).get("last_object_clicked_tooltip")
-    if tooltip and tooltip != st.session_state.get(K_CLICK):
-        st.session_state[K_CLICK] = tooltip
-        code = national.clicked_code(tooltip, set(names))
-        if code:
+    # A click on a département reruns the page with the clicked point: open its map.
+    clicked = (returned or {}).get("last_object_clicked")
+    if clicked and clicked != st.session_state.get(K_CLICK):
+        st.session_state[K_CLICK] = clicked
+        code = loaded.code_at(clicked["lat"], clicked["lng"])
+        if code in names:
             open_department(code, au)
     st.caption(texts.FRANCE_MAP_HELP)
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from shapely.geometry import Point
 
 from .. import france, texts
 from ..maps import encode_geometry, safe_json
@@ -19,23 +22,35 @@ def _version() -> float:
         return -1
 
 
+@dataclass(frozen=True)
+class NationalData:
+    """The national files, each département's outline as drawn and encoded."""
+
+    files: france.National
+    shapes: gpd.GeoDataFrame
+    rings: dict[str, list]
+
+    def code_at(self, lat: float, lon: float) -> str | None:
+        """The département drawn at a point of the national map (insets included)."""
+        hits = self.shapes.loc[self.shapes.geometry.intersects(Point(lon, lat)), "code"]
+        return str(hits.iloc[0]) if len(hits) else None
+
+
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _load(_version: float) -> tuple[france.National, dict[str, list]] | None:
+def _load(_version: float) -> NationalData | None:
     national = france.load_table()
     if national is None:
         return None
-    import geopandas as gpd
-
     shapes = gpd.GeoDataFrame.from_features(json.loads(national.outlines)["features"])
     rings = {
         code: encode_geometry(geom)
         for code, geom in zip(shapes["code"], shapes.geometry, strict=True)
     }
-    return national, rings
+    return NationalData(national, shapes[["code", "geometry"]], rings)
 
 
-def national_data() -> tuple[france.National, dict[str, list]] | None:
-    """The national files and each département's encoded outline (None: not built)."""
+def national_data() -> NationalData | None:
+    """The national data (None: not built)."""
     return _load(_version())
 
 
@@ -76,14 +91,6 @@ def displayed(table: pd.DataFrame) -> pd.DataFrame:
         column = texts.FRANCE_COLUMNS[key]
         shown[column] = shown[column].map(lambda v: "—" if pd.isna(v) else texts.fmt_decimal(v, 2))
     return shown
-
-
-def clicked_code(tooltip: object, known: set[str]) -> str | None:
-    """The département code a clicked tooltip names (« Nord (59) : … »)."""
-    import re
-
-    match = re.match(r"[^()]*\(([0-9AB]{2,3})\)", str(tooltip or ""))
-    return match.group(1) if match and match.group(1) in known else None
 
 
 def default_date(dates: list[dt.date], asked: str | None) -> dt.date:

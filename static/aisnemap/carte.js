@@ -61,9 +61,7 @@
       var own = item[2] ? Object.assign({}, style, { fillColor: item[2] }) : style;
       var layer = L.polygon(rings, own);
       if (item[0]) {
-        // As escaped HTML text (not an element): streamlit-folium reads a clicked
-        // layer's tooltip as HTML, and the France page opens the département it names.
-        layer.bindTooltip(A.text("span", item[0]).outerHTML, { sticky: true });
+        layer.bindTooltip(A.text("span", item[0]), { sticky: true });
       }
       layer.on("add", function () {
         var el = layer.getElement();

@@ -27,9 +27,7 @@ _FILLS_JS = """(_) => {
   map.eachLayer((layer) => {
     const tip = layer.getTooltip && layer.getTooltip();
     if (!tip || !layer.options.fillColor) return;
-    const span = document.createElement("span");
-    span.innerHTML = tip.getContent();
-    const m = /\\(([0-9AB]{2,3})\\)/.exec(span.textContent);
+    const m = /\\(([0-9AB]{2,3})\\)/.exec(tip.getContent().textContent);
     if (m) out[m[1]] = layer.options.fillColor;
   });
   return out;
