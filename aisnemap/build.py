@@ -122,6 +122,25 @@ def code_mapping(reference_communes: list[dict[str, Any]], department: str) -> d
 SPLIT_SINCE_2018 = {"14666": "14712"}
 
 
+def homonym_index(
+    reference_communes: list[dict[str, Any]], department: str
+) -> dict[tuple[str, str], str]:
+    """(folded name, postcode) → code of the département's current communes, for names
+    that are unique there (to repair a list row coded with a homonym elsewhere)."""
+    from .schema import fold
+
+    index: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for commune in reference_communes:
+        if commune.get("departement") != department or commune.get("type") != "commune-actuelle":
+            continue
+        for postcode in commune.get("codesPostaux") or []:
+            key = (fold(commune["nom"]), str(postcode))
+            seen[key] = seen.get(key, 0) + 1
+            index[key] = commune["code"]
+    return {k: v for k, v in index.items() if seen[k] == 1}
+
+
 def merge_communes(
     contours: gpd.GeoDataFrame,
     mapping: dict[str, str],
@@ -411,8 +430,13 @@ def build_posts(
         raise BuildError(str(exc)) from exc
     communes_ref = read_json(join(base, SourceLayout().reference_file(year, "communes.json")))
     departments = {c.get("departement") for c in communes_ref} - {None}
-    posts = programme.department_posts(rows, department, code_mapping(communes_ref, department))
-    for line in posts.problems + programme.outside_departments(rows, departments):
+    posts = programme.department_posts(
+        rows,
+        department,
+        code_mapping(communes_ref, department),
+        homonym_index(communes_ref, department),
+    )
+    for line in posts.repairs + posts.problems + programme.outside_departments(rows, departments):
         report.add(line)
     table = posts.table
     report.add(

@@ -35,6 +35,7 @@ LIST_SOURCE = f"ANCT, {LIST_LABEL}, situation du {LIST_DATE:%d/%m/%Y}"
 
 # Columns of the national file.
 C_NAME = "Raison sociale"
+C_COMMUNE = "Commune INSEE"  # the commune's name, despite the column's title
 C_POSTS = "Nombre de conseillers validés par le COSELEC"
 C_DATE = "Date de validation en comité de sélection"
 C_TYPE = "Type"
@@ -147,6 +148,8 @@ class PostsBuild:
     problems: list[str] = field(default_factory=list)
     rows_read: int = 0
     rows_kept: int = 0
+    #: Rows kept whose commune code was repaired (a homonym of another département).
+    repairs: list[str] = field(default_factory=list)
 
 
 def read_national_list(raw: bytes) -> list[dict[str, str]]:
@@ -166,14 +169,18 @@ def department_posts(
     rows: list[dict[str, str]],
     department: str,
     mapping: dict[str, str],
+    homonyms: dict[tuple[str, str], str] | None = None,
 ) -> PostsBuild:
     """The département's rows, validated, codes brought to the COG of ``mapping``.
 
     ``mapping`` maps every code (current or former) of the département's communes to the
     current one. A row whose département is the one asked but whose commune is elsewhere
-    (a national structure's head office) is kept, flagged "hors département".
+    (a national structure's head office) is kept, flagged "hors département" — unless the
+    list's commune name and postcode name one commune of the département (``homonyms``,
+    see ``build.homonym_index``): the list then gave the code of a homonym elsewhere
+    (Leval 90066 for Leval 59; 04174 for Saint-Benoît 974); the code is repaired and said.
     """
-    out, problems = [], []
+    out, problems, repairs = [], [], []
     for number, row in enumerate(rows, start=2):  # line 1 is the header
         if pad_department(row.get(C_DEPT, "")) != department:
             continue
@@ -198,6 +205,15 @@ def department_posts(
             problems.append(f"liste nationale, {where} : ignorée — " + " ; ".join(reasons))
             continue
         current = mapping.get(insee)
+        postcode = pad_insee(row.get(C_POSTCODE, ""))
+        if current is None and homonyms:
+            current = homonyms.get((s.fold(row.get(C_COMMUNE, "")), postcode))
+            if current is not None:
+                repairs.append(
+                    f"liste nationale, {where} : code INSEE « {insee} » hors du département "
+                    f"(homonyme), corrigé en {current} d'après la commune « "
+                    f"{row.get(C_COMMUNE, '').strip()} » et le code postal {postcode}"
+                )
         if current is None and insee.startswith(department):
             problems.append(
                 f"liste nationale, {where} : ignorée — code INSEE « {insee} » inconnu du COG"
@@ -213,7 +229,7 @@ def department_posts(
                 P_INSEE_LIST: insee,
                 P_INSEE: current or insee,
                 P_ADDRESS: row.get(C_ADDRESS, "").strip(),
-                P_POSTCODE: pad_insee(row.get(C_POSTCODE, "")),
+                P_POSTCODE: postcode,
                 P_INVEST: int(invest) if invest else None,
                 P_FS: _flag(row.get(C_FS, "")),
                 P_ZRR: _flag(row.get(C_ZRR, "")),
@@ -223,7 +239,7 @@ def department_posts(
         )
     table = pd.DataFrame(out, columns=list(POST_COLUMNS))
     kept = len(table)
-    return PostsBuild(table, problems, sum(1 for _ in rows), kept)
+    return PostsBuild(table, problems, sum(1 for _ in rows), kept, repairs)
 
 
 def outside_departments(rows: list[dict[str, str]], departments: set[str]) -> list[str]:

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from aisnemap import build
 from aisnemap import programme as p
 from aisnemap import schema as s
 
@@ -75,6 +76,48 @@ def test_a_paris_code_under_the_aisne_is_counted_but_has_no_place():
     assert table[[p.P_POSTS, p.P_INSEE, p.P_PLACE]].values.tolist() == [
         [3, "75119", p.PLACE_OUTSIDE]
     ]
+
+
+def test_a_homonym_code_of_another_departement_is_repaired_by_name_and_postcode():
+    """The list codes Leval (Nord, 59620) with 90066, Leval of the Territoire de Belfort:
+    the commune's name and postcode name one commune of the Nord, which is kept and said.
+    A structure of Paris (Emmaüs Connect) is not moved: no commune of that name here."""
+    index = build.homonym_index(
+        [
+            {
+                "code": "59344",
+                "nom": "Leval",
+                "departement": "59",
+                "type": "commune-actuelle",
+                "codesPostaux": ["59620"],
+            },
+            {
+                "code": "90066",
+                "nom": "Leval",
+                "departement": "90",
+                "type": "commune-actuelle",
+                "codesPostaux": ["90110"],
+            },
+        ],
+        "59",
+    )
+    assert index == {("leval", "59620"): "59344"}
+    leval = _row(
+        **{p.C_DEPT: "59", p.C_INSEE: "90066", p.C_POSTCODE: "59620", "Commune INSEE": "Leval"}
+    )
+    paris = _row(
+        **{p.C_DEPT: "59", p.C_INSEE: "75119", p.C_POSTCODE: "75019", "Commune INSEE": "Paris"}
+    )
+    built = p.department_posts([leval, paris], "59", {"59344": "59344"}, index)
+    assert built.table[[p.P_INSEE, p.P_PLACE]].values.tolist() == [
+        ["59344", p.PLACE_COMMUNE],
+        ["75119", p.PLACE_OUTSIDE],
+    ]
+    [line] = built.repairs
+    assert "« 90066 » hors du département (homonyme), corrigé en 59344" in line
+    # Without the index (no name to go by), the row stays "hors département".
+    alone = p.department_posts([leval], "59", {"59344": "59344"}).table
+    assert alone[p.P_PLACE].tolist() == [p.PLACE_OUTSIDE]
 
 
 def test_a_former_code_is_brought_to_the_cog():
