@@ -713,6 +713,12 @@ WIDGET_FRENCH = {
 
 # Page "France" (national overview)
 FRANCE_NAV = "France"
+FRANCE_SOURCES = (
+    "Sources : IGN ADMIN EXPRESS (contours 2018, Licence Ouverte), INSEE COG 2021 via Etalab "
+    "découpage administratif (Licence Ouverte), ANCT (liste nationale des structures validées "
+    "en comité de sélection, situation du 05/04/2023 ; France Services, 01/12/2022), "
+    "La Mednum (indice de fragilité numérique)."
+)
 URL_FRANCE = "France"
 FRANCE_TITLE = "France : conseillers numériques par département"
 FRANCE_INTRO = (

@@ -84,4 +84,4 @@ def render() -> None:
 
 
 run_page(render)
-footer()
+footer(national=True)

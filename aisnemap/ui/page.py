@@ -317,8 +317,12 @@ def session_department() -> str:
     return st.session_state.get(_DEPARTMENT_KEY) or config.served_department()
 
 
-def footer() -> None:
-    """Sources line shown at the bottom of every page."""
+def footer(national: bool = False) -> None:
+    """Sources line shown at the bottom of every page (``national``: the France page,
+    which reads no prefecture's announcement)."""
+    if national:
+        st.caption(texts.FRANCE_SOURCES)
+        return
     data = load_app_data(department=session_department())
     st.caption(texts.sources_footer(data.department, data.curated))
 

@@ -138,3 +138,11 @@ def test_the_nord_pages_work_without_an_announcement(nord_server, page):
     assert not at.error
     assert "Aisne" not in " ".join(plain(c.value) for c in at.caption)
     assert len(at.table) >= 1 and len(at.table[0].value) > 1
+
+
+def test_the_france_page_names_national_sources_only(built_departements):
+    at = _run(AppTest.from_file(DASHBOARD, default_timeout=120))
+    at.switch_page("pages/5_France.py")
+    _run(at)
+    assert texts.FRANCE_SOURCES in [c.value for c in at.caption]
+    assert "préfecture" not in " ".join(c.value for c in at.caption)
