@@ -81,13 +81,7 @@ def print_definitions(curated: bool) -> tuple[str, ...]:
     """The definitions page of a print (the announcement's lines only where it is read)."""
     if curated:
         return PRINT_DEFINITIONS
-    keep = PRINT_DEFINITIONS[4:]
-    return tuple(
-        line.replace(" ; préfecture de l'Aisne, communiqué du", " ;").replace(
-            "18/03/2021 ; ANCT", "ANCT"
-        )
-        for line in keep
-    )
+    return (*_DEFINITIONS_COMMON, "", *_SOURCES_NATIONAL)
 
 
 def building(department) -> str:
@@ -420,11 +414,13 @@ def site_accessible_name(site: object, commune: object) -> str:
 PRINT_TABLE_TITLE = "Sites affichés"
 PRINT_DEFINITIONS_TITLE = "Définitions et sources"
 PRINT_CREATOR = "Tableau de bord des conseillers numériques de l'Aisne"
-PRINT_DEFINITIONS = (
+_DEFINITIONS_ANNOUNCEMENT = (
     "Conseillers : nombre propre de chaque site affiché, plus chaque groupe compté une fois sur",
     "tout le département (le groupe du Conseil départemental : 16, répartition entre sites non",
     "publiée). Sur un territoire plus petit, seuls les conseillers des structures qui y sont",
     "implantées ; un site à effectif « non publié » ne compte pas (jamais inventé).",
+)
+_DEFINITIONS_COMMON = (
     "Postes validés (lecture « liste nationale ») : postes validés par les comités de sélection",
     "jusqu'à la date de situation ; une structure nationale sans lieu dans le département est",
     "comptée sur le département entier et nommée.",
@@ -435,12 +431,19 @@ PRINT_DEFINITIONS = (
     "Noms de lieux : préfecture et sous-préfectures (Etalab, chef-lieu), commune la plus",
     "peuplée de chaque EPCI, communes avec un site ; dans un territoire, ses plus grandes",
     "communes.",
-    "",
+)
+_SOURCES_AISNE = (
     "Sources : IGN ADMIN EXPRESS (contours 2018, Licence Ouverte) ; INSEE COG 2021 via Etalab",
     "découpage administratif (Licence Ouverte) ; préfecture de l'Aisne, communiqué du",
     "18/03/2021 ; ANCT, liste nationale des structures conseillers numériques validées en",
     "COSELEC (05/04/2023) ; table des sites data/structures.csv (sources ligne à ligne).",
 )
+_SOURCES_NATIONAL = (
+    "Sources : IGN ADMIN EXPRESS (contours 2018, Licence Ouverte) ; INSEE COG 2021 via Etalab",
+    "découpage administratif (Licence Ouverte) ; ANCT, liste nationale des structures",
+    "conseillers numériques validées en COSELEC (05/04/2023).",
+)
+PRINT_DEFINITIONS = (*_DEFINITIONS_ANNOUNCEMENT, *_DEFINITIONS_COMMON, "", *_SOURCES_AISNE)
 EXPORT_TITLE = "Exporter cette vue"
 EXPORT_PNG = "Image PNG (diapositive)"
 EXPORT_PDF = "PDF A4 paysage"

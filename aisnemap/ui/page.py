@@ -99,9 +99,9 @@ def chosen_department() -> tuple[Department, str | None]:
     return known.get(code) or Department(code, code), message
 
 
-def department_query(department: Department) -> dict[str, str]:
+def department_query(code: str) -> dict[str, str]:
     """The ``dep`` parameter the URL keeps (none for the server's own département)."""
-    return {} if department.code == config.served_department() else {Q_DEP: department.code}
+    return {} if code == config.served_department() else {Q_DEP: code}
 
 
 _BUILT: set[str] = set()
@@ -143,15 +143,13 @@ PAGES: dict[str, object] = {}
 
 
 def open_department(code: str, au=None) -> None:
-    """Show a département's map in this session (from the France page), at date ``au``."""
-    if code != st.session_state.get(_DEPARTMENT_KEY):
-        forget_filters()
+    """Show a département's map in this session (from the France page), whole, at date
+    ``au``: a fresh view, whatever the filters were."""
+    forget_filters()
     st.session_state[_DEPARTMENT_KEY] = code
     if au is not None:
-        forget_filters()
         st.session_state[K_START_AU] = au
-    query = {} if code == config.served_department() else {Q_DEP: code}
-    st.switch_page(PAGES["carte"], query_params=query)
+    st.switch_page(PAGES["carte"], query_params=department_query(code))
 
 
 def setup_app() -> AppData:
@@ -191,7 +189,7 @@ def draw_sidebar(data: AppData, drawer: str = "routeur") -> None:
             data.readings,
             data.territory.communes,
             restore=last not in (None, drawer),
-            keep=department_query(data.department),
+            keep=department_query(data.department.code),
         )
     st.session_state[_ROUTED_KEY] = True
 

@@ -146,3 +146,34 @@ def test_the_france_page_names_national_sources_only(built_departements):
     _run(at)
     assert texts.FRANCE_SOURCES in [c.value for c in at.caption]
     assert "préfecture" not in " ".join(c.value for c in at.caption)
+
+
+def test_a_nord_print_names_the_nord_and_not_the_aisne(built_departements):
+    """The PDF of the Nord: its title, creator and sources; no word of the Aisne."""
+    import io
+
+    from pypdf import PdfReader
+
+    from aisnemap import export, printing
+    from aisnemap.filters import Filters
+    from aisnemap.ui.data import load_app_data
+
+    data = load_app_data(department="59")
+    view = Filters(au=data.readings.dates[-1])
+    doc = printing.map_document(
+        data.territory,
+        data.sites,
+        view,
+        data.readings.options(view.au),
+        data.national.unplaced,
+        department=data.department,
+        curated=data.curated,
+    )
+    reader = PdfReader(io.BytesIO(printing.map_pdf(doc)))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert reader.metadata.title == "Conseillers numériques dans le Nord"
+    assert reader.metadata.creator == "Tableau de bord des conseillers numériques du Nord"
+    assert "Aisne" not in text and "préfecture de" not in text
+    assert export.export_basename(department=data.department.slug).startswith(
+        "conseillers-numeriques-nord-departement-"
+    )
