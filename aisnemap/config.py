@@ -15,7 +15,6 @@ ROOT = Path(__file__).resolve().parent.parent
 #: The Aisne (INSEE code, as a string): the département with a curated structures file,
 #: whose build keeps the historical names in data/ (see files_for).
 DEPARTMENT = "02"
-DEPARTMENT_NAME = "Aisne"
 
 
 def served_department() -> str:

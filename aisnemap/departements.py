@@ -29,15 +29,6 @@ class Department:
     liaison: int = 0
 
     @property
-    def label(self) -> str:
-        """« Nord (59) »."""
-        return f"{self.name} ({self.code})"
-
-    @property
-    def overseas(self) -> bool:
-        return len(self.code) == 3
-
-    @property
     def with_article(self) -> str:
         """« l'Aisne », « le Nord », « Paris »."""
         return _ARTICLE.get(self.liaison, "") + self.name
@@ -55,15 +46,6 @@ class Department:
     def of_name(self) -> str:
         """« de l'Aisne », « du Nord », « de la Somme », « d'Ille-et-Vilaine »."""
         return _OF.get(self.liaison, "de ") + self.name
-
-    @property
-    def slug(self) -> str:
-        """File-name words: « aisne », « corse-du-sud », « la-reunion »."""
-        import unicodedata
-
-        text = unicodedata.normalize("NFKD", self.name)
-        text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-        return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 AISNE = Department("02", "Aisne", 5)

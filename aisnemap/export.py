@@ -157,15 +157,15 @@ def export_basename(
     territory: str | None = None,
     reading: str | None = None,
     today: dt.date | None = None,
-    department: str = "aisne",
+    department: str = "Aisne",
 ) -> str:
     """File name stem: conseillers-numeriques-aisne-[reading-]territory-AAAA-MM-JJ
-    (``department``: the département's slug, e.g. "nord").
+    (``department``: the département's name, e.g. "Nord", written as a slug).
 
     ``territory`` is e.g. "arrondissement Vervins" (None: the whole département);
     ``reading`` e.g. "postes au 2023-04-05" (None: the announcement).
     """
-    parts = [f"conseillers-numeriques-{department}"]
+    parts = [f"conseillers-numeriques-{slug(department)}"]
     if reading:
         parts.append(slug(reading))
     parts.append(slug(territory) if territory else "departement")

@@ -48,7 +48,6 @@ def fmt_percent(value: float, decimals: int = 1) -> str:
     return f"{value * 100:.{decimals}f}".replace(".", ",") + "\u00a0%"
 
 
-DEPARTMENT = "Aisne"
 APP_TITLE = "Conseillers numériques dans l'Aisne"
 
 

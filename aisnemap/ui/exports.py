@@ -63,7 +63,7 @@ def show_exports(view: View, shown: gpd.GeoDataFrame, outline: str | None) -> No
     territory = data.territory
     reading = f"postes au {filters.au.isoformat()}" if filters.au else None
     stem = export.export_basename(
-        territory_slug_words(filters, territory.communes), reading, department=data.department.slug
+        territory_slug_words(filters, territory.communes), reading, department=data.department.name
     )
     extent = territory_communes(territory.communes, filters)
 
@@ -168,7 +168,7 @@ def sheet_download(view: View, level: str, stats) -> None:
     stem = export.export_basename(
         territory_slug_words(chosen, data.territory.communes),
         f"postes au {chosen.au.isoformat()}" if chosen.au else None,
-        department=data.department.slug,
+        department=data.department.name,
     )
 
     def make() -> bytes:

@@ -174,6 +174,6 @@ def test_a_nord_print_names_the_nord_and_not_the_aisne(built_departements):
     assert reader.metadata.title == "Conseillers numériques dans le Nord"
     assert reader.metadata.creator == "Tableau de bord des conseillers numériques du Nord"
     assert "Aisne" not in text and "préfecture de" not in text
-    assert export.export_basename(department=data.department.slug).startswith(
+    assert export.export_basename(department=data.department.name).startswith(
         "conseillers-numeriques-nord-departement-"
     )
