@@ -24,11 +24,11 @@ setup: $(STAMP)
 
 data: setup
 	$(BIN)/python -m aisnemap.build --if-missing
-	$(BIN)/python -m aisnemap.france --if-missing
+	$(BIN)/python -m aisnemap.build.france --if-missing
 	$(BIN)/python -m aisnemap.build --if-missing --departement $(DEPARTEMENT)
 
 assets: setup
-	$(BIN)/python -m aisnemap.assets > /dev/null
+	$(BIN)/python -m aisnemap.render.assets > /dev/null
 
 run: data assets
 	AISNEMAP_DEPARTEMENT=$(DEPARTEMENT) $(BIN)/python -m aisnemap.serve --server.port $(PORT)

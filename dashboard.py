@@ -8,10 +8,11 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from aisnemap import texts
-from aisnemap.filters import apply_filters, key_figures, reading_label, territory_communes
-from aisnemap.maps import base_map, bounds_of, territory_outline, view_layers
-from aisnemap.schema import count_advisors as advisor_count
+from aisnemap.domain.filters import apply_filters, key_figures, reading_label, territory_communes
+from aisnemap.domain.schema import count_advisors as advisor_count
+from aisnemap.domain.views import figure_notes, sites_table
+from aisnemap.french import texts
+from aisnemap.render.maps import base_map, bounds_of, territory_outline, view_layers
 from aisnemap.ui.exports import show_exports, view_places
 from aisnemap.ui.figures import show_cumulative_chart, show_definitions, show_figures
 from aisnemap.ui.layers import layer_controls
@@ -28,7 +29,6 @@ from aisnemap.ui.page import (
     static_url,
 )
 from aisnemap.ui.tables import show_table
-from aisnemap.views import figure_notes, sites_table
 
 
 def map_page() -> None:

@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 
-from . import config
+from aisnemap import config
 
 LOG = logging.getLogger("aisnemap.serve")
 
@@ -28,8 +28,8 @@ def warm() -> float:
     import geopandas  # noqa: F401
 
     # Not streamlit_folium: a component declared outside a script run is not served.
-    from . import printing  # noqa: F401  (matplotlib, for the exports)
-    from .ui import data
+    from aisnemap.render import printing  # noqa: F401  (matplotlib, for the exports)
+    from aisnemap.ui import data
 
     try:
         loaded = data.load_app_data()

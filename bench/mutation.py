@@ -21,9 +21,15 @@ from pathlib import Path
 from bench.hand_mutations import copy_clone
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = ("filters", "schema", "analysis", "coverage", "importer")
+MODULES = (
+    "domain/filters",
+    "domain/schema",
+    "domain/analysis",
+    "domain/coverage",
+    "admin/importer",
+)
 FAST_TESTS = ("tests/unit", "tests/data")
-_STATUS = re.compile(r"^\s*(aisnemap\.(\w+)\.\S+): (\w[\w ]*)$")
+_STATUS = re.compile(r"^\s*(aisnemap\.(\w+\.\w+)\.\S+): (\w[\w ]*)$")
 
 
 def _ensure_mutmut() -> None:

@@ -26,10 +26,12 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from aisnemap import build, config, maps, style  # noqa: E402
-from aisnemap import schema as s  # noqa: E402
-from aisnemap.sources import read_json  # noqa: E402
-from aisnemap.territory import locate_sites  # noqa: E402
+from aisnemap import config
+from aisnemap.build import pipeline as build
+from aisnemap.build.sources import read_json  # noqa: E402
+from aisnemap.domain import schema as s  # noqa: E402
+from aisnemap.domain.territory import locate_sites  # noqa: E402
+from aisnemap.render import maps, style  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 HAUTS_DE_FRANCE = ("02", "59", "60", "62", "80")

@@ -192,7 +192,8 @@ def first_visit_times(reps: int) -> dict[str, dict[str, float]]:
 
 def png_export_ms(reps: int) -> float:
     """Median ms to render the department view to PNG (matplotlib, server side)."""
-    from aisnemap import filters, printing, schema, territory
+    from aisnemap.domain import filters, schema, territory
+    from aisnemap.render import printing
 
     t = territory.load_territory()
     validation = schema.read_structures(ROOT / "data" / "structures.csv", t.insee_codes)

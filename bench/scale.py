@@ -35,9 +35,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from aisnemap import build, config, france  # noqa: E402
-from aisnemap.departements import sort_key  # noqa: E402
-from aisnemap.texts import fmt_int  # noqa: E402
+from aisnemap import config  # noqa: E402
+from aisnemap.build import france
+from aisnemap.build import pipeline as build
+from aisnemap.domain import france as national_files
+from aisnemap.domain.departements import sort_key  # noqa: E402
+from aisnemap.french.texts import fmt_int  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "scale.json"
 #: Départements of every size for the payload curve (communes, COG 2021).
@@ -69,7 +72,9 @@ def build_all(root: Path, workers: int) -> tuple[list[dict], float]:
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         rows = list(pool.map(_build_one, [(c, str(root)) for c in codes]))
-    france.build_france(config.SOURCES_DIR, config.COG_YEAR, out_dir=france.france_dir(root))
+    france.build_france(
+        config.SOURCES_DIR, config.COG_YEAR, out_dir=national_files.france_dir(root)
+    )
     return rows, time.perf_counter() - start
 
 

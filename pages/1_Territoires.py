@@ -3,8 +3,10 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from aisnemap import analysis, maps, schema, texts
-from aisnemap.filters import criteria_mask
+from aisnemap.domain import analysis, schema
+from aisnemap.domain.filters import criteria_mask
+from aisnemap.french import texts
+from aisnemap.render import maps
 from aisnemap.ui.exports import sheet_download
 from aisnemap.ui.layers import threshold_slider
 from aisnemap.ui.page import footer, page_header, run_page, static_url

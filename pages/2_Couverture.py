@@ -3,8 +3,10 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from aisnemap import coverage, fragility, maps, texts
-from aisnemap.filters import criteria_mask, territory_communes
+from aisnemap.domain import coverage, fragility
+from aisnemap.domain.filters import criteria_mask, territory_communes
+from aisnemap.french import texts
+from aisnemap.render import maps
 from aisnemap.ui.figures import fmt_int
 from aisnemap.ui.layers import threshold_slider
 from aisnemap.ui.page import footer, page_header, run_page, static_url

@@ -3,7 +3,7 @@ download the served file and restore a backup. Closed without an admin secret.""
 
 import streamlit as st
 
-from aisnemap import texts
+from aisnemap.french import texts
 from aisnemap.ui.importing import authorised, backups_section, configured_secret, import_section
 from aisnemap.ui.page import current_view, footer, run_page
 

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from aisnemap import programme, texts
+from aisnemap.domain import programme
+from aisnemap.french import texts
 from aisnemap.ui.page import footer, page_header, run_page
 from aisnemap.ui.tables import show_table, table_downloads
 

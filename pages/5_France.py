@@ -4,7 +4,9 @@ IFN, a table and its CSV; selecting a département opens its map."""
 import streamlit as st
 from streamlit_folium import st_folium
 
-from aisnemap import fragility, france, maps, texts
+from aisnemap.domain import fragility, france
+from aisnemap.french import texts
+from aisnemap.render import maps
 from aisnemap.ui import national
 from aisnemap.ui.page import current_view, footer, open_department, run_page, static_url
 from aisnemap.ui.tables import show_table, table_downloads

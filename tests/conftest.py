@@ -9,8 +9,12 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
-from aisnemap import build, config, france, schema
-from aisnemap.territory import Territory, load_territory, locate_sites
+from aisnemap import config
+from aisnemap.build import france
+from aisnemap.build import pipeline as build
+from aisnemap.domain import france as national_files
+from aisnemap.domain import schema
+from aisnemap.domain.territory import Territory, load_territory, locate_sites
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -26,7 +30,7 @@ def built_data_dir(tmp_path_factory) -> Iterator[Path]:
     """
     out = tmp_path_factory.mktemp("donnees")
     build.run_build(config.SOURCES_DIR, config.COG_YEAR, out)
-    france.build_france(config.SOURCES_DIR, config.COG_YEAR, out_dir=france.france_dir(out))
+    france.build_france(config.SOURCES_DIR, config.COG_YEAR, out_dir=national_files.france_dir(out))
     patch = pytest.MonkeyPatch()
     patch.setattr(config, "DATA_DIR", out)
     patch.setenv("AISNEMAP_DATA_DIR", str(out))

@@ -12,13 +12,14 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from .. import config, programme, schema
-from ..departements import AISNE, Department
-from ..filters import Options, Readings, options_from
-from ..maps import MapLayers, bounds_of, prepare_layers
-from ..programme import NationalReading
-from ..schema import Problem
-from ..territory import MissingDataError, Territory, load_territory, locate_sites
+from aisnemap import config
+from aisnemap.domain import programme, schema
+from aisnemap.domain.departements import AISNE, Department
+from aisnemap.domain.filters import Options, Readings, options_from
+from aisnemap.domain.programme import NationalReading
+from aisnemap.domain.schema import Problem
+from aisnemap.domain.territory import MissingDataError, Territory, load_territory, locate_sites
+from aisnemap.render.maps import MapLayers, bounds_of, prepare_layers
 
 LOG = logging.getLogger("aisnemap.ui")
 

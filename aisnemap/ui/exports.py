@@ -10,11 +10,14 @@ from dataclasses import replace
 import geopandas as gpd
 import streamlit as st
 
-from .. import config, export, printing, schema, texts
-from ..filters import Filters, territory_communes, territory_slug_words
-from ..maps import bounds_of, build_map
-from ..places import place_names
-from .page import View
+from aisnemap import config
+from aisnemap.domain import schema
+from aisnemap.domain.filters import Filters, territory_communes, territory_slug_words
+from aisnemap.domain.places import place_names
+from aisnemap.french import texts
+from aisnemap.render import export, printing
+from aisnemap.render.maps import bounds_of, build_map
+from aisnemap.ui.page import View
 
 LOG = logging.getLogger("aisnemap.exports")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import texts
-from ..filters import Figures
-from ..programme import cumulative_posts
-from ..texts import fmt_int
+from aisnemap.domain.filters import Figures
+from aisnemap.domain.programme import cumulative_posts
+from aisnemap.french import texts
+from aisnemap.french.texts import fmt_int
 
 
 def figure_cards(figures: Figures) -> list[tuple[str, str, str]]:

@@ -6,12 +6,16 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from .. import admin, config, importer, maps, texts
-from .. import schema as s
-from .data import AppData
-from .figures import fmt_int
-from .page import static_url
-from .tables import show_table
+from aisnemap import config
+from aisnemap.admin import access as admin
+from aisnemap.admin import importer
+from aisnemap.domain import schema as s
+from aisnemap.french import texts
+from aisnemap.render import maps
+from aisnemap.ui.data import AppData
+from aisnemap.ui.figures import fmt_int
+from aisnemap.ui.page import static_url
+from aisnemap.ui.tables import show_table
 
 K_AUTHORISED = "import_autorise"
 K_PREVIEW = "import_apercu"

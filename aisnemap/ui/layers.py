@@ -5,9 +5,15 @@ from __future__ import annotations
 import streamlit as st
 from folium.map import Layer
 
-from .. import fragility, texts
-from ..maps import FragilityLayer, FranceServicesLayer, encode_layer, france_services_records
-from .data import AppData
+from aisnemap.domain import fragility
+from aisnemap.french import texts
+from aisnemap.render.maps import (
+    FragilityLayer,
+    FranceServicesLayer,
+    encode_layer,
+    france_services_records,
+)
+from aisnemap.ui.data import AppData
 
 K_IFN = "c_ifn"
 K_FS = "c_fs"

@@ -11,8 +11,9 @@ import pandas as pd
 import streamlit as st
 from shapely.geometry import Point
 
-from .. import france, texts
-from ..maps import encode_geometry, safe_json
+from aisnemap.domain import france
+from aisnemap.french import texts
+from aisnemap.render.maps import encode_geometry, safe_json
 
 
 def _version() -> float:

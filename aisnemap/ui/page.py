@@ -19,15 +19,18 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from .. import build, config, france, texts
-from ..assets import ensure_assets
-from ..departements import Department, normalise_code, unknown_code_message
-from ..filters import Filters, reading_label
-from ..importer import clean_temp_files
-from ..schema import ERROR
-from ..sources import SourceError
-from .data import AppData, load_app_data
-from .sidebar import K_START_AU, forget_filters, sidebar_filters
+from aisnemap import config
+from aisnemap.admin.importer import clean_temp_files
+from aisnemap.build import france
+from aisnemap.build import pipeline as build
+from aisnemap.build.sources import SourceError
+from aisnemap.domain.departements import Department, normalise_code, unknown_code_message
+from aisnemap.domain.filters import Filters, reading_label
+from aisnemap.domain.schema import ERROR
+from aisnemap.french import texts
+from aisnemap.render.assets import ensure_assets
+from aisnemap.ui.data import AppData, load_app_data
+from aisnemap.ui.sidebar import K_START_AU, forget_filters, sidebar_filters
 
 LOG = logging.getLogger("aisnemap.ui")
 _FILTERS_KEY = "vue_filtres"

@@ -8,8 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from .. import texts
-from ..filters import (
+from aisnemap.domain.filters import (
     QUERY_KEYS,
     SEARCH_MAX,
     Filters,
@@ -20,7 +19,8 @@ from ..filters import (
     from_query,
     to_query,
 )
-from ..territory import COMMUNE, LEVELS
+from aisnemap.domain.territory import COMMUNE, LEVELS
+from aisnemap.french import texts
 
 # Session-state keys of the widgets (shared by every page, so a view survives navigation).
 K_WAVE = "f_vague"

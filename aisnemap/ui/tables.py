@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from .. import export, texts
+from aisnemap.french import texts
+from aisnemap.render import export
 
 
 def table_downloads(table: pd.DataFrame, stem: str, key: str) -> None:

@@ -8,8 +8,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aisnemap import config, importer, schema, texts
-from aisnemap import schema as s
+from aisnemap import config
+from aisnemap.admin import importer
+from aisnemap.domain import schema
+from aisnemap.domain import schema as s
+from aisnemap.french import texts
 from tests.conftest import FIXTURES
 from tests.support.apptest import plain
 from tests.support.server import ROOT
@@ -74,7 +77,7 @@ def test_nonsense_in_the_url_falls_back_to_the_default_view(query, built_data_di
 def test_an_unexpected_error_shows_a_french_message_never_a_traceback(
     built_data_dir, monkeypatch, caplog
 ):
-    from aisnemap import analysis
+    from aisnemap.domain import analysis
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")

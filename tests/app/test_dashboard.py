@@ -9,7 +9,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aisnemap import texts
+from aisnemap.french import texts
 from tests.support.apptest import captions, map_args, map_site_ids, metrics, plain, table_ids
 from tests.support.server import ROOT
 

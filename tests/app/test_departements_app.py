@@ -10,7 +10,9 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aisnemap import config, france, texts
+from aisnemap import config
+from aisnemap.domain import france
+from aisnemap.french import texts
 from tests.support.apptest import map_args, metrics, plain
 from tests.support.server import ROOT
 
@@ -154,8 +156,8 @@ def test_a_nord_print_names_the_nord_and_not_the_aisne(built_departements):
 
     from pypdf import PdfReader
 
-    from aisnemap import export, printing
-    from aisnemap.filters import Filters
+    from aisnemap.domain.filters import Filters
+    from aisnemap.render import export, printing
     from aisnemap.ui.data import load_app_data
 
     data = load_app_data(department="59")

@@ -9,7 +9,9 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aisnemap import config, schema, texts
+from aisnemap import config
+from aisnemap.domain import schema
+from aisnemap.french import texts
 from tests.conftest import FIXTURES
 from tests.data.test_corpus import CSV_CASES, corpus_bytes
 from tests.support.apptest import markdown_leaks, plain, read_table

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aisnemap import texts
+from aisnemap.french import texts
 from tests.support.apptest import map_args, plain, read_table
 from tests.support.server import ROOT
 
@@ -169,7 +169,7 @@ def test_territoires_give_fragility_per_territory(app):
     fragile = "Fragilité : population des communes d'IFN ≥ 6"
     assert mean in table.columns and fragile in table.columns
     places = table.loc[table["Code"] != ""]
-    assert places[fragile].sum() == 280_579  # python -m aisnemap.fragility
+    assert places[fragile].sum() == 280_579  # python -m aisnemap.domain.fragility
     assert places[mean].between(0, 10).all()
     app.select_slider("territoires_seuil").set_value(7.0).run()
     higher = read_table(app, 0)

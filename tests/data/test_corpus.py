@@ -10,9 +10,10 @@ import re
 import pandas as pd
 import pytest
 
-from aisnemap import config, importer
-from aisnemap import schema as s
-from aisnemap.sources import SourceError, read_feature_collection
+from aisnemap import config
+from aisnemap.admin import importer
+from aisnemap.build.sources import SourceError, read_feature_collection
+from aisnemap.domain import schema as s
 from tests.conftest import FIXTURES
 
 CORPUS = FIXTURES / "corpus"

@@ -7,13 +7,13 @@ import sys
 
 import pytest
 
-from aisnemap import coverage
+from aisnemap.domain import coverage
 from tests.support.server import ROOT
 
 
 def test_coverage_command_prints_consistent_figures(sites, territory):
     out = subprocess.run(
-        [sys.executable, "-m", "aisnemap.coverage"],
+        [sys.executable, "-m", "aisnemap.domain.coverage"],
         cwd=ROOT,
         capture_output=True,
         text=True,

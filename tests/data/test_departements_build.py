@@ -10,8 +10,9 @@ import sys
 import geopandas as gpd
 import pytest
 
-from aisnemap import build, config
-from aisnemap.sources import SourceLayout
+from aisnemap import config
+from aisnemap.build import pipeline as build
+from aisnemap.build.sources import SourceLayout
 from tests.conftest import DEPARTEMENTS as EXPECTED
 
 

@@ -10,7 +10,8 @@ import sys
 import pandas as pd
 import pytest
 
-from aisnemap import config, fragility
+from aisnemap import config
+from aisnemap.domain import fragility
 
 PROGRAMME = config.PROGRAMME_DIR
 
@@ -38,7 +39,7 @@ def test_the_weighted_mean_is_reproduced_by_the_command(built_data_dir, territor
     expected = (joined["population"] * total).sum() / joined["population"].sum()
     fragile = int(joined.loc[total >= 6, "population"].sum())
     run = subprocess.run(
-        [sys.executable, "-m", "aisnemap.fragility"],
+        [sys.executable, "-m", "aisnemap.domain.fragility"],
         capture_output=True,
         text=True,
         env={**os.environ, "AISNEMAP_DATA_DIR": str(built_data_dir)},

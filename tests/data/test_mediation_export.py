@@ -11,7 +11,8 @@ import json
 import pytest
 from frictionless import Resource, Schema, validate
 
-from aisnemap import config, export
+from aisnemap import config
+from aisnemap.render import export
 
 SCHEMA = config.PROGRAMME_DIR / "lieux-mediation-numerique-schema-1.0.2.json"
 EXAMPLE = config.PROGRAMME_DIR / "lieux-mediation-numerique-exemple.csv"

@@ -7,8 +7,9 @@ import datetime as dt
 
 import pytest
 
-from aisnemap import config, programme
-from aisnemap import schema as s
+from aisnemap import config
+from aisnemap.domain import programme
+from aisnemap.domain import schema as s
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,10 @@ import json
 import geopandas as gpd
 import pytest
 
-from aisnemap import build, config, schema
-from aisnemap import schema as s
+from aisnemap import config
+from aisnemap.build import pipeline as build
+from aisnemap.domain import schema
+from aisnemap.domain import schema as s
 
 REF = config.SOURCES_DIR / "etalab-decoupage-administratif-2021"
 

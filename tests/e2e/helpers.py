@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aisnemap import texts
+from aisnemap.french import texts
 
 # The map's frame: streamlit-folium's title until the map's script names it in French.
 MAP_IFRAME = f'iframe[title="{texts.MAP_FRAME_TITLE}"], iframe[title="streamlit_folium.st_folium"]'

@@ -12,8 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aisnemap import config, importer, schema, texts
-from aisnemap import schema as s
+from aisnemap import config
+from aisnemap.admin import importer
+from aisnemap.domain import schema
+from aisnemap.domain import schema as s
+from aisnemap.french import texts
 from tests.conftest import FIXTURES
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.helpers import _MAP_READY_JS, COMMUNES, MAP_IFRAME, SITES_IN_WINDOW_JS

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from aisnemap import texts
+from aisnemap.french import texts
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.helpers import MAP_IFRAME, map_frame, wait_for_map
 from tests.support.server import StreamlitServer

@@ -6,7 +6,8 @@ import shutil
 
 import pytest
 
-from aisnemap import config, texts
+from aisnemap import config
+from aisnemap.french import texts
 from tests.conftest import FIXTURES
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.helpers import MAP_IFRAME, wait_for_map

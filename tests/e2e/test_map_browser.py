@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from aisnemap import config, texts
-from aisnemap.territory import ARRONDISSEMENT
+from aisnemap import config
+from aisnemap.domain.territory import ARRONDISSEMENT
+from aisnemap.french import texts
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.helpers import (
     COMMUNES,
@@ -157,7 +158,8 @@ def test_every_export_of_a_territory_downloads(server, page_factory):
 
 
 def test_standalone_html_export_opens_offline(page_factory, sites, territory, tmp_path):
-    from aisnemap import export, filters, maps
+    from aisnemap.domain import filters
+    from aisnemap.render import export, maps
 
     d = territory.display
     layers = maps.prepare_layers(d["communes"], d["epci"], d["arrondissements"], d["department"])

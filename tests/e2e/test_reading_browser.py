@@ -10,8 +10,9 @@ import re
 
 import pytest
 
-from aisnemap import maps, texts
-from aisnemap.filters import Filters, territory_communes
+from aisnemap.domain.filters import Filters, territory_communes
+from aisnemap.french import texts
+from aisnemap.render import maps
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.helpers import (
     MAP_IFRAME,

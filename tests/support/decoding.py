@@ -7,7 +7,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from aisnemap import maps
+from aisnemap.render import maps
 
 
 def decode_polyline(

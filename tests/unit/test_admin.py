@@ -7,7 +7,8 @@ import logging
 
 import pytest
 
-from aisnemap import admin, config
+from aisnemap import config
+from aisnemap.admin import access as admin
 
 T0 = dt.datetime(2026, 11, 26, 10, 0, 0)
 

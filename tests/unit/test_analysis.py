@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aisnemap import analysis
+from aisnemap.domain import analysis
 
 
 def test_arrondissement_figures_add_up(sites, territory):

@@ -14,8 +14,9 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
-from aisnemap import build, config
-from aisnemap.sources import SourceError, read_feature_collection, read_json
+from aisnemap import config
+from aisnemap.build import pipeline as build
+from aisnemap.build.sources import SourceError, read_feature_collection, read_json
 
 SHARED = config.SOURCES_DIR
 

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from shapely.geometry import Point, box
 
-from aisnemap import config, coverage
+from aisnemap import config
+from aisnemap.domain import coverage
 
 
 def _squares(xs: list[float], pops: list[int]) -> gpd.GeoDataFrame:

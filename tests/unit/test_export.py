@@ -12,8 +12,9 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from aisnemap import export, filters, maps, printing, style
-from aisnemap import schema as s
+from aisnemap.domain import filters
+from aisnemap.domain import schema as s
+from aisnemap.render import export, maps, printing, style
 from tests.support.decoding import png_has_colour
 
 TODAY = dt.date(2026, 11, 26)
@@ -246,7 +247,7 @@ def test_csv_and_xlsx_have_a_number_of_advisors_a_spreadsheet_can_sum(sites):
 
 
 def test_standalone_html_has_a_title_a_header_its_types_and_place_names(sites, territory):
-    from aisnemap import places
+    from aisnemap.domain import places
 
     d = territory.display
     layers = maps.prepare_layers(d["communes"], d["epci"], d["arrondissements"], d["department"])

@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from aisnemap import filters as f
-from aisnemap import schema as s
-from aisnemap.filters import Filters
+from aisnemap.domain import filters as f
+from aisnemap.domain import schema as s
+from aisnemap.domain.filters import Filters
 
 
 @pytest.fixture
@@ -198,6 +198,6 @@ def test_a_site_whose_itinerancy_is_not_given_matches_neither_choice(table):
     ("value", "shown"), [(0.49, "49,0\u00a0%"), (0.7646, "76,5\u00a0%"), (1, "100,0\u00a0%")]
 )
 def test_percentages_are_written_the_french_way(value, shown):
-    from aisnemap import texts
+    from aisnemap.french import texts
 
     assert texts.fmt_percent(value) == shown

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from aisnemap import coverage, fragility
+from aisnemap.domain import coverage, fragility
 
 HEADER = (
     "name,division,code,no_thd_coverage_rate,no_4g_coverage_rate,poverty_rate,"

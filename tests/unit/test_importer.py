@@ -11,8 +11,9 @@ import sys
 
 import pytest
 
-from aisnemap import importer, schema
-from aisnemap import schema as s
+from aisnemap.admin import importer
+from aisnemap.domain import schema
+from aisnemap.domain import schema as s
 from tests.conftest import ROOT
 
 # Files without the optional siret column, as most imports will be.
@@ -88,8 +89,8 @@ def test_a_stale_preview_is_refused_with_the_conflict_message(served, tiny_commu
 
 
 def _save_after_barrier(target, backups, upload, version, barrier, results):
-    from aisnemap import importer as imp
-    from aisnemap import schema as sch
+    from aisnemap.admin import importer as imp
+    from aisnemap.domain import schema as sch
 
     frame = sch.read_structures(target).frame.drop(columns="_ligne")
     new = sch.read_structures(upload).frame
@@ -278,7 +279,7 @@ def cli_env(tmp_path_factory, built_data_dir):
 
 def _cli(env, *args: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "aisnemap.importer", *args],
+        [sys.executable, "-m", "aisnemap.admin.importer", *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

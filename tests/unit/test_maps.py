@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from shapely.geometry import Point
 
-from aisnemap import assets, config, maps, style
-from aisnemap import schema as s
+from aisnemap import config
+from aisnemap.domain import schema as s
+from aisnemap.render import assets, maps, style
 from tests.support.decoding import decode_polyline
 
 XSS = '<img src=x onerror="window.__xss=1">`${alert(1)}`{{ 7*7 }}'

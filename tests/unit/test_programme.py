@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from aisnemap import build
-from aisnemap import programme as p
-from aisnemap import schema as s
+from aisnemap.build import pipeline as build
+from aisnemap.domain import programme as p
+from aisnemap.domain import schema as s
 
 
 def _row(**values: str) -> dict[str, str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from aisnemap import schema
-from aisnemap import schema as s
-from aisnemap.territory import locate_sites
+from aisnemap.domain import schema
+from aisnemap.domain import schema as s
+from aisnemap.domain.territory import locate_sites
 
 # Files without the optional siret column, as most imports will be.
 COLS = [c for c in s.COLUMNS if c != s.SIRET]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from aisnemap import schema as s
-from aisnemap.territory import commune_points, locate_sites
+from aisnemap.domain import schema as s
+from aisnemap.domain.territory import commune_points, locate_sites
 
 
 def _sites(rows: list[dict]) -> pd.DataFrame:

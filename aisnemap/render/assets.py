@@ -1,6 +1,6 @@
 """Front-end assets served by the app itself (no CDN): copied from XStatic packages.
 
-``python -m aisnemap.assets`` copies Leaflet and Leaflet.markercluster into ``static/vendor/``, which
+``python -m aisnemap.render.assets`` copies Leaflet and Leaflet.markercluster into ``static/vendor/``, which
 Streamlit serves under ``/app/static`` when ``server.enableStaticServing`` is on. The
 copies are git-ignored and refreshed whenever the package version changes.
 """
@@ -13,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import config
+from aisnemap import config
 
 #: (package module, files or folders to copy, target sub-folder)
 _PACKAGES = (

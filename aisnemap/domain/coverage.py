@@ -5,7 +5,7 @@ point (a point guaranteed inside the commune; the reference has no town-hall
 coordinates, so a chef-lieu point is not available), to the nearest site shown. They are
 straight-line distances, not travel times.
 
-``python -m aisnemap.coverage`` prints the figures for all sites.
+``python -m aisnemap.domain.coverage`` prints the figures for all sites.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import config, texts
+from aisnemap import config
+from aisnemap.french import texts
 
 #: Distance bands in km: [0, 5), [5, 10), [10, 15), [15, 20), [20, inf).
 BAND_EDGES_KM = (5.0, 10.0, 15.0, 20.0)
@@ -258,7 +259,7 @@ def suggestions_table(suggestions: list[Suggestion]) -> pd.DataFrame:
 
 def bands_by_fragility(result: Coverage, ifn: pd.DataFrame) -> pd.DataFrame:
     """Population of each distance band (rows) by IFN class of the commune (columns)."""
-    from . import fragility
+    from aisnemap.domain import fragility
 
     joined = result.table[["code", "population", "bande"]].merge(
         ifn[["code", "total"]], on="code", how="left"
@@ -311,8 +312,8 @@ def services_without_advisor(
 
 def main() -> int:
     """Print the coverage of the Aisne by all sites (data test helper and CLI)."""
-    from . import schema
-    from .territory import load_territory, locate_sites
+    from aisnemap.domain import schema
+    from aisnemap.domain.territory import load_territory, locate_sites
 
     territory = load_territory()
     validation = schema.read_structures(config.STRUCTURES_CSV, territory.insee_codes)

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field, replace
 import geopandas as gpd
 import pandas as pd
 
-from . import config
-from . import schema as s
-from .territory import COMMUNE, LEVELS, Level
+from aisnemap import config
+from aisnemap.domain import schema as s
+from aisnemap.domain.territory import COMMUNE, LEVELS, Level
 
 NONE_SELECTED = "aucun"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from . import config
-from . import schema as s
-from .schema import Problem
+from aisnemap import config
+from aisnemap.domain import schema as s
+from aisnemap.domain.schema import Problem
 
 COMMUNE_ATTRS = (
     "nom",

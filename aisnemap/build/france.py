@@ -1,6 +1,6 @@
 """The national overview: every département's posts, population, IFN and outline.
 
-``python -m aisnemap.france`` (run by ``make data``) reads the same official files as a
+``python -m aisnemap.build.france`` (run by ``make data``) reads the same official files as a
 département's build and writes ``data/france/``:
 
 - ``departements.csv``: code, name, article type, communes and population (COG), the
@@ -10,18 +10,16 @@ département's build and writes ``data/france/``:
 - ``departements_affichage.geojson``: simplified outlines; the five overseas départements
   are drawn near mainland France (an inset each, own scale), as on every national map.
 
-The page reads them through :func:`situation`. No Streamlit here.
+The page reads them through :mod:`aisnemap.domain.france`. No Streamlit here.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import io
 import json
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,8 +27,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import config, fragility, programme
-from .build import (
+from aisnemap import config
+from aisnemap.build.pipeline import (
     BuildError,
     _geojson_text,
     code_fingerprint,
@@ -39,35 +37,20 @@ from .build import (
     simplify_coverage,
     write_atomic,
 )
-from .departements import Department, sort_key
-from .sources import SourceError, SourceLayout, join, read_json
-
-FOLDER = "france"
-TABLE_FILE = "departements.csv"
-POSTS_FILE = "postes_par_comite.csv"
-OUTLINES_FILE = "departements_affichage.geojson"
-#: Tolerance of the national outlines, in metres (a département is 50–150 km wide).
-TOLERANCE_M = 1500.0
-DECIMALS = 3
-#: Where each overseas département is drawn: centre (lon, lat) and width in degrees of
-#: longitude of its inset, west of Brittany and the Bay of Biscay.
-INSETS = {
-    "971": (-8.6, 48.3),
-    "972": (-8.6, 46.9),
-    "973": (-8.6, 45.3),
-    "974": (-8.6, 43.7),
-    "976": (-8.6, 42.3),
-}
-INSET_SIZE_DEG = (1.9, 1.15)  # width (longitude), height (latitude)
-
-COLUMNS = ("code", "nom", "liaison", "communes", "population", "ifn_moyen", "france_services")
-
-
-def france_dir(data_dir: Path | None = None) -> Path:
-    return (data_dir or config.DATA_DIR) / FOLDER
-
-
-# --- build ------------------------------------------------------------------------------
+from aisnemap.build.sources import SourceError, SourceLayout, join, read_json
+from aisnemap.domain import fragility, programme
+from aisnemap.domain.departements import Department, sort_key
+from aisnemap.domain.france import (
+    DECIMALS,
+    INSET_SIZE_DEG,
+    INSETS,
+    OUTLINES_FILE,
+    POSTS_FILE,
+    TABLE_FILE,
+    TOLERANCE_M,
+    france_dir,
+    load_table,
+)
 
 
 def department_table(departments: dict[str, Department], communes_ref: list[dict]) -> pd.DataFrame:
@@ -274,34 +257,6 @@ def is_built(out_dir: Path | None = None, year: int = config.COG_YEAR) -> bool:
     return built.get("cog") == year and built.get("code") == code_fingerprint()
 
 
-# --- reading ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class National:
-    """The national files as built."""
-
-    table: pd.DataFrame
-    posts: pd.DataFrame
-    outlines: str
-    #: Posts of the list outside the 101 départements (Saint-Martin).
-    outside: int
-
-
-def load_table(out_dir: Path | None = None) -> National | None:
-    """The national files as built, or None when they are not."""
-    out_dir = out_dir or france_dir()
-    try:
-        table = pd.read_csv(out_dir / TABLE_FILE, dtype={"code": str})
-        posts = pd.read_csv(out_dir / POSTS_FILE, dtype={"code": str})
-        outlines = (out_dir / OUTLINES_FILE).read_text(encoding="utf-8")
-        manifest = json.loads((out_dir / config.MANIFEST_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError, pd.errors.ParserError):
-        return None
-    posts["date"] = pd.to_datetime(posts["date"]).dt.date
-    return National(table, posts, outlines, int(manifest.get("postes_hors_departements", 0)))
-
-
 def known_departments(out_dir: Path | None = None) -> dict[str, Department]:
     """The départements a server can show, from the national table (or the COG reference
     in the sources when the table is not built)."""
@@ -312,42 +267,9 @@ def known_departments(out_dir: Path | None = None) -> dict[str, Department]:
     try:
         return departments_of(config.SOURCES_DIR, config.COG_YEAR)
     except SourceError:
-        from .departements import AISNE
+        from aisnemap.domain.departements import AISNE
 
         return {AISNE.code: AISNE}
-
-
-def committee_dates(posts: pd.DataFrame) -> list[dt.date]:
-    """Every committee date of the list, then the list's date of situation."""
-    return sorted({*posts["date"], programme.LIST_DATE})
-
-
-def situation(table: pd.DataFrame, posts: pd.DataFrame, au: dt.date) -> pd.DataFrame:
-    """Each département's posts validated up to ``au`` and per 10 000 inhabitants."""
-    upto = posts.loc[posts["date"] <= au].groupby("code")["postes"].sum()
-    out = table.copy()
-    out["postes"] = out["code"].map(upto).fillna(0).astype(int)
-    out["pour_10000"] = np.where(
-        out["population"] > 0, out["postes"] / out["population"] * 10_000, np.nan
-    )
-    return out
-
-
-#: Classes of posts per 10 000 inhabitants (upper bounds) and their colours (ColorBrewer
-#: Blues, colour-blind safe); a département without post is grey-white.
-RATE_BREAKS = (0.25, 0.5, 0.75, 1.0)
-RATE_LABELS = ("moins de 0,25", "0,25 à 0,5", "0,5 à 0,75", "0,75 à 1", "1 ou plus")
-RATE_COLOURS = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
-NONE_LABEL = "aucun poste"
-NONE_COLOUR = "#f2f2f2"
-
-
-def rate_class(rate: float, posts: int) -> tuple[str, str]:
-    """(label, colour) of a département on the national map."""
-    if not posts or rate is None or np.isnan(rate):
-        return NONE_LABEL, NONE_COLOUR
-    index = int(np.searchsorted(RATE_BREAKS, rate, side="right"))
-    return RATE_LABELS[index], RATE_COLOURS[index]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,8 +25,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from . import schema as s
-from .territory import locate_sites
+from aisnemap.domain import schema as s
+from aisnemap.domain.territory import locate_sites
 
 LIST_FILE = "cnfs-structures-2023-04-05.csv"
 LIST_DATE = dt.date(2023, 4, 5)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import schema as s
-from . import texts
+from aisnemap.domain import schema as s
+from aisnemap.french import texts
 
 #: Colours for service types not listed below (Paul Tol's muted and light schemes).
 EXTRA_COLOURS = (

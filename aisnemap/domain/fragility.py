@@ -9,7 +9,7 @@ Population-weighted figures: a territory's mean IFN is Σ(population × score) /
 population over its communes with a score; its fragile population is the population of
 its communes whose score is at or above a threshold (6 by default).
 
-``python -m aisnemap.fragility`` prints the département's weighted mean and fragile
+``python -m aisnemap.domain.fragility`` prints the département's weighted mean and fragile
 population from the built files (a data test checks the same figures).
 """
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import config
+from aisnemap import config
 
 IFN_COMMUNES_FILE = "ifn-communes.csv"
 FRANCE_SERVICES_FILE = "france-services-2022-12-01.csv"
@@ -117,7 +117,7 @@ def fragile_weight(population: np.ndarray, scores: np.ndarray) -> np.ndarray:
 
 def main() -> int:
     """Print the département's population-weighted IFN from the built files."""
-    from .territory import load_territory
+    from aisnemap.domain.territory import load_territory
 
     territory = load_territory()
     path = config.DATA_DIR / config.IFN_FILE

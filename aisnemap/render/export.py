@@ -16,10 +16,12 @@ from html import escape
 import geopandas as gpd
 import pandas as pd
 
-from . import assets, config, texts
-from . import schema as s
-from .departements import AISNE
-from .views import sites_table
+from aisnemap import config
+from aisnemap.domain import schema as s
+from aisnemap.domain.departements import AISNE
+from aisnemap.domain.views import sites_table
+from aisnemap.french import texts
+from aisnemap.render import assets
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

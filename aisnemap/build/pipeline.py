@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,9 +26,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import config, fragility, programme
-from .departements import Department, from_reference, normalise_code, unknown_code_message
-from .sources import (
+from aisnemap import config
+from aisnemap.build.sources import (
     SourceError,
     SourceLayout,
     is_url,
@@ -37,27 +35,37 @@ from .sources import (
     read_feature_collection,
     read_json,
 )
+from aisnemap.domain import fragility, programme
+from aisnemap.domain.departements import (
+    Department,
+    from_reference,
+    normalise_code,
+    unknown_code_message,
+)
+from aisnemap.storage import write_atomic
 
 #: Version of the outputs' content: bump it when the build changes what it writes, so that
 #: ``--if-missing`` (used by ``make run`` / ``make test``) rebuilds stale outputs.
 BUILD_FORMAT = 1
 #: Modules whose code decides what the build writes: a change in any of them rebuilds.
 _BUILD_CODE = (
-    "build.py",
-    "sources.py",
+    "build/pipeline.py",
+    "build/sources.py",
+    "build/france.py",
     "config.py",
-    "programme.py",
-    "fragility.py",
-    "departements.py",
-    "france.py",
+    "storage.py",
+    "domain/programme.py",
+    "domain/fragility.py",
+    "domain/departements.py",
 )
 
 
 def code_fingerprint() -> str:
     """SHA-256 of the build's own code, recorded in the manifest."""
     digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent.parent
     for name in _BUILD_CODE:
-        digest.update((Path(__file__).parent / name).read_bytes())
+        digest.update((package / name).read_bytes())
     return digest.hexdigest()
 
 
@@ -127,7 +135,7 @@ def homonym_index(
 ) -> dict[tuple[str, str], str]:
     """(folded name, postcode) → code of the département's current communes, for names
     that are unique there (to repair a list row coded with a homonym elsewhere)."""
-    from .schema import fold
+    from aisnemap.domain.schema import fold
 
     index: dict[tuple[str, str], str] = {}
     seen: dict[tuple[str, str], int] = {}
@@ -389,27 +397,6 @@ def _geojson_text(frame: gpd.GeoDataFrame, decimals: int) -> str:
 def round_coordinates(geometries: Any, decimals: int) -> Any:
     """Geometries with coordinates rounded to ``decimals`` places."""
     return shapely.transform(geometries, lambda coords: np.round(coords, decimals))
-
-
-def write_atomic(files: dict[Path, str | bytes]) -> None:
-    """Write several files so that either all are replaced or none is."""
-    temps: list[tuple[Path, Path]] = []
-    try:
-        for target, content in files.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            temps.append((Path(tmp), target))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(content.encode("utf-8") if isinstance(content, str) else content)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)
-    except BaseException:
-        for tmp, _ in temps:
-            tmp.unlink(missing_ok=True)
-        raise
-    for tmp, target in temps:
-        os.replace(tmp, target)
 
 
 def build_posts(

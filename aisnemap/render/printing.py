@@ -28,11 +28,11 @@ from matplotlib.patches import Rectangle
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
-from . import config, texts
-from . import schema as s
-from .coverage import compute_coverage
-from .departements import AISNE, Department
-from .filters import (
+from aisnemap import config
+from aisnemap.domain import schema as s
+from aisnemap.domain.coverage import compute_coverage
+from aisnemap.domain.departements import AISNE, Department
+from aisnemap.domain.filters import (
     Figures,
     Filters,
     Options,
@@ -43,11 +43,12 @@ from .filters import (
     territory_communes,
     territory_title,
 )
-from .places import RANK_LOCAL, RANK_SEAT, RANK_TOWN, place_names
-from .style import SITE_EDGE, TERRITORY_COLOUR, service_colours, site_style
-from .territory import Territory
-from .texts import fmt_int, fmt_percent
-from .views import figure_lines, print_table
+from aisnemap.domain.places import RANK_LOCAL, RANK_SEAT, RANK_TOWN, place_names
+from aisnemap.domain.territory import Territory
+from aisnemap.domain.views import figure_lines, print_table
+from aisnemap.french import texts
+from aisnemap.french.texts import fmt_int, fmt_percent
+from aisnemap.render.style import SITE_EDGE, TERRITORY_COLOUR, service_colours, site_style
 
 A4_LANDSCAPE_IN = (11.69, 8.27)
 PNG_DPI = 200  # 11.69 in x 200 dpi = 2338 px wide

@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import config, texts
+from aisnemap import config
+from aisnemap.french import texts
 
 LOG = logging.getLogger("aisnemap.admin")
 FREE_TRIES = 3

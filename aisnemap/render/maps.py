@@ -24,10 +24,12 @@ import pandas as pd
 from folium.map import Layer
 from jinja2 import Template
 
-from . import assets, config, texts
-from . import schema as s
-from .style import TERRITORY_COLOUR, advisors_label, service_colours, site_style
-from .territory import Level
+from aisnemap import config
+from aisnemap.domain import schema as s
+from aisnemap.domain.territory import Level
+from aisnemap.french import texts
+from aisnemap.render import assets
+from aisnemap.render.style import TERRITORY_COLOUR, advisors_label, service_colours, site_style
 
 POLYLINE_PRECISION = 4  # 1e-4 degree ≈ 11 m, far below the 200 m display tolerance
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")

@@ -6,9 +6,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import fragility, texts
-from . import schema as s
-from .territory import ARRONDISSEMENT, EPCI
+from aisnemap.domain import fragility
+from aisnemap.domain import schema as s
+from aisnemap.domain.territory import ARRONDISSEMENT, EPCI
+from aisnemap.french import texts
 
 #: Levels of the "Territoires" page (communes are too many for a table of territories).
 LEVELS = {level.key: level for level in (ARRONDISSEMENT, EPCI)}

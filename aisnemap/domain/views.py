@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import schema as s
-from . import texts
-from .filters import DATE_COLUMN, Figures
-from .style import advisors_label, itinerant_label
-from .texts import fmt_int
+from aisnemap.domain import schema as s
+from aisnemap.domain.filters import DATE_COLUMN, Figures
+from aisnemap.french import texts
+from aisnemap.french.texts import fmt_int
+from aisnemap.render.style import advisors_label, itinerant_label
 
 
 def sites_table(sites: pd.DataFrame) -> pd.DataFrame:

@@ -763,7 +763,7 @@ FRANCE_OUTSIDE = (
 )
 FRANCE_MISSING = (
     "La vue nationale n'est pas construite : lancez « make data » (ou « python -m "
-    "aisnemap.france ») avec ../shared présent."
+    "aisnemap.build.france ») avec ../shared présent."
 )
 FRANCE_COLUMNS = {
     "nom": "Département",

@@ -15,8 +15,8 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from . import config
-from . import schema as s
+from aisnemap import config
+from aisnemap.domain import schema as s
 
 RANK_SEAT = 1
 RANK_TOWN = 2

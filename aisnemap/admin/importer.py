@@ -10,9 +10,9 @@ new table, never a mix, and a failed save leaves the served file untouched.
 
 Command line (French output; exit code 0 when saved or when a dry run is clean)::
 
-    python -m aisnemap.importer --list
-    python -m aisnemap.importer --import FICHIER --mode fusion|remplacement [--oui]
-    python -m aisnemap.importer --restore data/sauvegardes/structures-….csv [--oui]
+    python -m aisnemap.admin.importer --list
+    python -m aisnemap.admin.importer --import FICHIER --mode fusion|remplacement [--oui]
+    python -m aisnemap.admin.importer --restore data/sauvegardes/structures-….csv [--oui]
 """
 
 from __future__ import annotations
@@ -22,10 +22,8 @@ import contextlib
 import datetime as dt
 import fcntl
 import hashlib
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,10 +31,13 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from . import config, schema
-from . import schema as s
-from .schema import Problem
-from .territory import MissingDataError, load_territory, locate_sites
+from aisnemap import config
+from aisnemap.domain import schema
+from aisnemap.domain import schema as s
+from aisnemap.domain.schema import Problem
+from aisnemap.domain.territory import MissingDataError, load_territory, locate_sites
+from aisnemap.storage import clean_temp_files as clean_leftovers
+from aisnemap.storage import write_file_atomic
 
 MODE_MERGE = "fusion"
 MODE_REPLACE = "remplacement"
@@ -246,23 +247,6 @@ def locked(target: Path | None = None) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write a file whole or not at all: temporary file, fsync, rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp_path = Path(tmp)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_path, 0o644)
-        os.replace(tmp_path, path)
-        tmp_path = None
-    finally:
-        if tmp_path is not None:
-            tmp_path.unlink(missing_ok=True)
-
-
 def _checksum_path(backup: Path) -> Path:
     return backup.with_name(backup.name + ".sha256")
 
@@ -271,14 +255,8 @@ def clean_temp_files(target: Path | None = None, backup_dir: Path | None = None)
     """Remove temporary files left by an interrupted save (taken under the lock)."""
     target = target or config.STRUCTURES_CSV
     backup_dir = backup_dir or config.BACKUP_DIR
-    removed = []
     with locked(target):
-        for folder in {target.parent, backup_dir}:
-            if folder.is_dir():
-                for leftover in folder.glob(".*.tmp"):
-                    leftover.unlink(missing_ok=True)
-                    removed.append(leftover)
-    return removed
+        return clean_leftovers([target.parent, backup_dir])
 
 
 def _conflict_message(target: Path) -> str:
@@ -314,10 +292,10 @@ def _save_locked(
         if current is not None:
             backup_dir.mkdir(parents=True, exist_ok=True)
             backup = backup_dir / f"{target.stem}-{moment:%Y%m%d-%H%M%S-%f}.csv"
-            _write_atomic(backup, current)
+            write_file_atomic(backup, current)
             digest = f"{version_of(current)}  {backup.name}\n".encode("ascii")
-            _write_atomic(_checksum_path(backup), digest)
-        _write_atomic(target, data)
+            write_file_atomic(_checksum_path(backup), digest)
+        write_file_atomic(target, data)
     except OSError as exc:
         raise SaveError(
             f"enregistrement impossible ({exc.strerror or exc}) : le fichier précédent est conservé"

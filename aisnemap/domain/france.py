@@ -1,0 +1,100 @@
+"""The national overview as built (``data/france/``): the files' names, reading them, and
+each département's posts at a date of situation. Built by :mod:`aisnemap.build.france`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from aisnemap import config
+from aisnemap.domain import programme
+
+FOLDER = "france"
+TABLE_FILE = "departements.csv"
+POSTS_FILE = "postes_par_comite.csv"
+OUTLINES_FILE = "departements_affichage.geojson"
+#: Tolerance of the national outlines, in metres (a département is 50–150 km wide).
+TOLERANCE_M = 1500.0
+DECIMALS = 3
+#: Where each overseas département is drawn: centre (lon, lat) and width in degrees of
+#: longitude of its inset, west of Brittany and the Bay of Biscay.
+INSETS = {
+    "971": (-8.6, 48.3),
+    "972": (-8.6, 46.9),
+    "973": (-8.6, 45.3),
+    "974": (-8.6, 43.7),
+    "976": (-8.6, 42.3),
+}
+INSET_SIZE_DEG = (1.9, 1.15)  # width (longitude), height (latitude)
+
+COLUMNS = ("code", "nom", "liaison", "communes", "population", "ifn_moyen", "france_services")
+
+
+def france_dir(data_dir: Path | None = None) -> Path:
+    return (data_dir or config.DATA_DIR) / FOLDER
+
+
+# --- build ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class National:
+    """The national files as built."""
+
+    table: pd.DataFrame
+    posts: pd.DataFrame
+    outlines: str
+    #: Posts of the list outside the 101 départements (Saint-Martin).
+    outside: int
+
+
+def load_table(out_dir: Path | None = None) -> National | None:
+    """The national files as built, or None when they are not."""
+    out_dir = out_dir or france_dir()
+    try:
+        table = pd.read_csv(out_dir / TABLE_FILE, dtype={"code": str})
+        posts = pd.read_csv(out_dir / POSTS_FILE, dtype={"code": str})
+        outlines = (out_dir / OUTLINES_FILE).read_text(encoding="utf-8")
+        manifest = json.loads((out_dir / config.MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError, pd.errors.ParserError):
+        return None
+    posts["date"] = pd.to_datetime(posts["date"]).dt.date
+    return National(table, posts, outlines, int(manifest.get("postes_hors_departements", 0)))
+
+
+def committee_dates(posts: pd.DataFrame) -> list[dt.date]:
+    """Every committee date of the list, then the list's date of situation."""
+    return sorted({*posts["date"], programme.LIST_DATE})
+
+
+def situation(table: pd.DataFrame, posts: pd.DataFrame, au: dt.date) -> pd.DataFrame:
+    """Each département's posts validated up to ``au`` and per 10 000 inhabitants."""
+    upto = posts.loc[posts["date"] <= au].groupby("code")["postes"].sum()
+    out = table.copy()
+    out["postes"] = out["code"].map(upto).fillna(0).astype(int)
+    out["pour_10000"] = np.where(
+        out["population"] > 0, out["postes"] / out["population"] * 10_000, np.nan
+    )
+    return out
+
+
+#: Classes of posts per 10 000 inhabitants (upper bounds) and their colours (ColorBrewer
+#: Blues, colour-blind safe); a département without post is grey-white.
+RATE_BREAKS = (0.25, 0.5, 0.75, 1.0)
+RATE_LABELS = ("moins de 0,25", "0,25 à 0,5", "0,5 à 0,75", "0,75 à 1", "1 ou plus")
+RATE_COLOURS = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+NONE_LABEL = "aucun poste"
+NONE_COLOUR = "#f2f2f2"
+
+
+def rate_class(rate: float, posts: int) -> tuple[str, str]:
+    """(label, colour) of a département on the national map."""
+    if not posts or rate is None or np.isnan(rate):
+        return NONE_LABEL, NONE_COLOUR
+    index = int(np.searchsorted(RATE_BREAKS, rate, side="right"))
+    return RATE_LABELS[index], RATE_COLOURS[index]
