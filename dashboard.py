@@ -42,8 +42,11 @@ def map_page() -> None:
         footer()
         return
     count = advisor_count(data.sites)
-    subtitle = texts.subtitle(count.total, len(data.sites), data.options.waves, view.national)
-    reading = texts.sentence(reading_label(filters))
+    announcement = data.context.announcement
+    subtitle = texts.subtitle(
+        count.total, len(data.sites), data.options.waves, announcement, view.national
+    )
+    reading = texts.sentence(reading_label(filters, data.context.announcement_date))
     # The announcement's subtitle names its reading; the national one is said first.
     st.caption(
         f"**{texts.literal(reading)}** · {texts.literal(subtitle)}"
@@ -53,7 +56,7 @@ def map_page() -> None:
     communes = data.territory.communes
     shown = apply_filters(view.sites, filters)
     figures = key_figures(view.sites, communes, filters, shown, view.unplaced)
-    cards = show_figures(figures)
+    cards = show_figures(figures, announcement)
     if shown.empty:
         st.info(texts.NO_SITE)
     types = view.options.service_types

@@ -17,6 +17,7 @@ import threading
 import time
 
 from aisnemap import config
+from aisnemap.french.formatting import fmt_decimal
 
 LOG = logging.getLogger("aisnemap.serve")
 
@@ -48,7 +49,7 @@ def _warm_when_running(timeout_s: float = 60.0) -> None:
     while not runtime.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     seconds = warm()
-    print(f"Préchargement terminé en {seconds:.1f} s", file=sys.stderr, flush=True)
+    print(f"Préchargement terminé en {fmt_decimal(seconds)} s", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -71,3 +71,10 @@ def clean_temp_files(folders: Iterable[Path]) -> list[Path]:
             leftover.unlink(missing_ok=True)
             removed.append(leftover)
     return removed
+
+
+def data_folders(data_dir: Path) -> list[Path]:
+    """The folders the builds write to: the data folder, the national overview and each
+    département's folder."""
+    others = sorted(p for p in (data_dir / "departements").glob("*") if p.is_dir())
+    return [data_dir, data_dir / "france", *others]

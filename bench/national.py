@@ -30,6 +30,7 @@ from aisnemap import config
 from aisnemap.build import pipeline as build
 from aisnemap.build.sources import read_json  # noqa: E402
 from aisnemap.domain import schema as s  # noqa: E402
+from aisnemap.domain.layers import LayerSet
 from aisnemap.domain.territory import locate_sites  # noqa: E402
 from aisnemap.render import maps, style  # noqa: E402
 
@@ -161,10 +162,10 @@ def scaling(communes: gpd.GeoDataFrame, sites_frame: pd.DataFrame) -> list[dict]
             sites_frame if deps is None else sites_frame[sites_frame[s.INSEE].str[:2].isin(deps)]
         )
         start = time.perf_counter()
-        display = build.simplify_coverage(part, build.DISPLAY_TOLERANCE_M)
+        display = build.simplify_coverage(part, build.DISPLAY_TOLERANCE_M, metric_crs="EPSG:2154")
         simplify_ms = (time.perf_counter() - start) * 1000
         start = time.perf_counter()
-        located, _ = locate_sites(sites_part, part)
+        located, _ = locate_sites(sites_part, part, metric_crs="EPSG:2154")
         join_ms = (time.perf_counter() - start) * 1000
         payload = len(maps.encode_layer(display, "nom")) + len(
             maps.safe_json(maps.site_records(located, colours))
@@ -198,21 +199,25 @@ def main() -> int:
     )
     display_communes = timer(
         "coverage simplification of all communes (200 m)",
-        lambda: build.simplify_coverage(communes, build.DISPLAY_TOLERANCE_M),
+        lambda: build.simplify_coverage(
+            communes, build.DISPLAY_TOLERANCE_M, metric_crs="EPSG:2154"
+        ),
     )
     display_epci = timer(
-        "coverage simplification of EPCI (1 km)", lambda: build.simplify_coverage(epci, 1000)
+        "coverage simplification of EPCI (1 km)",
+        lambda: build.simplify_coverage(epci, 1000, metric_crs="EPSG:2154"),
     )
     display_depts = timer(
         "coverage simplification of departments (2 km)",
-        lambda: build.simplify_coverage(depts, 2000),
+        lambda: build.simplify_coverage(depts, 2000, metric_crs="EPSG:2154"),
     )
     frame = synthetic_sites(communes, N_SITES)
     sites, problems = timer(
-        f"locate {N_SITES} synthetic sites (sjoin within)", lambda: locate_sites(frame, communes)
+        f"locate {N_SITES} synthetic sites (sjoin within)",
+        lambda: locate_sites(frame, communes, metric_crs="EPSG:2154"),
     )
 
-    national = maps.MapLayers(
+    national = LayerSet(
         communes="[]",
         epci=maps.encode_layer(display_epci),
         arrondissements="[]",
@@ -223,7 +228,7 @@ def main() -> int:
     )
     region = display_communes[display_communes["departement"].isin(HAUTS_DE_FRANCE)]
     region_epci = display_epci[display_epci["epci_siren"].isin(set(region["epci_siren"]))]
-    region_layers = maps.MapLayers(
+    region_layers = LayerSet(
         communes=maps.encode_layer(region, "nom"),
         epci=maps.encode_layer(region_epci),
         arrondissements="[]",

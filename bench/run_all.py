@@ -193,16 +193,20 @@ def first_visit_times(reps: int) -> dict[str, dict[str, float]]:
 def png_export_ms(reps: int) -> float:
     """Median ms to render the department view to PNG (matplotlib, server side)."""
     from aisnemap.domain import filters, schema, territory
+    from aisnemap.domain.departements import served_context
     from aisnemap.render import printing
 
-    t = territory.load_territory()
+    context = served_context()
+    t = territory.load_territory(context)
     validation = schema.read_structures(ROOT / "data" / "structures.csv", t.insee_codes)
-    sites, _ = territory.locate_sites(validation.frame, t.communes)
+    sites, _ = territory.locate_sites(validation.frame, t.communes, metric_crs="EPSG:2154")
     options = filters.options_from(sites)
     times = []
     for _ in range(reps):
         start = time.perf_counter()
-        printing.map_png(printing.map_document(t, sites, filters.Filters(), options))
+        printing.map_png(
+            printing.map_document(t, sites, filters.Filters(), options, context=context)
+        )
         times.append(time.perf_counter() - start)
     return median_ms(times)
 

@@ -39,8 +39,11 @@ from aisnemap import config  # noqa: E402
 from aisnemap.build import france
 from aisnemap.build import pipeline as build
 from aisnemap.domain import france as national_files
-from aisnemap.domain.departements import sort_key  # noqa: E402
-from aisnemap.french.texts import fmt_int  # noqa: E402
+from aisnemap.domain.departements import (
+    department_dir,
+    sort_key,  # noqa: E402
+)
+from aisnemap.french.formatting import fmt_int  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "scale.json"
 #: Départements of every size for the payload curve (communes, COG 2021).
@@ -55,7 +58,7 @@ MEMORY_BUDGET_MB = 2048
 def _build_one(args: tuple[str, str]) -> dict:
     code, root = args
     start = time.perf_counter()
-    out = config.department_dir(code, Path(root))
+    out = department_dir(code, Path(root))
     build.run_build(config.SOURCES_DIR, config.COG_YEAR, out, department=code)
     seconds = time.perf_counter() - start
     manifest = json.loads((out / config.MANIFEST_FILE).read_text(encoding="utf-8"))
@@ -113,7 +116,7 @@ def app_figures(root: Path, reps: int) -> tuple[list[dict], dict]:
         assert not at.exception, at.exception
         times = _rerun_seconds(at, reps)
         manifest = json.loads(
-            (config.department_dir(code, root) / config.MANIFEST_FILE).read_text(encoding="utf-8")
+            (department_dir(code, root) / config.MANIFEST_FILE).read_text(encoding="utf-8")
         )
         rows.append(
             {

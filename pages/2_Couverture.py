@@ -5,9 +5,9 @@ from streamlit_folium import st_folium
 
 from aisnemap.domain import coverage, fragility
 from aisnemap.domain.filters import criteria_mask, territory_communes
-from aisnemap.french import texts
+from aisnemap.french import formatting, texts
+from aisnemap.french.formatting import fmt_int
 from aisnemap.render import maps
-from aisnemap.ui.figures import fmt_int
 from aisnemap.ui.layers import threshold_slider
 from aisnemap.ui.page import footer, page_header, run_page, static_url
 from aisnemap.ui.tables import show_table
@@ -22,7 +22,8 @@ def render() -> None:
     territory = data.territory
     sites = view.sites.loc[criteria_mask(view.sites, filters)]
     communes = territory_communes(territory.communes, filters)
-    result = coverage.compute_coverage(communes, sites, sites["site"])
+    points = territory.points
+    result = coverage.compute_coverage(communes, sites, points, sites["site"])
     population = int(communes["population"].sum())
     if sites.empty:  # no distance to show: every commune would be "infinitely" far
         st.info(texts.NO_SITE)
@@ -32,14 +33,16 @@ def render() -> None:
     within = result.population_within()
     cols[0].metric(
         texts.FIG_WITHIN_10,
-        f"{fmt_int(within)} ({texts.fmt_percent(within / population)})" if population else "—",
+        f"{fmt_int(within)} ({formatting.fmt_percent(within / population)})" if population else "—",
         help=texts.FIG_WITHIN_10_HELP,
     )
     far = result.farthest(1).iloc[0]
     cols[1].metric(
         texts.FIG_FARTHEST,
         f"{far['nom']}",
-        help=texts.literal(f"{far['distance_km']:.1f} km de « {far['site_le_plus_proche']} »"),
+        help=texts.literal(
+            f"{formatting.fmt_km(far['distance_km'])} de « {far['site_le_plus_proche']} »"
+        ),
     )
     cols[2].metric(texts.FIG_POPULATION, fmt_int(population), help=texts.FIG_POPULATION_HELP)
 
@@ -56,7 +59,9 @@ def render() -> None:
         fragile = fragility.fragile_weight(communes["population"].to_numpy(), scores["total"])
     else:
         objective = "population"
-    suggestions = coverage.greedy_sites(communes, sites, n, fragile=fragile, objective=objective)
+    suggestions = coverage.greedy_sites(
+        communes, sites, n, points, fragile=fragile, objective=objective
+    )
     areas = coverage.distance_areas(communes, result)
     fmap = maps.build_choropleth(
         data.layers,
@@ -72,7 +77,7 @@ def render() -> None:
         if suggestions
         else [texts.DISTANCE_NOTE],
         highlight=maps.territory_outline(territory.display, filters.most_precise()),
-        suggestions=coverage.suggestion_points(communes, suggestions),
+        suggestions=coverage.suggestion_points(points, suggestions),
     )
     st_folium(
         fmap, key="carte_couverture", height=600, use_container_width=True, returned_objects=[]
@@ -105,10 +110,12 @@ def render() -> None:
         radius = st.number_input(
             texts.LABEL_FS_RADIUS, min_value=1, max_value=50, value=10, key="couverture_fs_km"
         )
-        far = coverage.services_without_advisor(data.france_services, sites, float(radius))
+        far = coverage.services_without_advisor(
+            data.france_services, sites, float(radius), points.crs
+        )
         st.caption(
             texts.FS_WITHOUT_ADVISOR_NOTE.format(
-                n=len(far), total=len(data.france_services), km=radius
+                n=len(far), total=len(data.france_services), km=formatting.fmt_km(radius, 0)
             )
         )
         if len(far):
@@ -129,8 +136,8 @@ def render() -> None:
         placeholder=texts.CANDIDATES_PLACEHOLDER,
     )
     if picked:
-        extra = coverage.commune_points_xy(communes.loc[communes["code"].isin(picked)])
-        after = coverage.compute_coverage(communes, sites, sites["site"], extra_xy=extra)
+        extra = points.xy_of(picked)
+        after = coverage.compute_coverage(communes, sites, points, sites["site"], extra_xy=extra)
         show_table(coverage.compare_bands(result, after), hide_index=False)
         st.metric(
             texts.FIG_WITHIN_10,

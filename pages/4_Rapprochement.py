@@ -10,7 +10,7 @@ from aisnemap.ui.tables import show_table, table_downloads
 
 def render() -> None:
     """Matched, absent, different and later structures, with a CSV export."""
-    view = page_header(texts.RECONCILE_TITLE, texts.RECONCILE_INTRO)
+    view = page_header(texts.RECONCILE_TITLE, texts.reconcile_intro)
     data = view.data
     if not data.ok:
         return

@@ -5,7 +5,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from aisnemap.domain import fragility, france
-from aisnemap.french import texts
+from aisnemap.french import formatting, texts
 from aisnemap.render import maps
 from aisnemap.ui import national
 from aisnemap.ui.page import current_view, footer, open_department, run_page, static_url
@@ -46,10 +46,12 @@ def render() -> None:
     if data.outside:
         right.caption(texts.FRANCE_OUTSIDE.format(n=data.outside))
     cols = st.columns(4)
-    cols[0].metric(texts.FRANCE_FIG_POSTS, texts.fmt_int(posts), help=texts.FRANCE_FIG_POSTS_HELP)
-    cols[1].metric(texts.FRANCE_FIG_RATE, texts.fmt_decimal(posts / population * 10_000, 2))
-    cols[2].metric(texts.FRANCE_FIG_NONE, texts.fmt_int(int((frame["postes"] == 0).sum())))
-    cols[3].metric(texts.FRANCE_FIG_IFN, texts.fmt_decimal(ifn, 2) if ifn else "—")
+    cols[0].metric(
+        texts.FRANCE_FIG_POSTS, formatting.fmt_int(posts), help=texts.FRANCE_FIG_POSTS_HELP
+    )
+    cols[1].metric(texts.FRANCE_FIG_RATE, formatting.fmt_decimal(posts / population * 10_000, 2))
+    cols[2].metric(texts.FRANCE_FIG_NONE, formatting.fmt_int(int((frame["postes"] == 0).sum())))
+    cols[3].metric(texts.FRANCE_FIG_IFN, formatting.fmt_decimal(ifn, 2) if ifn else "—")
 
     names = dict(zip(frame["code"], frame["nom"], strict=True))
     returned = st_folium(

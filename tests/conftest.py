@@ -14,6 +14,12 @@ from aisnemap.build import france
 from aisnemap.build import pipeline as build
 from aisnemap.domain import france as national_files
 from aisnemap.domain import schema
+from aisnemap.domain.departements import (
+    AISNE,
+    DepartmentContext,
+    context_for,
+    department_dir,
+)
 from aisnemap.domain.territory import Territory, load_territory, locate_sites
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +61,7 @@ def built_departements(built_data_dir: Path) -> dict[str, str]:
         code: build.run_build(
             config.SOURCES_DIR,
             config.COG_YEAR,
-            config.department_dir(code, built_data_dir),
+            department_dir(code, built_data_dir),
             department=code,
         ).text()
         for code in DEPARTEMENTS
@@ -63,9 +69,15 @@ def built_departements(built_data_dir: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def territory(built_data_dir: Path) -> Territory:
+def aisne(built_data_dir: Path) -> DepartmentContext:
+    """The Aisne's context over the session's build (its announcement included)."""
+    return context_for(AISNE, built_data_dir)
+
+
+@pytest.fixture(scope="session")
+def territory(aisne: DepartmentContext) -> Territory:
     """The department's layers as the app reads them."""
-    return load_territory(built_data_dir)
+    return load_territory(aisne)
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +89,7 @@ def structures(territory: Territory) -> schema.Validation:
 @pytest.fixture(scope="session")
 def sites(territory: Territory, structures: schema.Validation) -> gpd.GeoDataFrame:
     """The located advisor sites."""
-    located, problems = locate_sites(structures.frame, territory.communes)
+    located, problems = locate_sites(structures.frame, territory.communes, metric_crs="EPSG:2154")
     assert not problems, [str(p) for p in problems]
     return located
 

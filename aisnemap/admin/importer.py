@@ -34,6 +34,7 @@ import pandas as pd
 from aisnemap import config
 from aisnemap.domain import schema
 from aisnemap.domain import schema as s
+from aisnemap.domain.departements import announced_context
 from aisnemap.domain.schema import Problem
 from aisnemap.domain.territory import MissingDataError, load_territory, locate_sites
 from aisnemap.storage import clean_temp_files as clean_leftovers
@@ -179,6 +180,8 @@ def prepare_import(
     communes: gpd.GeoDataFrame,
     mode: str = MODE_MERGE,
     base_version: str | None = None,
+    *,
+    metric_crs: str,
 ) -> Preview:
     """Validate an upload and compute the table that saving would write.
 
@@ -196,7 +199,7 @@ def prepare_import(
     if not validation.ok:
         return preview
     incoming = validation.frame
-    _, location_problems = locate_sites(incoming, communes)
+    _, location_problems = locate_sites(incoming, communes, metric_crs)
     preview.problems.extend(location_problems)
     if location_problems:
         return preview
@@ -225,7 +228,7 @@ def prepare_import(
     preview.new_table = final
     preview.totals_after = totals(final)
     changed_ids = set(preview.added) | set(preview.modified)
-    located, _ = locate_sites(final, communes)
+    located, _ = locate_sites(final, communes, metric_crs)
     preview.sites = located.loc[located[s.ID].isin(changed_ids)]
     return preview
 
@@ -417,11 +420,15 @@ def prepare_restore(
     communes: gpd.GeoDataFrame,
     target: Path | None = None,
     backup_dir: Path | None = None,
+    *,
+    metric_crs: str,
 ) -> Preview:
     """The preview of putting a backup back in service (same validation as an import)."""
     raw = backup_for_restore(backup, backup_dir)
     served = read_served(target, set(communes["code"]))
-    preview = prepare_import(raw, served.frame, communes, MODE_REPLACE, served.version)
+    preview = prepare_import(
+        raw, served.frame, communes, MODE_REPLACE, served.version, metric_crs=metric_crs
+    )
     preview.raw = raw
     return preview
 
@@ -431,10 +438,12 @@ def restore_backup(
     communes: gpd.GeoDataFrame,
     target: Path | None = None,
     backup_dir: Path | None = None,
+    *,
+    metric_crs: str,
 ) -> Path | None:
     """Validate a backup like an import and put it back in service (the replaced file is
     itself backed up); returns that new backup."""
-    preview = prepare_restore(backup, communes, target, backup_dir)
+    preview = prepare_restore(backup, communes, target, backup_dir, metric_crs=metric_crs)
     if not preview.ok:
         raise SaveError(
             "sauvegarde invalide : "
@@ -489,6 +498,8 @@ def import_file(
     communes: gpd.GeoDataFrame,
     target: Path | None = None,
     backup_dir: Path | None = None,
+    *,
+    metric_crs: str,
 ) -> Outcome:
     """Preview an import of ``path`` and, with ``confirm``, save it.
 
@@ -504,7 +515,9 @@ def import_file(
         served = read_served(target, set(communes["code"]))
         if served.problems and any(p.severity == s.ERROR for p in served.problems):
             return Outcome(1, ["le fichier servi est invalide : restaurez une sauvegarde d'abord"])
-        preview = prepare_import(raw, served.frame, communes, mode, served.version)
+        preview = prepare_import(
+            raw, served.frame, communes, mode, served.version, metric_crs=metric_crs
+        )
         lines = preview_lines(preview)
         if not preview.ok:
             return Outcome(1, lines)
@@ -539,16 +552,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         return 2
     try:
-        communes = load_territory().communes
+        # The import edits the structures file of the département that has one.
+        context = announced_context()
+        territory = load_territory(context)
     except MissingDataError as exc:
         print(f"ÉCHEC : {exc}", file=sys.stderr)
         return 2
+    communes, metric_crs = territory.communes, territory.metric_crs
     if args.upload:
-        outcome = import_file(args.upload, args.mode, args.oui, communes)
+        outcome = import_file(args.upload, args.mode, args.oui, communes, metric_crs=metric_crs)
         print("\n".join(outcome.lines), file=sys.stdout if outcome.code == 0 else sys.stderr)
         return outcome.code
     try:
-        preview = prepare_restore(args.restore, communes)
+        preview = prepare_restore(args.restore, communes, metric_crs=metric_crs)
     except SaveError as exc:
         print(f"ÉCHEC : {exc}", file=sys.stderr)
         return 1

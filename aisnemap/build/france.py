@@ -39,11 +39,15 @@ from aisnemap.build.pipeline import (
 )
 from aisnemap.build.sources import SourceError, SourceLayout, join, read_json
 from aisnemap.domain import fragility, programme
-from aisnemap.domain.departements import Department, sort_key
-from aisnemap.domain.france import (
-    DECIMALS,
+from aisnemap.domain.departements import (
     INSET_SIZE_DEG,
     INSETS,
+    Department,
+    metric_crs,
+    sort_key,
+)
+from aisnemap.domain.france import (
+    DECIMALS,
     OUTLINES_FILE,
     POSTS_FILE,
     TABLE_FILE,
@@ -51,6 +55,7 @@ from aisnemap.domain.france import (
     france_dir,
     load_table,
 )
+from aisnemap.french.formatting import fmt_decimal
 
 
 def department_table(departments: dict[str, Department], communes_ref: list[dict]) -> pd.DataFrame:
@@ -135,7 +140,7 @@ def france_services_counts(raw: bytes) -> pd.Series:
 
 def _inset(geometry, code: str):
     """An overseas outline moved and scaled into its inset (equal scale in x and y)."""
-    crs = config.metric_crs(code)
+    crs = metric_crs(code)
     metric = gpd.GeoSeries([geometry], crs=config.CRS_DRAW).to_crs(crs).iloc[0]
     minx, miny, maxx, maxy = metric.bounds
     lon0, lat0 = INSETS[code]
@@ -158,7 +163,7 @@ def outlines(base: str | Path, codes: list[str]) -> gpd.GeoDataFrame:
     mainland = gpd.read_file(join(base, "ign-admin-express-2018/departements.geojson"))
     mainland = mainland.loc[mainland["code"].isin(codes), ["code", "geometry"]]
     mainland = simplify_coverage(
-        mainland.set_crs(config.CRS_DRAW, allow_override=True), TOLERANCE_M
+        mainland.set_crs(config.CRS_DRAW, allow_override=True), TOLERANCE_M, config.CRS_METRIC
     )
     rows = [mainland]
     root = Path(base) / "ign-admin-express-2018" / "departements"
@@ -169,7 +174,7 @@ def outlines(base: str | Path, codes: list[str]) -> gpd.GeoDataFrame:
         if not found:
             raise SourceError(f"contours du département {code} introuvables dans {root}")
         communes = gpd.read_file(found[0]).set_crs(config.CRS_DRAW, allow_override=True)
-        metric = communes.to_crs(config.metric_crs(code))
+        metric = communes.to_crs(metric_crs(code))
         shape = shapely.union_all(metric.geometry.values).simplify(300)
         shape = gpd.GeoSeries([shape], crs=metric.crs).to_crs(config.CRS_DRAW).iloc[0]
         moved, _ = _inset(shape, code)
@@ -231,7 +236,7 @@ def build_france(
         "postes_hors_departements": outside_posts(rows, codes),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    report.append(f"durée : {time.perf_counter() - started:.1f} s")
+    report.append(f"durée : {fmt_decimal(time.perf_counter() - started)} s")
     write_atomic(
         {
             out_dir / TABLE_FILE: table.to_csv(index=False, lineterminator="\n"),

@@ -30,18 +30,24 @@ from aisnemap import config
 from aisnemap.build.sources import (
     SourceError,
     SourceLayout,
-    is_url,
     join,
     read_feature_collection,
     read_json,
 )
 from aisnemap.domain import fragility, programme
 from aisnemap.domain.departements import (
+    BuiltFiles,
     Department,
+    department_dir,
+    files_for,
     from_reference,
+    metric_crs,
+    name_slug,
     normalise_code,
     unknown_code_message,
 )
+from aisnemap.domain.layers import LayerSet
+from aisnemap.french.formatting import fmt_date, fmt_decimal
 from aisnemap.storage import write_atomic
 
 #: Version of the outputs' content: bump it when the build changes what it writes, so that
@@ -95,14 +101,8 @@ class BuildReport:
         return "\n".join(self.lines) + "\n"
 
 
-@dataclass
-class Layers:
-    """The built layers, all in EPSG:4326."""
-
-    communes: gpd.GeoDataFrame
-    epci: gpd.GeoDataFrame
-    arrondissements: gpd.GeoDataFrame
-    department: gpd.GeoDataFrame
+#: The built layers, all in EPSG:4326 (exact, or simplified for display).
+Layers = LayerSet[gpd.GeoDataFrame]
 
 
 def code_mapping(reference_communes: list[dict[str, Any]], department: str) -> dict[str, str]:
@@ -281,11 +281,11 @@ def dissolve_layers(communes: gpd.GeoDataFrame, department_name: str) -> Layers:
         geometry=[shapely.union_all(communes.geometry.values)],
         crs=communes.crs,
     )
-    return Layers(communes, epci, arr, dept)
+    return LayerSet(communes, epci, arr, dept)
 
 
 def simplify_coverage(
-    frame: gpd.GeoDataFrame, tolerance_m: float, metric_crs: str = config.CRS_METRIC
+    frame: gpd.GeoDataFrame, tolerance_m: float, metric_crs: str
 ) -> gpd.GeoDataFrame:
     """Simplify polygons as a coverage (shared edges stay shared, no gaps), in metres
     (Lambert-93, or the overseas département's own projection)."""
@@ -298,22 +298,12 @@ def simplify_coverage(
     return out.to_crs(frame.crs)
 
 
-def contours_location(base: str | Path, department: str) -> str:
+def contours_location(base: str | Path, department: Department) -> str:
     """The IGN contour file of a département, relative to the sources' base: the folder
-    ``departements/CODE-name/`` is found by its code (a base URL serves the Aisne only)."""
-    default = SourceLayout().contours
-    if department == config.DEPARTMENT:
-        return default
-    if is_url(base):
-        raise SourceError(
-            f"département {department} : la source en ligne ({base}) ne sert que l'Aisne ; "
-            "donnez un dossier local (--sources)"
-        )
-    root = Path(base) / "ign-admin-express-2018" / "departements"
-    found = sorted(root.glob(f"{department}-*/communes-{department}-*.geojson"))
-    if not found:
-        raise SourceError(f"contours du département {department} introuvables dans {root}")
-    return str(found[0].relative_to(Path(base)))
+    ``departements/CODE-name/`` named from the COG (« Côtes-d'Armor » → 22-cotes-d-armor),
+    the same for a local folder and a base URL."""
+    stem = f"{department.code}-{name_slug(department.name)}"
+    return f"{SourceLayout().contours_root}/{stem}/communes-{stem}.geojson"
 
 
 def departments_of(base: str | Path, year: int) -> dict[str, Department]:
@@ -323,12 +313,9 @@ def departments_of(base: str | Path, year: int) -> dict[str, Department]:
 
 
 def read_sources(
-    base: str | Path,
-    year: int,
-    layout: SourceLayout | None = None,
+    base: str | Path, year: int, layout: SourceLayout
 ) -> tuple[gpd.GeoDataFrame, list[dict], list[dict], list[dict], list[dict]]:
     """Contours (GeoDataFrame) and the four reference lists, from a folder or a base URL."""
-    layout = layout or SourceLayout()
     contours_location = join(base, layout.contours)
     collection = read_feature_collection(contours_location)
     try:
@@ -347,13 +334,14 @@ def read_sources(
 
 def build_layers(
     base: str | Path,
-    year: int = config.COG_YEAR,
-    department: str = config.DEPARTMENT,
+    year: int,
+    named: Department,
     report: BuildReport | None = None,
 ) -> tuple[Layers, Layers]:
     """Exact and display layers for one department and COG year (nothing written)."""
     report = report if report is not None else BuildReport()
-    layout = SourceLayout(contours=contours_location(base, department))
+    department = named.code
+    layout = SourceLayout(contours=contours_location(base, named))
     contours, communes_ref, epci_ref, arr_ref, dept_ref = read_sources(base, year, layout)
     contours = contours[contours["code"].astype(str).str.startswith(department)]
     report.add(f"contours lus : {len(contours)} communes (IGN ADMIN EXPRESS 2018)")
@@ -368,20 +356,14 @@ def build_layers(
     dept_arr = [a for a in arr_ref if a.get("departement") == department]
     communes = attach_reference(merged, communes_ref, epci_ref, dept_arr)
     communes["chef_lieu"] = seats(communes["code"], dept_ref, dept_arr, department)
-    names = {d["code"]: d["nom"] for d in dept_ref}
-    layers = dissolve_layers(communes, names.get(department, department))
+    layers = dissolve_layers(communes, named.name)
     report.add(
         f"sorties : {len(layers.communes)} communes, {len(layers.epci)} EPCI, "
         f"{len(layers.arrondissements)} arrondissements, population "
         + f"{int(layers.communes['population'].sum()):,}".replace(",", " ")
     )
-    metric = config.metric_crs(department)
-    display = Layers(
-        simplify_coverage(layers.communes, DISPLAY_TOLERANCE_M, metric),
-        simplify_coverage(layers.epci, DISPLAY_TOLERANCE_M, metric),
-        simplify_coverage(layers.arrondissements, DISPLAY_TOLERANCE_M, metric),
-        simplify_coverage(layers.department, DISPLAY_TOLERANCE_M, metric),
-    )
+    metric = metric_crs(department)
+    display = layers.map(lambda frame: simplify_coverage(frame, DISPLAY_TOLERANCE_M, metric))
     return layers, display
 
 
@@ -447,12 +429,12 @@ def build_fragility(
     department: str,
     programme_dir: Path | None,
     report: BuildReport,
-    names: config.BuiltFiles | None = None,
+    names: BuiltFiles | None = None,
 ) -> dict[str, str]:
     """The IFN scores and the France Services of the département, as CSV texts by output
     file name (a missing national file is reported and skipped)."""
     folder = programme_dir or config.PROGRAMME_DIR
-    names = names or config.files_for(department)
+    names = names or files_for(department)
     out: dict[str, str] = {}
     ifn_path = folder / fragility.IFN_COMMUNES_FILE
     if ifn_path.is_file():
@@ -477,7 +459,7 @@ def build_fragility(
             report.add(line)
         table = fs.table
         report.add(
-            f"France Services ({fragility.FRANCE_SERVICES_DATE}) : {len(table)} lieux, dont "
+            f"France Services ({fmt_date(fragility.FRANCE_SERVICES_DATE)}) : {len(table)} lieux, dont "
             f"{int(table['itinerant'].sum())} itinérants"
         )
         out[names.france_services] = table.to_csv(index=False)
@@ -491,18 +473,18 @@ def run_build(
     year: int = config.COG_YEAR,
     out_dir: Path | None = None,
     programme_dir: Path | None = None,
-    department: str = config.DEPARTMENT,
+    department: str = config.DEFAULT_DEPARTMENT,
 ) -> BuildReport:
     """Build and write every output of a département; raises SourceError/BuildError before
     writing anything. ``out_dir`` defaults to the département's folder."""
     base = base if base is not None else config.SOURCES_DIR
-    out_dir = out_dir or config.department_dir(department)
-    names = config.files_for(department)
+    out_dir = out_dir or department_dir(department)
+    names = files_for(department)
     report = BuildReport()
     report.add(f"construction des données — département {department}, COG {year}, sources : {base}")
     started = time.perf_counter()
     named = departments_of(base, year).get(department) or Department(department, department)
-    exact, display = build_layers(base, year, department, report)
+    exact, display = build_layers(base, year, named, report)
     files: dict[Path, str | bytes] = {}
     posts = build_posts(base, year, department, programme_dir, report)
     if posts is not None:
@@ -511,18 +493,10 @@ def run_build(
         exact.communes, department, programme_dir, report, names
     ).items():
         files[out_dir / name] = text
-    pairs = (
-        (names.communes, exact.communes, EXACT_DECIMALS),
-        (names.epci, exact.epci, EXACT_DECIMALS),
-        (names.arrondissements, exact.arrondissements, EXACT_DECIMALS),
-        (names.department, exact.department, EXACT_DECIMALS),
-        (names.communes_display, display.communes, DISPLAY_DECIMALS),
-        (names.epci_display, display.epci, DISPLAY_DECIMALS),
-        (names.arrondissements_display, display.arrondissements, DISPLAY_DECIMALS),
-        (names.department_display, display.department, DISPLAY_DECIMALS),
-    )
-    for name, frame, decimals in pairs:
-        files[out_dir / name] = _geojson_text(frame, decimals)
+    for name, frame in zip(names.exact, exact, strict=True):
+        files[out_dir / name] = _geojson_text(frame, EXACT_DECIMALS)
+    for name, frame in zip(names.display, display, strict=True):
+        files[out_dir / name] = _geojson_text(frame, DISPLAY_DECIMALS)
     manifest = {
         "format": BUILD_FORMAT,
         "code": code_fingerprint(),
@@ -537,7 +511,7 @@ def run_build(
         "population": int(exact.communes["population"].sum()),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    report.add(f"durée : {time.perf_counter() - started:.1f} s")
+    report.add(f"durée : {fmt_decimal(time.perf_counter() - started)} s")
     files[out_dir / config.REPORT_FILE] = report.text()
     # The manifest goes last in the dict: it marks a complete build.
     files[out_dir / config.MANIFEST_FILE] = json.dumps(manifest, indent=2, ensure_ascii=False)
@@ -546,12 +520,14 @@ def run_build(
 
 
 def is_built(
-    out_dir: Path | None = None, year: int = config.COG_YEAR, department: str = config.DEPARTMENT
+    out_dir: Path | None = None,
+    year: int = config.COG_YEAR,
+    department: str = config.DEFAULT_DEPARTMENT,
 ) -> bool:
     """True when every output exists, built by this code for the same COG year."""
-    out_dir = out_dir or config.department_dir(department)
+    out_dir = out_dir or department_dir(department)
     manifest = out_dir / config.MANIFEST_FILE
-    layers = config.files_for(department).layers
+    layers = files_for(department).layers
     if not manifest.is_file() or not all((out_dir / n).is_file() for n in layers):
         return False
     try:
@@ -572,7 +548,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--departement",
-        default=config.DEPARTMENT,
+        default=config.DEFAULT_DEPARTMENT,
         help="code du département : 01 à 95, 2A, 2B, 971 à 976 (défaut : 02, l'Aisne)",
     )
     parser.add_argument(
@@ -600,7 +576,7 @@ def main(argv: list[str] | None = None) -> int:
     if department not in known:
         print(unknown_code_message(args.departement, known), file=sys.stderr)
         return 2
-    out = args.out or config.department_dir(department)
+    out = args.out or department_dir(department)
     if args.if_missing and is_built(out, args.year, department):
         print(f"données déjà construites dans {out} (COG {args.year})")
         return 0

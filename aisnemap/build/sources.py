@@ -24,7 +24,10 @@ class SourceError(RuntimeError):
 class SourceLayout:
     """Where each official file lives, relative to a base folder or URL."""
 
-    contours: str = "ign-admin-express-2018/departements/02-aisne/communes-02-aisne.geojson"
+    #: One folder per département (``02-aisne/communes-02-aisne.geojson``).
+    contours_root: str = "ign-admin-express-2018/departements"
+    #: The contour file of the département being built (see pipeline.contours_location).
+    contours: str = ""
     reference: str = "etalab-decoupage-administratif-{year}"
 
     def reference_file(self, year: int, name: str) -> str:

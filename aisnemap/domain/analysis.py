@@ -9,7 +9,7 @@ import pandas as pd
 from aisnemap.domain import fragility
 from aisnemap.domain import schema as s
 from aisnemap.domain.territory import ARRONDISSEMENT, EPCI
-from aisnemap.french import texts
+from aisnemap.french import formatting
 
 #: Levels of the "Territoires" page (communes are too many for a table of territories).
 LEVELS = {level.key: level for level in (ARRONDISSEMENT, EPCI)}
@@ -185,7 +185,7 @@ def choropleth_frame(
         frame["couleur"] = [c[1] for c in classes]
         frame["etiquette"] = [
             f"{n} : IFN moyen pondéré {fragility.fmt_score(i)} ; "
-            f"{texts.fmt_int(p)} habitants en communes fragiles ({texts.fmt_decimal(q)} %)"
+            f"{formatting.fmt_int(p)} habitants en communes fragiles ({formatting.fmt_decimal(q)} %)"
             for n, i, p, q in zip(
                 frame["nom"],
                 frame["ifn_moyen"],
@@ -204,9 +204,9 @@ def choropleth_frame(
         POOL_ONLY_COLOUR if only else c[1] for c, only in zip(classes, pool_only, strict=True)
     ]
     frame["etiquette"] = [
-        f"{n} : {texts.fmt_int(p)} hab., {texts.plural_count(int(c), 'conseiller')} "
-        f"{texts.plural(int(c), 'implanté', 'implantés')}"
-        + (f", {texts.plural_count(int(g), 'site')} du groupe départemental" if g else "")
+        f"{n} : {formatting.fmt_int(p)} hab., {formatting.plural_count(int(c), 'conseiller')} "
+        f"{formatting.plural(int(c), 'implanté', 'implantés')}"
+        + (f", {formatting.plural_count(int(g), 'site')} du groupe départemental" if g else "")
         + f" — {k}"
         for n, p, c, g, k in zip(
             frame["nom"],

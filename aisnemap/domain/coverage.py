@@ -18,7 +18,9 @@ import numpy as np
 import pandas as pd
 
 from aisnemap import config
-from aisnemap.french import texts
+from aisnemap.domain.territory import CommunePoints
+from aisnemap.french import formatting, texts
+from aisnemap.french.formatting import fmt_int, fmt_km
 
 #: Distance bands in km: [0, 5), [5, 10), [10, 15), [15, 20), [20, inf).
 BAND_EDGES_KM = (5.0, 10.0, 15.0, 20.0)
@@ -28,23 +30,17 @@ DEFAULT_RADIUS_KM = 10.0
 BAND_COLOURS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
 
 
-def metric_xy(frame: gpd.GeoDataFrame) -> np.ndarray:
-    """(n, 2) coordinates of point geometries in Lambert-93."""
+def metric_xy(frame: gpd.GeoDataFrame | gpd.GeoSeries, metric_crs: str) -> np.ndarray:
+    """(n, 2) coordinates of point geometries in ``metric_crs`` (metres)."""
     if frame.crs is None:
         raise ValueError("frame must have a CRS")
-    points = frame.to_crs(config.metric_crs_for(frame)).geometry
+    points = frame.to_crs(metric_crs)
+    points = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
     return (
         np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
         if len(points)
         else np.empty((0, 2))
     )
-
-
-def commune_points_xy(communes: gpd.GeoDataFrame) -> np.ndarray:
-    """Representative point of each commune, Lambert-93 metres."""
-    metric = communes.to_crs(config.metric_crs_for(communes))
-    points = metric.geometry.representative_point()
-    return np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
 
 
 def nearest_distance_km(
@@ -104,12 +100,14 @@ class Coverage:
 def compute_coverage(
     communes: gpd.GeoDataFrame,
     sites: gpd.GeoDataFrame,
+    points: CommunePoints,
     site_names: pd.Series | None = None,
     extra_xy: np.ndarray | None = None,
 ) -> Coverage:
-    """Distances from each commune to the nearest site (plus optional candidate points)."""
-    points = commune_points_xy(communes)
-    sites_xy = metric_xy(sites) if len(sites) else np.empty((0, 2))
+    """Distances from each commune to the nearest site (plus optional candidate points),
+    from the communes' representative ``points`` (in the département's projection)."""
+    sites_xy = metric_xy(sites, points.crs)
+    points = points.xy_of(communes["code"])
     names = list(site_names) if site_names is not None else [""] * len(sites_xy)
     if extra_xy is not None and len(extra_xy):
         sites_xy = np.vstack([sites_xy, extra_xy])
@@ -141,7 +139,7 @@ def distance_areas(communes: gpd.GeoDataFrame, result: Coverage) -> gpd.GeoDataF
     )
     areas["couleur"] = areas["bande"].map(dict(band_legend()))
     areas["etiquette"] = [
-        f"{n} : {d:.1f} km" for n, d in zip(areas["nom"], areas["distance_km"], strict=True)
+        f"{n} : {fmt_km(d)}" for n, d in zip(areas["nom"], areas["distance_km"], strict=True)
     ]
     return areas
 
@@ -149,7 +147,7 @@ def distance_areas(communes: gpd.GeoDataFrame, result: Coverage) -> gpd.GeoDataF
 def bands_table(result: Coverage, population: int) -> pd.DataFrame:
     """Population and share of each band."""
     table = result.bands.rename("Population").to_frame()
-    table["Part"] = (table["Population"] / max(population, 1)).map(texts.fmt_percent)
+    table["Part"] = (table["Population"] / max(population, 1)).map(formatting.fmt_percent)
     return table
 
 
@@ -176,6 +174,7 @@ def greedy_sites(
     communes: gpd.GeoDataFrame,
     sites: gpd.GeoDataFrame,
     n: int,
+    points: CommunePoints,
     radius_km: float = DEFAULT_RADIUS_KM,
     candidates: gpd.GeoDataFrame | None = None,
     fragile: np.ndarray | None = None,
@@ -194,14 +193,14 @@ def greedy_sites(
     if n < 0:
         raise ValueError("n must be >= 0")
     candidates = communes if candidates is None else candidates
-    points = commune_points_xy(communes)
+    within = points.within_km(candidates["code"], communes["code"], radius_km)
+    sites_xy = metric_xy(sites, points.crs)
+    points = points.xy_of(communes["code"])
     population = communes["population"].to_numpy().astype(np.int64)
     fragile_w = np.zeros(len(population)) if fragile is None else np.asarray(fragile, dtype=float)
     weights = fragile_w if objective == "fragile" else population.astype(float)
-    current, _ = nearest_distance_km(points, metric_xy(sites) if len(sites) else np.empty((0, 2)))
+    current, _ = nearest_distance_km(points, sites_xy)
     covered = current < radius_km
-    cand_xy = commune_points_xy(candidates)
-    within = ((cand_xy[:, None, :] - points[None, :, :]) ** 2).sum(axis=2) < (radius_km * 1000) ** 2
     total = int(population[covered].sum())
     picks: list[Suggestion] = []
     for _ in range(n):
@@ -225,18 +224,14 @@ def greedy_sites(
     return picks
 
 
-def suggestion_points(communes: gpd.GeoDataFrame, suggestions: list[Suggestion]) -> list[list]:
+def suggestion_points(points: CommunePoints, suggestions: list[Suggestion]) -> list[list]:
     """[rank, label, lat, lon] of each suggestion, at its commune's representative point
     (the point the planner measured from), for the numbered markers of the map."""
-    crs = config.metric_crs_for(communes)
-    metric = communes.set_index("code").to_crs(crs)
-    points = gpd.GeoSeries(metric.geometry.representative_point(), crs=crs).to_crs(config.CRS_DRAW)
+    drawn = points.drawn
     out = []
     for rank, pick in enumerate(suggestions, start=1):
-        point = points.loc[pick.code]
-        label = texts.SUGGESTION_MARKER.format(
-            rank=rank, name=pick.nom, gain=texts.fmt_int(pick.gain)
-        )
+        point = drawn.loc[pick.code]
+        label = texts.SUGGESTION_MARKER.format(rank=rank, name=pick.nom, gain=fmt_int(pick.gain))
         out.append([rank, label, round(float(point.y), 5), round(float(point.x), 5)])
     return out
 
@@ -291,19 +286,18 @@ def least_covered_fragile(
 
 
 def services_without_advisor(
-    france_services: pd.DataFrame, sites: gpd.GeoDataFrame, radius_km: float
+    france_services: pd.DataFrame, sites: gpd.GeoDataFrame, radius_km: float, metric_crs: str
 ) -> pd.DataFrame:
     """France Services (with coordinates) whose nearest site shown is ``radius_km`` or more
-    away, with that distance (straight line, Lambert-93)."""
+    away, with that distance (straight line, in the département's projection)."""
     table = france_services.dropna(subset=["latitude", "longitude"]).copy()
     if table.empty:
         return table.assign(distance_km=[])
     points = gpd.GeoSeries(
         gpd.points_from_xy(table["longitude"], table["latitude"]), crs=config.CRS_DRAW
     )
-    points = points.to_crs(config.metric_crs_for(points))
-    xy = np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
-    sites_xy = metric_xy(sites) if len(sites) else np.empty((0, 2))
+    xy = metric_xy(points, metric_crs)
+    sites_xy = metric_xy(sites, metric_crs)
     distances, _ = nearest_distance_km(xy, sites_xy)
     table["distance_km"] = np.round(distances, 1)
     far = table.loc[table["distance_km"] >= radius_km]
@@ -313,15 +307,17 @@ def services_without_advisor(
 def main() -> int:
     """Print the coverage of the Aisne by all sites (data test helper and CLI)."""
     from aisnemap.domain import schema
+    from aisnemap.domain.departements import announced_context
     from aisnemap.domain.territory import load_territory, locate_sites
 
-    territory = load_territory()
-    validation = schema.read_structures(config.STRUCTURES_CSV, territory.insee_codes)
+    context = announced_context()
+    territory = load_territory(context)
+    validation = schema.read_structures(context.structures, territory.insee_codes)
     if not validation.ok:
         print("structures.csv invalide :", *map(str, validation.errors), sep="\n", file=sys.stderr)
         return 1
-    sites, _ = locate_sites(validation.frame, territory.communes)
-    coverage = compute_coverage(territory.communes, sites, sites["site"])
+    sites, _ = locate_sites(validation.frame, territory.communes, territory.metric_crs)
+    coverage = compute_coverage(territory.communes, sites, territory.points, sites["site"])
     total = int(territory.communes["population"].sum())
     within = coverage.population_within(DEFAULT_RADIUS_KM)
     print(f"population totale : {total}")
@@ -330,7 +326,7 @@ def main() -> int:
         print(f"  {label:>9} : {value}")
     far = coverage.farthest(1).iloc[0]
     print(
-        f"commune la plus éloignée : {far['nom']} ({far['code']}) à {far['distance_km']:.1f} km "
+        f"commune la plus éloignée : {far['nom']} ({far['code']}) à {fmt_km(far['distance_km'])} "
         f"de « {far['site_le_plus_proche']} »"
     )
     return 0

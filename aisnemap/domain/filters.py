@@ -18,9 +18,9 @@ from dataclasses import dataclass, field, replace
 import geopandas as gpd
 import pandas as pd
 
-from aisnemap import config
 from aisnemap.domain import schema as s
 from aisnemap.domain.territory import COMMUNE, LEVELS, Level
+from aisnemap.french.formatting import fmt_date, fmt_date_long
 
 NONE_SELECTED = "aucun"
 
@@ -111,9 +111,11 @@ class Readings:
     national: Options | None = None
     #: Committee dates and the list's date of situation (national reading only).
     dates: tuple[dt.date, ...] = ()
-    #: True where no announcement was curated (every département but the Aisne): the
-    #: national list is the only reading, always at a date.
+    #: True where no announcement was curated: the national list is the only reading,
+    #: always at a date.
     national_only: bool = False
+    #: The announcement's reading as the sidebar names it (« Annonce du 18 mars 2021 »).
+    announcement_label: str = ""
 
     @property
     def bounds(self) -> tuple[dt.date, dt.date] | None:
@@ -229,7 +231,6 @@ class Figures:
     population: int
     communes: int
     inhabitants_per_advisor: float | None
-    funding_ceiling_eur: int
     pools: dict[str, int] = field(default_factory=dict)
     pool_names: dict[str, str] = field(default_factory=dict)
     #: Posts of structures with no place in the department (counted on the whole of it).
@@ -239,6 +240,12 @@ class Figures:
     structures: int | None = None
     #: Estimated State investment of the structures counted (national reading), in euros.
     investment_eur: int | None = None
+
+
+def announced_funding_eur(figures: Figures, announcement) -> int:
+    """The State's funding under the announcement's terms for the advisors counted
+    (``announcement``: departements.Announcement)."""
+    return figures.advisors * announcement.funding_per_post_eur
 
 
 def key_figures(
@@ -288,7 +295,6 @@ def key_figures(
         population=population,
         communes=len(territory),
         inhabitants_per_advisor=(population / counted) if counted else None,
-        funding_ceiling_eur=counted * config.FUNDING_CEILING_EUR,
         pools=pools,
         pool_names=eligible.pool_names,
         unplaced_advisors=extra_count,
@@ -423,16 +429,20 @@ def territory_slug_words(filters: Filters, communes: pd.DataFrame) -> str | None
     return f"{named[0].key} {named[1]}" if named else None
 
 
-def reading_label(filters: Filters) -> str:
-    """Which reading of the data a view shows (subtitles, exports, pages)."""
+def reading_label(filters: Filters, announced: dt.date | None = None) -> str:
+    """Which reading of the data a view shows (subtitles, exports, pages); ``announced``
+    is the date of the announcement read when ``filters.au`` is None."""
     if filters.au is None:
-        return "annonce de la préfecture du 18 mars 2021"
-    return f"postes validés au {filters.au:%d/%m/%Y} (liste nationale COSELEC)"
+        day = f" du {fmt_date_long(announced)}" if announced else ""
+        return f"annonce de la préfecture{day}"
+    return f"postes validés au {fmt_date(filters.au)} (liste nationale COSELEC)"
 
 
-def describe(filters: Filters, options: Options, communes: pd.DataFrame) -> list[str]:
+def describe(
+    filters: Filters, options: Options, communes: pd.DataFrame, announced: dt.date | None = None
+) -> list[str]:
     """French phrases describing the active filters (for subtitles and exports)."""
-    parts = [reading_label(filters)]
+    parts = [reading_label(filters, announced)]
     named = _territory_name(filters, communes)
     if named is None:
         parts.append("tout le département")

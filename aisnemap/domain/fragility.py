@@ -15,6 +15,7 @@ population from the built files (a data test checks the same figures).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import sys
 from collections.abc import Iterable
@@ -24,10 +25,12 @@ import numpy as np
 import pandas as pd
 
 from aisnemap import config
+from aisnemap.domain.departements import metric_crs
+from aisnemap.french.formatting import fmt_decimal, fmt_km
 
 IFN_COMMUNES_FILE = "ifn-communes.csv"
 FRANCE_SERVICES_FILE = "france-services-2022-12-01.csv"
-FRANCE_SERVICES_DATE = "01/12/2022"
+FRANCE_SERVICES_DATE = dt.date(2022, 12, 1)
 #: Score columns of the IFN files and how they are named on screen.
 SCORES = {
     "total": "Indice total",
@@ -117,10 +120,12 @@ def fragile_weight(population: np.ndarray, scores: np.ndarray) -> np.ndarray:
 
 def main() -> int:
     """Print the département's population-weighted IFN from the built files."""
+    from aisnemap.domain.departements import served_context
     from aisnemap.domain.territory import load_territory
 
-    territory = load_territory()
-    path = config.DATA_DIR / config.IFN_FILE
+    context = served_context()
+    territory = load_territory(context)
+    path = context.folder / context.files.ifn
     if not path.is_file():
         print(f"fichier IFN absent : {path} (lancez le build)", file=sys.stderr)
         return 1
@@ -129,7 +134,7 @@ def main() -> int:
     mean = weighted_mean(frame["population"], frame["total"])
     fragile = fragile_population(frame["population"], frame["total"])
     print(f"communes avec un score : {int(frame['total'].notna().sum())} / {len(frame)}")
-    print(f"IFN moyen pondéré par la population : {mean:.3f}")
+    print(f"IFN moyen pondéré par la population : {fmt_decimal(mean, 3)}")
     print(
         f"population des communes d'IFN ≥ {DEFAULT_THRESHOLD:g} : {fragile} "
         f"sur {int(frame['population'].sum())}"
@@ -187,7 +192,7 @@ def read_france_services(raw: bytes | str, department: str, communes) -> FranceS
     lat = pd.to_numeric(table["latitude"], errors="coerce")
     lon = pd.to_numeric(table["longitude"], errors="coerce")
     report: list[str] = []
-    crs = config.metric_crs_for(communes)
+    crs = metric_crs(department)
     shapes = communes.set_index("code").to_crs(crs).geometry
     points = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=config.CRS_DRAW).to_crs(crs)
     verified = []
@@ -211,7 +216,7 @@ def read_france_services(raw: bytes | str, department: str, communes) -> FranceS
         if distance > 1000:
             report.append(
                 f"France Services {row['id']} « {row['nom']} » : coordonnées à "
-                f"{distance / 1000:.1f} km hors de sa commune {code} ; gardées, lieu non vérifié"
+                f"{fmt_km(distance / 1000)} hors de sa commune {code} ; gardées, lieu non vérifié"
             )
             verified.append(False)
         else:
@@ -242,7 +247,7 @@ def fmt_score(value: float | None) -> str:
     """ "5,2" (one decimal, French), "non renseigné" when missing."""
     if value is None or pd.isna(value):
         return UNKNOWN_LABEL
-    return f"{float(value):.1f}".replace(".", ",")
+    return fmt_decimal(float(value), 1)
 
 
 def commune_tooltip(name: str, row: pd.Series) -> str:

@@ -21,16 +21,6 @@ OUTLINES_FILE = "departements_affichage.geojson"
 #: Tolerance of the national outlines, in metres (a département is 50–150 km wide).
 TOLERANCE_M = 1500.0
 DECIMALS = 3
-#: Where each overseas département is drawn: centre (lon, lat) and width in degrees of
-#: longitude of its inset, west of Brittany and the Bay of Biscay.
-INSETS = {
-    "971": (-8.6, 48.3),
-    "972": (-8.6, 46.9),
-    "973": (-8.6, 45.3),
-    "974": (-8.6, 43.7),
-    "976": (-8.6, 42.3),
-}
-INSET_SIZE_DEG = (1.9, 1.15)  # width (longitude), height (latitude)
 
 COLUMNS = ("code", "nom", "liaison", "communes", "population", "ifn_moyen", "france_services")
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from aisnemap import config
 from aisnemap.domain import schema as s
+from aisnemap.domain.territory import CommunePoints
 
 RANK_SEAT = 1
 RANK_TOWN = 2
@@ -27,6 +27,7 @@ LOCAL_TOWNS = 15
 
 def place_names(
     communes: gpd.GeoDataFrame,
+    points: CommunePoints,
     sites: pd.DataFrame | None = None,
     territory_codes: set[str] | None = None,
     local_towns: int = LOCAL_TOWNS,
@@ -48,11 +49,7 @@ def place_names(
     rank.loc[seats != ""] = RANK_SEAT
     chosen = frame.loc[rank > 0].copy()
     chosen["rang"] = rank.loc[chosen.index]
-    points = (
-        chosen.to_crs(config.metric_crs_for(chosen))
-        .geometry.representative_point()
-        .to_crs(config.CRS_DRAW)
-    )
-    chosen["lon"], chosen["lat"] = points.x, points.y
+    drawn = points.drawn.loc[chosen["code"]]
+    chosen["lon"], chosen["lat"] = drawn.x.to_numpy(), drawn.y.to_numpy()
     out = chosen.drop(columns=["geometry", "epci_siren"])
     return out.sort_values(["rang", "population"], ascending=[True, False]).reset_index(drop=True)

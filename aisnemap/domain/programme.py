@@ -384,12 +384,12 @@ def national_frame(posts: pd.DataFrame, structures: pd.DataFrame) -> pd.DataFram
 
 
 def national_reading(
-    posts: pd.DataFrame, structures: pd.DataFrame, communes: gpd.GeoDataFrame
+    posts: pd.DataFrame, structures: pd.DataFrame, communes: gpd.GeoDataFrame, metric_crs: str
 ) -> NationalReading:
     """The national reading for the app (every date; filtered by ``au`` later)."""
     frame = national_frame(posts, structures)
     outside = frame[S_OUTSIDE]
-    sites, _ = locate_sites(frame.loc[~outside].reset_index(drop=True), communes)
+    sites, _ = locate_sites(frame.loc[~outside].reset_index(drop=True), communes, metric_crs)
     waves = committee_waves(list(posts[P_DATE]))
     return NationalReading(
         sites=sites,

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from aisnemap.french.formatting import fmt_decimal
+
 # Column names (French: officials edit this file in a spreadsheet).
 ID = "id"
 WAVE = "vague"
@@ -355,8 +357,8 @@ def read_structures(
         raw = source
     if len(raw) > MAX_BYTES:
         message = (
-            f"fichier trop volumineux ({len(raw) / 1e6:.1f} Mo) : "
-            f"la limite est de {MAX_BYTES / 1e6:.0f} Mo"
+            f"fichier trop volumineux ({fmt_decimal(len(raw) / 1e6)} Mo) : "
+            f"la limite est de {fmt_decimal(MAX_BYTES / 1e6, 0)} Mo"
         )
         return Validation(empty_frame(), [Problem(None, None, message)])
     try:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from aisnemap import config
 from aisnemap.domain import schema as s
+from aisnemap.domain.departements import DepartmentContext
+from aisnemap.domain.layers import LayerSet
 from aisnemap.domain.schema import Problem
 
 COMMUNE_ATTRS = (
@@ -54,20 +58,83 @@ class MissingDataError(RuntimeError):
     """A built data file is missing or unreadable (message in French)."""
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
+class CommunePoints:
+    """A representative point inside each commune, in the département's metric projection
+    (computed once per data version; distances and site placement read it)."""
+
+    crs: str
+    codes: pd.Index
+    #: (n, 2) metres, read-only.
+    xy: np.ndarray
+
+    @classmethod
+    def of(cls, communes: gpd.GeoDataFrame, metric_crs: str) -> CommunePoints:
+        """The points of ``communes`` (any CRS) in ``metric_crs``."""
+        if communes.crs is None:
+            raise ValueError("communes must have a CRS")
+        points = communes.geometry.to_crs(metric_crs).representative_point()
+        xy = (
+            np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
+            if len(points)
+            else (np.empty((0, 2)))
+        )
+        xy.setflags(write=False)
+        return cls(metric_crs, pd.Index(communes["code"].astype(str)), xy)
+
+    @cached_property
+    def _within(self) -> dict:
+        return {}
+
+    def within_km(self, from_codes, to_codes, radius_km: float) -> np.ndarray:
+        """Boolean matrix: commune ``from_codes[i]`` lies less than ``radius_km`` from
+        commune ``to_codes[j]`` (kept for the last few questions: the planner asks the same
+        one on every rerun)."""
+        key = (tuple(from_codes), tuple(to_codes), float(radius_km))
+        cache = self._within
+        if key not in cache:
+            a, b = self.xy_of(key[0]), self.xy_of(key[1])
+            matrix = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2) < (radius_km * 1000) ** 2
+            matrix.setflags(write=False)
+            if len(cache) >= 4:
+                cache.pop(next(iter(cache)))
+            cache[key] = matrix
+        return cache[key]
+
+    def xy_of(self, codes) -> np.ndarray:
+        """The points of the given commune codes, in that order."""
+        return self.xy[self.codes.get_indexer(list(codes))]
+
+    @cached_property
+    def drawn(self) -> gpd.GeoSeries:
+        """The points in EPSG:4326, indexed by commune code (computed once)."""
+        series = gpd.GeoSeries(
+            gpd.points_from_xy(self.xy[:, 0], self.xy[:, 1]), index=self.codes, crs=self.crs
+        )
+        return series.to_crs(config.CRS_DRAW)
+
+
+@dataclass(frozen=True)
 class Territory:
-    """The department's layers, EPSG:4326, exact (for joins) and display versions."""
+    """The département's layers, EPSG:4326, exact (for joins) and display versions, with
+    the projection its distances are measured in."""
 
     communes: gpd.GeoDataFrame
     epci: gpd.GeoDataFrame
     arrondissements: gpd.GeoDataFrame
     department: gpd.GeoDataFrame
-    display: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    display: LayerSet[gpd.GeoDataFrame]
+    metric_crs: str
 
     @property
     def insee_codes(self) -> set[str]:
         """Codes of the department's communes."""
         return set(self.communes["code"])
+
+    @cached_property
+    def points(self) -> CommunePoints:
+        """Each commune's representative point (computed on first use, then kept)."""
+        return CommunePoints.of(self.communes, self.metric_crs)
 
 
 def _read_layer(path: Path) -> gpd.GeoDataFrame:
@@ -88,36 +155,29 @@ def _read_layer(path: Path) -> gpd.GeoDataFrame:
     return frame.to_crs(config.CRS_DRAW)
 
 
-def load_territory(
-    data_dir: Path | None = None, files: config.BuiltFiles | None = None
-) -> Territory:
-    """Read the built layers (the Aisne's by default); raises MissingDataError in French."""
-    data_dir = data_dir or config.DATA_DIR
-    files = files or config.AISNE_FILES
-    territory = Territory(
-        communes=_read_layer(data_dir / files.communes),
-        epci=_read_layer(data_dir / files.epci),
-        arrondissements=_read_layer(data_dir / files.arrondissements),
-        department=_read_layer(data_dir / files.department),
+def load_territory(context: DepartmentContext) -> Territory:
+    """Read a département's built layers; raises MissingDataError in French."""
+    folder, files = context.folder, context.files
+    exact = files.exact.map(lambda name: _read_layer(folder / name))
+    return Territory(
+        communes=exact.communes,
+        epci=exact.epci,
+        arrondissements=exact.arrondissements,
+        department=exact.department,
+        display=files.display.map(lambda name: _read_layer(folder / name)),
+        metric_crs=context.metric_crs,
     )
-    territory.display = {
-        "communes": _read_layer(data_dir / files.communes_display),
-        "epci": _read_layer(data_dir / files.epci_display),
-        "arrondissements": _read_layer(data_dir / files.arrondissements_display),
-        "department": _read_layer(data_dir / files.department_display),
-    }
-    return territory
 
 
-def commune_points(communes: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """A representative point inside each commune (computed in Lambert-93)."""
-    metric = communes[["code", "geometry"]].to_crs(config.metric_crs_for(communes))
-    metric["geometry"] = metric.geometry.representative_point()
-    return metric.to_crs(communes.crs)
+def commune_points(communes: gpd.GeoDataFrame, metric_crs: str) -> gpd.GeoDataFrame:
+    """A representative point inside each commune (computed in ``metric_crs``), in the
+    communes' CRS."""
+    drawn = CommunePoints.of(communes, metric_crs).drawn.to_crs(communes.crs)
+    return gpd.GeoDataFrame({"code": drawn.index}, geometry=drawn.to_numpy(), crs=communes.crs)
 
 
 def locate_sites(
-    structures: pd.DataFrame, communes: gpd.GeoDataFrame
+    structures: pd.DataFrame, communes: gpd.GeoDataFrame, metric_crs: str
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """Place each site and attach its commune's attributes, checking the declared code.
 
@@ -129,7 +189,7 @@ def locate_sites(
         raise ValueError("communes must have a CRS")
     frame = structures.copy()
     problems: list[Problem] = []
-    points = commune_points(communes).set_index("code").geometry
+    points = CommunePoints.of(communes, metric_crs).drawn
     has_xy = frame[s.LAT].notna() & frame[s.LON].notna()
     geometry = gpd.points_from_xy(frame[s.LON], frame[s.LAT], crs=config.CRS_DRAW)
     sites = gpd.GeoDataFrame(frame, geometry=geometry, crs=config.CRS_DRAW)
@@ -143,10 +203,9 @@ def locate_sites(
         problems.append(
             Problem(int(line_of[i]), s.INSEE, f"code INSEE « {frame.at[i, s.INSEE]} » inconnu")
         )
-    # Spatial join in Lambert-93 with an explicit predicate.
-    crs = config.metric_crs_for(communes)
-    metric_sites = sites.loc[has_xy, ["geometry"]].to_crs(crs)
-    metric_communes = communes[["code", "geometry"]].to_crs(crs)
+    # Spatial join in the département's metric projection with an explicit predicate.
+    metric_sites = sites.loc[has_xy, ["geometry"]].to_crs(metric_crs)
+    metric_communes = communes[["code", "geometry"]].to_crs(metric_crs)
     joined = gpd.sjoin(metric_sites, metric_communes, how="left", predicate="within")
     joined = joined[~joined.index.duplicated(keep="first")]
     for i, found in joined["code"].items():

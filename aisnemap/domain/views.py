@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from aisnemap.domain import schema as s
-from aisnemap.domain.filters import DATE_COLUMN, Figures
+from aisnemap.domain.filters import DATE_COLUMN, Figures, announced_funding_eur
 from aisnemap.french import texts
-from aisnemap.french.texts import fmt_int
+from aisnemap.french.formatting import fmt_eur, fmt_int
 from aisnemap.render.style import advisors_label, itinerant_label
 
 
@@ -26,7 +26,7 @@ def sites_table(sites: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("Id", key=lambda c: c.str.casefold()).reset_index(drop=True)
 
 
-def figure_lines(figures: Figures) -> list[str]:
+def figure_lines(figures: Figures, announcement=None) -> list[str]:
     """The key figures as sentences for printed documents (same words as on screen)."""
     national = figures.structures is not None
     per = (
@@ -48,9 +48,10 @@ def figure_lines(figures: Figures) -> list[str]:
         f"{texts.FIG_PER_POST if national else texts.FIG_PER_ADVISOR} : {per}",
     ]
     if national:
-        lines.append(f"{texts.FIG_INVESTMENT} : {fmt_int(figures.investment_eur)} €")
-    else:
-        lines.append(f"{texts.FIG_FUNDING} : {fmt_int(figures.funding_ceiling_eur)} €")
+        lines.append(f"{texts.FIG_INVESTMENT} : {fmt_eur(figures.investment_eur)}")
+    elif announcement is not None:
+        funding = announced_funding_eur(figures, announcement)
+        lines.append(f"{texts.FIG_FUNDING} : {fmt_eur(funding)}")
     return lines + figure_notes(figures)
 
 

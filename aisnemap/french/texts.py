@@ -4,6 +4,17 @@ from __future__ import annotations
 
 import re
 
+from aisnemap.domain.fragility import FRANCE_SERVICES_DATE
+from aisnemap.domain.programme import LIST_DATE
+from aisnemap.french.formatting import (
+    fmt_date,
+    fmt_date_long,
+    fmt_decimal,
+    fmt_eur,
+    fmt_int,
+    plural,
+)
+
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~^=:&])")
 
 
@@ -22,33 +33,9 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def plural(n: int, one: str, many: str) -> str:
-    """``one`` for 0 or 1 (French usage), else ``many``."""
-    return one if abs(n) <= 1 else many
-
-
-def plural_count(n: int, word: str) -> str:
-    """ "1 conseiller", "2 conseillers"."""
-    return f"{fmt_int(n)} {plural(n, word, word + 's')}"
-
-
-def fmt_int(value: int | float) -> str:
-    """French thousands separator (narrow no-break space)."""
-    return f"{round(value):,}".replace(",", "\u202f")
-
-
-def fmt_decimal(value: float, decimals: int = 1) -> str:
-    """ "12,5" (decimal comma, thousands with a narrow no-break space)."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",")
-
-
-def fmt_percent(value: float, decimals: int = 1) -> str:
-    """ "49,0 %" (decimal comma, no-break space before %)."""
-    return f"{value * 100:.{decimals}f}".replace(".", ",") + "\u00a0%"
-
-
-APP_TITLE = "Conseillers numériques dans l'Aisne"
+#: Dates of the national sources, written once (their constants live with their readers).
+LIST_DAY = fmt_date(LIST_DATE)
+FRANCE_SERVICES_DAY = fmt_date(FRANCE_SERVICES_DATE)
 
 
 def app_title(department) -> str:
@@ -60,27 +47,70 @@ def print_creator(department) -> str:
     return f"Tableau de bord des conseillers numériques {department.of_name}"
 
 
-def sources_footer(department, curated: bool) -> str:
-    """The sources line of every page: the prefecture's release only where it is read."""
-    release = f"préfecture {department.of_name} (communiqué du 18/03/2021), " if curated else ""
+def release(context) -> str:
+    """« préfecture de l'Aisne, communiqué du 18/03/2021 » (``context``: a
+    DepartmentContext with an announcement)."""
     return (
-        "Sources : IGN ADMIN EXPRESS (contours 2018, Licence Ouverte), INSEE COG 2021 via "
-        f"Etalab découpage administratif (Licence Ouverte), {release}ANCT (liste nationale "
-        "des structures validées en comité de sélection, situation du 05/04/2023)."
+        f"préfecture {context.department.of_name}, communiqué du "
+        f"{fmt_date(context.announcement.date)}"
     )
 
 
-def print_sources(curated: bool) -> str:
+def sources_footer(context) -> str:
+    """The sources line of every page: the prefecture's release only where it is read."""
+    quoted = f"{release(context)}, " if context.announcement else ""
+    return (
+        "Sources : IGN ADMIN EXPRESS (contours 2018, Licence Ouverte), INSEE COG 2021 via "
+        f"Etalab découpage administratif (Licence Ouverte), {quoted}ANCT (liste nationale "
+        f"des structures validées en comité de sélection, situation du {LIST_DAY})."
+    )
+
+
+def print_sources(context) -> str:
     """The sources line of a printed page."""
-    release = ", préfecture de l'Aisne (communiqué du 18/03/2021)" if curated else ""
-    return f"Sources : IGN ADMIN EXPRESS, INSEE COG 2021, ANCT (liste nationale){release}"
+    quoted = f", {release(context)}" if context.announcement else ""
+    return f"Sources : IGN ADMIN EXPRESS, INSEE COG 2021, ANCT (liste nationale){quoted}"
 
 
-def print_definitions(curated: bool) -> tuple[str, ...]:
+def print_definitions(context) -> tuple[str, ...]:
     """The definitions page of a print (the announcement's lines only where it is read)."""
-    if curated:
-        return PRINT_DEFINITIONS
-    return (*_DEFINITIONS_COMMON, "", *_SOURCES_NATIONAL)
+    if context.announcement is None:
+        return (*_DEFINITIONS_COMMON, "", *_SOURCES_NATIONAL)
+    return (
+        *_DEFINITIONS_ANNOUNCEMENT,
+        funding_definition(context.announcement),
+        *_DEFINITIONS_COMMON,
+        "",
+        "Sources : IGN ADMIN EXPRESS (contours 2018, Licence Ouverte) ; INSEE COG 2021 via Etalab",
+        f"découpage administratif (Licence Ouverte) ; {release(context)} ;",
+        "ANCT, liste nationale des structures conseillers numériques validées en COSELEC",
+        f"({LIST_DAY}) ; table des sites data/structures.csv (sources ligne à ligne).",
+    )
+
+
+def mediation_source(context, national: bool) -> str:
+    """Who publishes the « lieux de médiation numérique » file, and from what."""
+    origin = (
+        f"ANCT, liste nationale des structures validées ({LIST_DAY})"
+        if national or context.announcement is None
+        else release(context)
+    )
+    return f"Tableau de bord des conseillers numériques {context.department.of_name} — {origin}"
+
+
+def funding_terms(announcement) -> str:
+    """The State's funding terms as the release words them (two schemes)."""
+    return (
+        f"{fmt_eur(announcement.funding_per_post_eur)} par conseiller sur "
+        f"{announcement.funding_years} ans, ou {announcement.funding_alternative}"
+    )
+
+
+def funding_definition(announcement) -> str:
+    return (
+        f"Financement État (plafond) : {funding_terms(announcement)} (communiqué du "
+        f"{fmt_date(announcement.date)})."
+    )
 
 
 def building(department) -> str:
@@ -104,21 +134,20 @@ def build_failed(department, reason: str) -> str:
 def no_announcement(department) -> str:
     return (
         f"Pas d'annonce préfectorale saisie {department.in_name} : seule la liste nationale "
-        "des postes validés y est lue (page « Carte »). L'import et le rapprochement "
-        "concernent la table des structures de l'Aisne."
+        "des postes validés y est lue (page « Carte »)."
     )
 
 
 def no_posts(department) -> str:
     return (
         f"Aucun poste de conseiller numérique validé {department.in_name} dans la liste "
-        "nationale (situation du 05/04/2023) : la carte montre le département sans site."
+        f"nationale (situation du {LIST_DAY}) : la carte montre le département sans site."
     )
 
 
 APP_SUBTITLE = (
     "Plan de relance — volet inclusion numérique : où sont les {n} conseillers numériques "
-    "des {sites} sites de la table des structures (annonce de la préfecture du 18 mars 2021"
+    "des {sites} sites de la table des structures (annonce de la préfecture du {day}"
     "{later})"
 )
 APP_SUBTITLE_LATER = " et vagues suivantes importées"
@@ -126,16 +155,24 @@ APP_SUBTITLE_LATER = " et vagues suivantes importées"
 
 APP_SUBTITLE_NATIONAL = (
     "Plan de relance — volet inclusion numérique : postes de conseillers numériques validés "
-    "par les comités de sélection (liste nationale ANCT, situation du 05/04/2023)"
+    f"par les comités de sélection (liste nationale ANCT, situation du {LIST_DAY})"
 )
 
 
-def subtitle(advisors: int, sites: int, waves: tuple[int, ...], national: bool = False) -> str:
+def subtitle(
+    advisors: int, sites: int, waves: tuple[int, ...], announcement=None, national: bool = False
+) -> str:
     """The home subtitle, its numbers read from the data (the announcement's table)."""
-    if national:
+    if national or announcement is None:
         return APP_SUBTITLE_NATIONAL
     later = APP_SUBTITLE_LATER if any(w > 1 for w in waves) else ""
-    return APP_SUBTITLE.format(n=advisors, sites=sites, later=later)
+    day = fmt_date_long(announcement.date)
+    return APP_SUBTITLE.format(n=advisors, sites=sites, day=day, later=later)
+
+
+def reading_announcement(announcement) -> str:
+    """« Annonce du 18 mars 2021 » (the reading of a curated announcement)."""
+    return f"Annonce du {fmt_date_long(announcement.date)}"
 
 
 NAV_MAP = "Carte"
@@ -148,13 +185,11 @@ URL_IMPORT = "Import"
 SIDEBAR_FILTERS = "Filtres"
 SIDEBAR_TERRITORY = "Territoire"
 LABEL_READING = "Données affichées"
-READING_ANNOUNCEMENT = "Annonce du 18 mars 2021"
 READING_NATIONAL = "Postes validés (liste nationale)"
-READING_CHOICES = (READING_ANNOUNCEMENT, READING_NATIONAL)
 LABEL_AU = "Situation au"
 AU_HELP = (
     "Les postes validés par les comités de sélection (COSELEC) jusqu'à cette date. "
-    "Source : ANCT, liste nationale des structures validées, situation du 05/04/2023."
+    f"Source : ANCT, liste nationale des structures validées, situation du {LIST_DAY}."
 )
 LABEL_WAVE = "Vague de sélection"
 LABEL_OPERATOR_TYPE = "Type d'opérateur"
@@ -187,7 +222,7 @@ FIG_ADVISORS_HELP = (
     "(celui du Conseil départemental par exemple) est compté une fois ; sur un territoire plus petit, seuls les "
     "conseillers des structures qui y sont implantées sont comptés (le groupe départemental "
     "sert tout le département, sa répartition entre sites n'est pas publiée). "
-    "Source : communiqué de la préfecture du 18/03/2021."
+    "Source : communiqué de la préfecture du {day}."
 )
 FIG_SITES = "Sites"
 FIG_SITES_HELP = "Lieux d'accueil affichés (structures lauréates et sites du Département)."
@@ -199,7 +234,7 @@ FIG_POSTS_HELP = (
     "jusqu'à la date choisie. Sur tout le département, les postes d'une structure sans lieu "
     "publié dans le département sont comptés (et nommés sous les chiffres) ; sur un "
     "territoire plus petit, seuls ceux des structures qui y sont implantées. Source : ANCT, "
-    "liste nationale, situation du 05/04/2023."
+    f"liste nationale, situation du {LIST_DAY}."
 )
 FIG_STRUCTURES = "Structures"
 FIG_STRUCTURES_HELP = "Structures (SIRET) dont les postes sont comptés."
@@ -207,8 +242,7 @@ FIG_PER_POST = "Habitants par poste"
 FIG_INVESTMENT = "Investissement État estimé"
 FIG_INVESTMENT_HELP = (
     "Somme de l'« investissement financier estimatif total de l'État » de la liste nationale "
-    "pour les structures comptées. À comparer au plafond du communiqué du 18/03/2021 : "
-    "50 000 € par conseiller sur 2 ans, soit {ceiling} € pour {n} postes."
+    "pour les structures comptées."
 )
 FIG_POPULATION = "Population du territoire"
 FIG_POPULATION_HELP = (
@@ -218,10 +252,12 @@ FIG_POPULATION_HELP = (
 FIG_PER_ADVISOR = "Habitants par conseiller"
 FIG_PER_ADVISOR_HELP = "Population du territoire divisée par le nombre de conseillers compté."
 FIG_FUNDING = "Financement État (plafond)"
+FIG_INVESTMENT_ANNOUNCED = (
+    " À comparer aux termes du communiqué du {day} : {terms}, soit {ceiling} pour {n} postes."
+)
 FIG_FUNDING_HELP = (
-    "Plafond de l'aide de l'État : 50 000 € par conseiller sur 2 ans (ou 70 % du salaire "
-    "sur 3 ans), multiplié par le nombre de conseillers compté. Source : communiqué du "
-    "18/03/2021."
+    "Plafond de l'aide de l'État : {terms}, multiplié par le nombre de conseillers compté. "
+    "Source : communiqué du {day}."
 )
 POOL_NOTE_ONE = "groupe « {name} » : {n} conseiller{s}"
 POOL_NOTE = (
@@ -315,7 +351,9 @@ IFN_TOTAL_COLUMN = "IFN total (0 à 10)"
 FS_WITHOUT_ADVISOR_TITLE = "France Services sans conseiller à proximité"
 LABEL_FS_RADIUS = "Distance (km) au site de conseiller le plus proche, au moins"
 FS_WITHOUT_ADVISOR_NOTE = (
-    "{n} France Services sur {total} (liste ANCT du 01/12/2022) sont à {km} km ou plus, à vol "
+    "{n} France Services sur {total} (liste ANCT du "
+    + FRANCE_SERVICES_DAY
+    + ") sont à {km} ou plus, à vol "
     "d'oiseau, du site de conseiller le plus proche parmi ceux affichés."
 )
 FS_COLUMNS = {
@@ -336,10 +374,10 @@ OBJECTIVE_HELP = (
 )
 LABEL_COLOUR_BY = "Colorer la carte selon"
 LAYER_FRAGILITY = "Fragilité numérique (IFN)"
-LAYER_FRANCE_SERVICES = "France Services (liste ANCT du 01/12/2022)"
+LAYER_FRANCE_SERVICES = f"France Services (liste ANCT du {FRANCE_SERVICES_DAY})"
 LABEL_FRAGILITY = "Fragilité numérique (IFN, La Mednum)"
 FRAGILITY_NONE = "Aucune"
-LABEL_FRANCE_SERVICES = "France Services (ANCT, 01/12/2022)"
+LABEL_FRANCE_SERVICES = f"France Services (ANCT, {FRANCE_SERVICES_DAY})"
 IFN_CAPTION = (
     "Fragilité numérique : Indice de fragilité numérique (IFN) de La Mednum "
     "(fragilite-numerique.fr, version d'août 2023), par commune. Ce sont des scores de 0 à 10 "
@@ -349,7 +387,9 @@ IFN_CAPTION = (
 )
 IFN_LEGEND_NOTE = "Scores de 0 à 10 (La Mednum, 2023), pas des taux."
 FS_CAPTION = (
-    "France Services : liste ANCT du 01/12/2022 ({n} lieux dans le département, dont "
+    "France Services : liste ANCT du "
+    + FRANCE_SERVICES_DAY
+    + " ({n} lieux dans le département, dont "
     "{itinerant} itinérants ; carré pointillé = itinérant)."
 )
 FS_UNAVAILABLE = "Liste France Services non construite : relancez la construction des données."
@@ -412,7 +452,6 @@ def site_accessible_name(site: object, commune: object) -> str:
 # Exports
 PRINT_TABLE_TITLE = "Sites affichés"
 PRINT_DEFINITIONS_TITLE = "Définitions et sources"
-PRINT_CREATOR = "Tableau de bord des conseillers numériques de l'Aisne"
 _DEFINITIONS_ANNOUNCEMENT = (
     "Conseillers : nombre propre de chaque site affiché, plus chaque groupe compté une fois sur",
     "tout le département (le groupe du Conseil départemental : 16, répartition entre sites non",
@@ -425,24 +464,16 @@ _DEFINITIONS_COMMON = (
     "comptée sur le département entier et nommée.",
     "Population : population municipale des communes du territoire (INSEE, COG 2021).",
     "Habitants par conseiller : population du territoire divisée par les conseillers comptés.",
-    "Financement État (plafond) : 50 000 € par conseiller sur 2 ans (communiqué du 18/03/2021).",
-    "Investissement État estimé : colonne de la liste nationale ANCT (situation du 05/04/2023).",
+    f"Investissement État estimé : colonne de la liste nationale ANCT (situation du {LIST_DAY}).",
     "Noms de lieux : préfecture et sous-préfectures (Etalab, chef-lieu), commune la plus",
     "peuplée de chaque EPCI, communes avec un site ; dans un territoire, ses plus grandes",
     "communes.",
 )
-_SOURCES_AISNE = (
-    "Sources : IGN ADMIN EXPRESS (contours 2018, Licence Ouverte) ; INSEE COG 2021 via Etalab",
-    "découpage administratif (Licence Ouverte) ; préfecture de l'Aisne, communiqué du",
-    "18/03/2021 ; ANCT, liste nationale des structures conseillers numériques validées en",
-    "COSELEC (05/04/2023) ; table des sites data/structures.csv (sources ligne à ligne).",
-)
 _SOURCES_NATIONAL = (
     "Sources : IGN ADMIN EXPRESS (contours 2018, Licence Ouverte) ; INSEE COG 2021 via Etalab",
     "découpage administratif (Licence Ouverte) ; ANCT, liste nationale des structures",
-    "conseillers numériques validées en COSELEC (05/04/2023).",
+    f"conseillers numériques validées en COSELEC ({LIST_DAY}).",
 )
-PRINT_DEFINITIONS = (*_DEFINITIONS_ANNOUNCEMENT, *_DEFINITIONS_COMMON, "", *_SOURCES_AISNE)
 EXPORT_TITLE = "Exporter cette vue"
 EXPORT_PNG = "Image PNG (diapositive)"
 EXPORT_PDF = "PDF A4 paysage"
@@ -575,11 +606,20 @@ COVERAGE_COLUMNS = {
 RECONCILE_TITLE = "Rapprochement"
 URL_RECONCILE = "Rapprochement"
 RECONCILE_INTRO = (
-    "L'annonce de la préfecture du 18 mars 2021 face à la liste nationale des structures "
-    "validées en comité de sélection (situation du 05/04/2023), rapprochées par SIRET, "
+    "L'annonce de la préfecture du {day} face à la liste nationale des structures "
+    f"validées en comité de sélection (situation du {LIST_DAY}), rapprochées par SIRET, "
     "jamais par le nom : structures retrouvées, annoncées mais absentes de la liste, écarts "
     "de commune ou d'opérateur, et structures des comités suivants."
 )
+
+
+def reconcile_intro(context) -> str:
+    """The Rapprochement page's introduction (a département with an announcement)."""
+    if context.announcement is None:
+        return ""
+    return RECONCILE_INTRO.format(day=fmt_date_long(context.announcement.date))
+
+
 RECONCILE_STATUSES = (
     "rapprochée",
     "annoncée, absente de la liste",
@@ -718,7 +758,7 @@ FRANCE_NAV = "France"
 FRANCE_SOURCES = (
     "Sources : IGN ADMIN EXPRESS (contours 2018, Licence Ouverte), INSEE COG 2021 via Etalab "
     "découpage administratif (Licence Ouverte), ANCT (liste nationale des structures validées "
-    "en comité de sélection, situation du 05/04/2023 ; France Services, 01/12/2022), "
+    f"en comité de sélection, situation du {LIST_DAY} ; France Services, {FRANCE_SERVICES_DAY}), "
     "La Mednum (indice de fragilité numérique)."
 )
 URL_FRANCE = "France"
@@ -728,7 +768,7 @@ FRANCE_INTRO = (
     "choisie, pour 10 000 habitants (population municipale, COG 2021), et indice de "
     "fragilité numérique moyen de chaque département (moyenne des communes pondérée par "
     "leur population, score de 0 à 10). Sources : ANCT, liste nationale (situation du "
-    "05/04/2023) ; La Mednum, IFN ; ANCT, France Services (01/12/2022)."
+    f"{LIST_DAY}) ; La Mednum, IFN ; ANCT, France Services ({FRANCE_SERVICES_DAY})."
 )
 FRANCE_AU = "Situation au"
 FRANCE_AU_HELP = "Dates des comités de sélection, puis la date de situation de la liste."

@@ -18,9 +18,7 @@ import pandas as pd
 
 from aisnemap import config
 from aisnemap.domain import schema as s
-from aisnemap.domain.departements import AISNE
 from aisnemap.domain.views import sites_table
-from aisnemap.french import texts
 from aisnemap.render import assets
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -109,7 +107,8 @@ def standalone_html(
     title: str = "",
     subtitle: Sequence[str] = (),
     today: dt.date | None = None,
-    sources: str = "",
+    *,
+    sources: str,
 ) -> bytes:
     """The interactive map as one HTML file that opens offline (Leaflet inlined), with a
     ``<title>`` and a header: title, filters, export date and sources (escaped text)."""
@@ -141,7 +140,7 @@ def standalone_html(
             f'<h1 style="font-size:18px;margin:0">{escape(title)}</h1>'
             f'<p style="margin:2px 0">{escape(" · ".join(subtitle))}</p>'
             f'<p style="margin:2px 0;font-size:12px;color:#333">Export du {when}. '
-            f"{escape(sources or texts.sources_footer(AISNE, True))}</p></header>"
+            f"{escape(sources)}</p></header>"
         )
         html = html.replace("<head>", f"<head><title>{escape(title)}</title>", 1)
         html = re.sub(r"<body>", lambda _: "<body>" + header, html, count=1)
@@ -159,7 +158,8 @@ def export_basename(
     territory: str | None = None,
     reading: str | None = None,
     today: dt.date | None = None,
-    department: str = "Aisne",
+    *,
+    department: str,
 ) -> str:
     """File name stem: conseillers-numeriques-aisne-[reading-]territory-AAAA-MM-JJ
     (``department``: the département's name, e.g. "Nord", written as a slug).
@@ -214,7 +214,6 @@ MEDIATION_FIELDS = (
     "prise_rdv",
 )
 MEDIATION_REQUIRED = ("id", "pivot", "nom", "commune", "code_postal", "adresse", "date_maj")
-MEDIATION_SOURCE = "Tableau de bord des conseillers numériques — préfecture de l'Aisne"
 PROGRAMME_ADVISORS = "Conseillers numériques"
 PROGRAMME_FRANCE_SERVICES = "France Services"
 _POSTCODE_ADDRESS = re.compile(r"^(?P<street>.*?),?\s*(?P<cp>\d{5})\s+(?P<town>[^,]+)$")
@@ -231,7 +230,7 @@ def split_address(address: object) -> tuple[str, str]:
 
 
 def mediation_table(
-    sites: pd.DataFrame, date_maj: dt.date, prefix: str = "aisne"
+    sites: pd.DataFrame, date_maj: dt.date, prefix: str, source: str
 ) -> tuple[pd.DataFrame, list[str]]:
     """The sites as rows of the national standard, and one French line per site left out.
 
@@ -240,7 +239,9 @@ def mediation_table(
     them is **left out** and named in the returned lines, never completed with an
     invented value. ``dispositif_programmes_nationaux`` says "Conseillers numériques",
     plus "France Services" for a France Services site; ``itinerance`` is "Itinérant" or
-    "Fixe" (empty when not given).
+    "Fixe" (empty when not given). Ids are ``prefix-`` and the site's id (the
+    département's prefix: « nord-N… »), unique in the file as the standard's primary key
+    requires; ``source`` names who publishes the file.
     """
     rows, skipped = [], []
     for _, site in sites.iterrows():
@@ -285,7 +286,7 @@ def mediation_table(
                 "adresse": street,
                 "latitude": round(geometry.y, 6) if exact and geometry is not None else "",
                 "longitude": round(geometry.x, 6) if exact and geometry is not None else "",
-                "source": MEDIATION_SOURCE,
+                "source": source,
                 "itinerance": itinerance,
                 "structure_parente": str(site.get(s.OPERATOR, "") or ""),
                 "date_maj": date_maj.isoformat(),

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
@@ -26,6 +25,7 @@ from jinja2 import Template
 
 from aisnemap import config
 from aisnemap.domain import schema as s
+from aisnemap.domain.layers import LayerSet
 from aisnemap.domain.territory import Level
 from aisnemap.french import texts
 from aisnemap.render import assets
@@ -287,28 +287,17 @@ aisne.legend({{ this._parent.get_name() }}, {{ this.spec_json }});
         )
 
 
-@dataclass(frozen=True)
-class MapLayers:
-    """Display polygons of the department, encoded once (see :func:`encode_layer`)."""
-
-    communes: str
-    epci: str
-    arrondissements: str
-    department: str
+#: Display polygons of the department, encoded once (see :func:`encode_layer`).
+MapLayers = LayerSet[str]
 
 
-def prepare_layers(
-    communes: gpd.GeoDataFrame,
-    epci: gpd.GeoDataFrame,
-    arrondissements: gpd.GeoDataFrame,
-    department: gpd.GeoDataFrame,
-) -> MapLayers:
+def prepare_layers(display: LayerSet[gpd.GeoDataFrame]) -> MapLayers:
     """Encode the static polygon layers of the map (done once per data version)."""
-    return MapLayers(
-        communes=encode_layer(communes, "nom"),
-        epci=encode_layer(epci),
-        arrondissements=encode_layer(arrondissements),
-        department=encode_layer(department),
+    return LayerSet(
+        communes=encode_layer(display.communes, "nom"),
+        epci=encode_layer(display.epci),
+        arrondissements=encode_layer(display.arrondissements),
+        department=encode_layer(display.department),
     )
 
 

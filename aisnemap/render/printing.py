@@ -31,7 +31,7 @@ from pypdf.generic import NameObject, TextStringObject
 from aisnemap import config
 from aisnemap.domain import schema as s
 from aisnemap.domain.coverage import compute_coverage
-from aisnemap.domain.departements import AISNE, Department
+from aisnemap.domain.departements import Department, DepartmentContext
 from aisnemap.domain.filters import (
     Figures,
     Filters,
@@ -43,11 +43,12 @@ from aisnemap.domain.filters import (
     territory_communes,
     territory_title,
 )
+from aisnemap.domain.layers import LayerSet
 from aisnemap.domain.places import RANK_LOCAL, RANK_SEAT, RANK_TOWN, place_names
-from aisnemap.domain.territory import Territory
+from aisnemap.domain.territory import CommunePoints, Territory
 from aisnemap.domain.views import figure_lines, print_table
-from aisnemap.french import texts
-from aisnemap.french.texts import fmt_int, fmt_percent
+from aisnemap.french import formatting, texts
+from aisnemap.french.formatting import fmt_int, fmt_km, fmt_percent
 from aisnemap.render.style import SITE_EDGE, TERRITORY_COLOUR, service_colours, site_style
 
 A4_LANDSCAPE_IN = (11.69, 8.27)
@@ -62,7 +63,7 @@ ROWS_PER_PAGE = 30
 class MapDocument:
     """Everything a printed map shows: the view, its figures and its words."""
 
-    layers: StaticLayers
+    layers: LayerSet[gpd.GeoDataFrame]
     sites: gpd.GeoDataFrame
     extent: gpd.GeoDataFrame
     communes: gpd.GeoDataFrame
@@ -74,23 +75,22 @@ class MapDocument:
     export_date: dt.date = field(default_factory=dt.date.today)
     #: Extra blocks of the fiche territoire: (title, rows of (label, value)).
     tables: Sequence[tuple[str, Sequence[tuple[str, str]]]] = ()
-    #: The département printed, and whether its announcement is read (the Aisne).
-    department: Department = AISNE
-    curated: bool = True
+    #: The département printed (its names, projection, announcement).
+    context: DepartmentContext | None = None
+    #: Each commune's representative point (place names, distances).
+    points: CommunePoints | None = None
+
+    @property
+    def department(self) -> Department:
+        return self.context.department
+
+    @property
+    def metric_crs(self) -> str:
+        return self.context.metric_crs
 
     @property
     def sources(self) -> str:
-        return texts.print_sources(self.curated)
-
-
-@dataclass(frozen=True)
-class StaticLayers:
-    """Polygons drawn in a static export (EPSG:4326 or any CRS; reprojected)."""
-
-    communes: gpd.GeoDataFrame
-    epci: gpd.GeoDataFrame
-    arrondissements: gpd.GeoDataFrame
-    department: gpd.GeoDataFrame
+        return texts.print_sources(self.context)
 
 
 def _nice_length_km(width_km: float) -> float:
@@ -135,7 +135,7 @@ def _draw_scale_bar(ax, extent: tuple[float, float, float, float]) -> None:
     ax.text(
         x0 + length,
         y0 + height * 2.2,
-        f"{length_km:g} km",
+        fmt_km(length_km, 0),
         ha="center",
         va="bottom",
         fontsize=7,
@@ -179,12 +179,13 @@ def _marker_size_pt2(radius_px: float) -> float:
     return math.pi * radius_pt**2 / 1.6
 
 
-def _draw_territories(ax, layers: StaticLayers, extent_frame: gpd.GeoDataFrame) -> pd.Series | None:
+def _draw_territories(
+    ax, layers: LayerSet[gpd.GeoDataFrame], extent_frame: gpd.GeoDataFrame, metric: str
+) -> pd.Series | None:
     """Communes, EPCI, arrondissements and department; the selected territory stands out.
 
     Returns which communes are in the selected territory (None for the whole department).
     """
-    metric = config.metric_crs_for(layers.communes)
     communes = layers.communes.to_crs(metric)
     inside = communes["code"].isin(set(extent_frame["code"])) if "code" in extent_frame else None
     if inside is not None and inside.all():
@@ -212,11 +213,11 @@ def _draw_territories(ax, layers: StaticLayers, extent_frame: gpd.GeoDataFrame) 
     return inside
 
 
-def _draw_sites(ax, sites: gpd.GeoDataFrame, colours: dict[str, str]) -> None:
+def _draw_sites(ax, sites: gpd.GeoDataFrame, colours: dict[str, str], metric: str) -> None:
     """One marker per site, in the style of the interactive map."""
     if sites.empty:
         return
-    points = sites.to_crs(config.metric_crs_for(sites))
+    points = sites.to_crs(metric)
     for (_, row), geom in zip(points.iterrows(), points.geometry, strict=True):
         style = site_style(row, colours)
         ax.scatter(
@@ -232,9 +233,9 @@ def _draw_sites(ax, sites: gpd.GeoDataFrame, colours: dict[str, str]) -> None:
         )
 
 
-def _frame_axes(ax, extent_frame: gpd.GeoDataFrame) -> None:
+def _frame_axes(ax, extent_frame: gpd.GeoDataFrame, metric: str) -> None:
     """Fit the axes on the territory with a margin, then the scale bar and north arrow."""
-    xmin, ymin, xmax, ymax = extent_frame.to_crs(config.metric_crs_for(extent_frame)).total_bounds
+    xmin, ymin, xmax, ymax = extent_frame.to_crs(metric).total_bounds
     pad = max(xmax - xmin, ymax - ymin) * 0.04
     ax.set_xlim(xmin - pad, xmax + pad)
     ax.set_ylim(ymin - pad, ymax + pad)
@@ -268,11 +269,11 @@ def draw_place_names(ax, doc: MapDocument) -> list:
     """Place names with a white halo, most important first; a name that would overlap one
     already drawn, or leave the map, is dropped. Returns the texts kept."""
     codes = set(doc.extent["code"]) if doc.territory_selected else None
-    names = place_names(doc.communes, doc.sites, codes)
+    names = place_names(doc.communes, doc.points, doc.sites, codes)
     if not doc.territory_selected:
         names = names.loc[names["rang"] < RANK_LOCAL]
     points = gpd.GeoSeries(gpd.points_from_xy(names["lon"], names["lat"]), crs=config.CRS_DRAW)
-    points = points.to_crs(config.metric_crs_for(points))
+    points = points.to_crs(doc.metric_crs)
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     kept, boxes = [], []
@@ -313,7 +314,7 @@ def _legend_handles(doc: MapDocument, colours: dict[str, str]) -> list[Line2D]:
         own = sites.loc[sites[s.POOL] == "", s.ADVISORS].dropna()
         for n in sorted({int(v) for v in own} & {1, 2}):
             handles.append(
-                _dot(texts.plural_count(n, "conseiller"), 7 if n == 1 else 10, "#bbbbbb")
+                _dot(formatting.plural_count(n, "conseiller"), 7 if n == 1 else 10, "#bbbbbb")
             )
         if (sites[s.POOL] != "").any():
             handles.append(
@@ -341,7 +342,7 @@ def _legend_handles(doc: MapDocument, colours: dict[str, str]) -> list[Line2D]:
 
 def _figures_box(fig: Figure, doc: MapDocument, x: float, y: float, width_chars: int) -> None:
     lines = []
-    for line in figure_lines(doc.figures):
+    for line in figure_lines(doc.figures, doc.context.announcement):
         lines.extend(textwrap.wrap(line, width_chars) or [""])
     fig.text(
         x,
@@ -358,10 +359,10 @@ def _draw_map(fig: Figure, rect: tuple[float, float, float, float], doc: MapDocu
     """The map of a document in ``rect``: territories, sites, frame, names; its colours."""
     ax = fig.add_axes(rect)
     ax.set_axis_off()
-    _draw_territories(ax, doc.layers, doc.extent)
+    _draw_territories(ax, doc.layers, doc.extent, doc.metric_crs)
     colours = service_colours(doc.service_types)
-    _draw_sites(ax, doc.sites, colours)
-    _frame_axes(ax, doc.extent)
+    _draw_sites(ax, doc.sites, colours, doc.metric_crs)
+    _frame_axes(ax, doc.extent, doc.metric_crs)
     draw_place_names(ax, doc)
     return colours
 
@@ -470,7 +471,7 @@ def map_pdf(doc: MapDocument) -> bytes:
     with matplotlib.rc_context(_RC):
         pages = [render_map_page(doc), *_table_pages(doc)]
         pages.append(
-            _text_page(texts.PRINT_DEFINITIONS_TITLE, texts.print_definitions(doc.curated), doc, "")
+            _text_page(texts.PRINT_DEFINITIONS_TITLE, texts.print_definitions(doc.context), doc, "")
         )
     return _pdf(pages, doc)
 
@@ -556,29 +557,24 @@ def map_document(
     unplaced: pd.DataFrame | None = None,
     today: dt.date | None = None,
     title: str | None = None,
-    department: Department = AISNE,
-    curated: bool = True,
+    *,
+    context: DepartmentContext,
 ) -> MapDocument:
     """What a printed map of this view shows (``sites`` is the reading's full table)."""
     shown = apply_filters(sites, filters)
     return MapDocument(
-        layers=StaticLayers(
-            territory.display["communes"],
-            territory.display["epci"],
-            territory.display["arrondissements"],
-            territory.display["department"],
-        ),
+        layers=territory.display,
         sites=shown,
         extent=territory_communes(territory.communes, filters),
         communes=territory.communes,
-        title=title or texts.app_title(department),
-        subtitle=describe(filters, options, territory.communes),
+        title=title or texts.app_title(context.department),
+        subtitle=describe(filters, options, territory.communes, context.announcement_date),
         service_types=options.service_types,
         figures=key_figures(sites, territory.communes, filters, shown, unplaced),
         territory_selected=not filters.whole_department,
         export_date=today or dt.date.today(),
-        department=department,
-        curated=curated,
+        context=context,
+        points=territory.points,
     )
 
 
@@ -589,7 +585,7 @@ def sheet_document(doc: MapDocument, sites: gpd.GeoDataFrame, filters: Filters) 
     Couverture page)."""
     name = territory_title(filters, doc.communes) or f"Département {doc.department.of_name}"
     candidates = sites.loc[criteria_mask(sites, filters)]
-    result = compute_coverage(doc.extent, candidates, candidates[s.SITE])
+    result = compute_coverage(doc.extent, candidates, doc.points, candidates[s.SITE])
     population = int(doc.extent["population"].sum())
     rows = [
         (band, f"{fmt_int(value)} ({fmt_percent(value / max(population, 1))})")

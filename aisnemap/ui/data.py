@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,23 +13,26 @@ import streamlit as st
 
 from aisnemap import config
 from aisnemap.domain import programme, schema
-from aisnemap.domain.departements import AISNE, Department
+from aisnemap.domain.departements import Department, DepartmentContext, context_of_code
 from aisnemap.domain.filters import Options, Readings, options_from
 from aisnemap.domain.programme import NationalReading
 from aisnemap.domain.schema import Problem
 from aisnemap.domain.territory import MissingDataError, Territory, load_territory, locate_sites
+from aisnemap.french import texts
 from aisnemap.render.maps import MapLayers, bounds_of, prepare_layers
 
 LOG = logging.getLogger("aisnemap.ui")
 
 
-@dataclass
+@dataclass(frozen=True)
 class AppData:
-    """Everything the pages read; never mutated after loading."""
+    """Everything the pages read for one version of a département's files: shared by every
+    session (``st.cache_resource``), never mutated after loading."""
 
+    context: DepartmentContext
     territory: Territory | None
     sites: gpd.GeoDataFrame | None
-    problems: list[Problem] = field(default_factory=list)
+    problems: tuple[Problem, ...] = ()
     options: Options = field(default_factory=Options)
     layers: MapLayers | None = None
     error: str | None = None
@@ -42,9 +44,17 @@ class AppData:
     #: IFN scores by commune code (None when not built) and the France Services.
     ifn: pd.DataFrame | None = None
     france_services: pd.DataFrame | None = None
-    #: The département shown, and whether it has a curated announcement (the Aisne).
-    department: Department = AISNE
-    curated: bool = True
+    #: The version of the files this was loaded from (what derived caches are keyed on).
+    version: FilesVersion | None = None
+
+    @property
+    def department(self) -> Department:
+        return self.context.department
+
+    @property
+    def curated(self) -> bool:
+        """True where a prefecture's announcement was curated (a structures file)."""
+        return self.context.curated
 
     @property
     def department_bounds(self) -> tuple[float, float, float, float]:
@@ -54,10 +64,11 @@ class AppData:
     @property
     def readings(self) -> Readings:
         """The readings offered: the announcement, and the national list when built."""
+        label = texts.reading_announcement(self.context.announcement) if self.curated else ""
         if self.national is None:
-            return Readings(self.options)
+            return Readings(self.options, announcement_label=label)
         dates = (*sorted(self.national.waves), self.national.last_date)
-        return Readings(self.options, self.national_options, dates, not self.curated)
+        return Readings(self.options, self.national_options, dates, not self.curated, label)
 
     @property
     def empty(self) -> bool:
@@ -70,7 +81,9 @@ class AppData:
         return self.error is None and self.sites is not None
 
 
-def _mtime(path: Path) -> float:
+def _mtime(path: Path | None) -> float:
+    if path is None:
+        return -1
     try:
         return path.stat().st_mtime_ns
     except OSError:
@@ -78,80 +91,62 @@ def _mtime(path: Path) -> float:
 
 
 class FilesVersion(NamedTuple):
-    """What the cache is keyed on: the files' paths and modification times."""
+    """What the cache is keyed on: the context (folder, structures file) and the
+    modification times of the build's manifest and of the structures file."""
 
-    data_dir: str
+    context: DepartmentContext
     manifest_mtime: float
-    structures: str
     structures_mtime: float
-    department: str = config.DEPARTMENT
 
 
-def _version(data_dir: Path, structures: Path | None, department: str) -> FilesVersion:
+def _version(context: DepartmentContext) -> FilesVersion:
     return FilesVersion(
-        str(data_dir),
-        _mtime(data_dir / config.MANIFEST_FILE),
-        str(structures or ""),
-        _mtime(structures) if structures else -1,
-        department,
+        context, _mtime(context.folder / config.MANIFEST_FILE), _mtime(context.structures)
     )
-
-
-def department_named(code: str, data_dir: Path) -> Department:
-    """The département's name and article, as its build recorded them."""
-    if code == AISNE.code:
-        return AISNE
-    try:
-        built = json.loads((data_dir / config.MANIFEST_FILE).read_text(encoding="utf-8"))
-        return Department(code, str(built["nom"]), int(built.get("liaison") or 0))
-    except (OSError, ValueError, KeyError, TypeError):
-        return Department(code, code)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _load(version: FilesVersion) -> AppData:
     # Shared across sessions and treated as read-only: the map layers are large and
     # every session reads the same file version (a new version gives a new entry).
-    data_dir, code = Path(version.data_dir), version.department
-    files = config.files_for(code)
-    named = department_named(code, data_dir)
+    context = version.context
     try:
-        territory = load_territory(data_dir, files)
+        territory = load_territory(context)
     except MissingDataError as exc:
-        return AppData(None, None, error=str(exc), department=named)
-    layers = prepare_layers(
-        territory.display["communes"],
-        territory.display["epci"],
-        territory.display["arrondissements"],
-        territory.display["department"],
-    )
+        return AppData(context, None, None, error=str(exc), version=version)
+    layers = prepare_layers(territory.display)
+    # Per-version work done once, not on every rerun: the communes' representative points.
+    territory.points.drawn  # noqa: B018 - computed and kept by the frozen Territory
+    files = context.files
     optional = {
-        "ifn": _read_optional_csv(data_dir / files.ifn, {"code": str}),
+        "ifn": _read_optional_csv(context.folder / files.ifn, {"code": str}),
         "france_services": _read_optional_csv(
-            data_dir / files.france_services, {"code_insee": str, "id": str}
+            context.folder / files.france_services, {"code_insee": str, "id": str}
         ),
-        "department": named,
+        "version": version,
     }
-    if not version.structures:
-        return _national_only(territory, layers, data_dir / files.posts, optional)
-    structures = Path(version.structures)
-    validation = schema.read_structures(structures, territory.insee_codes)
+    posts = programme.load_posts(context.folder / files.posts)
+    if context.structures is None:
+        return _national_only(context, territory, layers, posts, optional)
+    validation = schema.read_structures(context.structures, territory.insee_codes)
     if not validation.ok:
-        return AppData(territory, None, validation.problems, layers=layers)
-    sites, problems = locate_sites(validation.frame, territory.communes)
+        return AppData(context, territory, None, tuple(validation.problems), layers=layers)
+    sites, problems = locate_sites(validation.frame, territory.communes, territory.metric_crs)
     problems = validation.problems + problems
     if any(p.severity == schema.ERROR for p in problems):
-        return AppData(territory, None, problems, layers=layers)
-    posts = programme.load_posts(data_dir / files.posts)
+        return AppData(context, territory, None, tuple(problems), layers=layers)
     national = None
     national_options = Options()
     if posts is not None and len(posts):
-        national = programme.national_reading(posts, validation.frame, territory.communes)
+        national = programme.national_reading(
+            posts, validation.frame, territory.communes, territory.metric_crs
+        )
         national_options = options_from(national.sites, national.labels)
     return AppData(
+        context,
         territory,
         sites,
-        problems,
+        tuple(problems),
         options_from(sites),
         layers,
         posts=posts,
@@ -162,25 +157,30 @@ def _load(version: FilesVersion) -> AppData:
 
 
 def _national_only(
-    territory: Territory, layers: MapLayers, posts_path: Path, optional: dict
+    context: DepartmentContext,
+    territory: Territory,
+    layers: MapLayers,
+    posts: pd.DataFrame | None,
+    optional: dict,
 ) -> AppData:
     """A département without curated structures: the national list is its only reading
     (no post at all: an empty state, not an error)."""
-    posts = programme.load_posts(posts_path)
     if posts is None or posts.empty:
-        return AppData(territory, None, layers=layers, posts=posts, curated=False, **optional)
-    national = programme.national_reading(posts, schema.empty_frame(), territory.communes)
+        return AppData(context, territory, None, layers=layers, posts=posts, **optional)
+    national = programme.national_reading(
+        posts, schema.empty_frame(), territory.communes, territory.metric_crs
+    )
     options = options_from(national.sites, national.labels)
     return AppData(
+        context,
         territory,
         national.sites,
-        [],
+        (),
         options,
         layers,
         posts=posts,
         national=national,
         national_options=options,
-        curated=False,
         **optional,
     )
 
@@ -202,7 +202,9 @@ def load_app_data(
     """The app data of a département (the server's by default) for the current files
     (reloaded when a file changes)."""
     code = department or config.served_department()
-    folder = config.department_dir(code, data_dir)
-    # Only the Aisne has a curated structures file (the announcement).
-    curated = (structures or config.STRUCTURES_CSV) if code == config.DEPARTMENT else None
-    return _load(_version(folder, curated, code))
+    return load_context_data(context_of_code(code, data_dir, structures))
+
+
+def load_context_data(context: DepartmentContext) -> AppData:
+    """The app data of a département's context for the current files."""
+    return _load(_version(context))

@@ -45,8 +45,7 @@ def view_document(view: View, filters: Filters) -> printing.MapDocument:
         filters,
         view.options,
         view.unplaced,
-        department=data.department,
-        curated=data.curated,
+        context=data.context,
     )
 
 
@@ -56,7 +55,7 @@ def view_places(view: View, shown: gpd.GeoDataFrame):
     selected = None
     if not view.filters.whole_department:
         selected = set(territory_communes(communes, view.filters)["code"])
-    return place_names(communes, shown, selected)
+    return place_names(communes, view.data.territory.points, shown, selected)
 
 
 def show_exports(view: View, shown: gpd.GeoDataFrame, outline: str | None) -> None:
@@ -88,7 +87,7 @@ def show_exports(view: View, shown: gpd.GeoDataFrame, outline: str | None) -> No
             fmap,
             doc.title,
             doc.subtitle,
-            sources=texts.sources_footer(data.department, data.curated),
+            sources=texts.sources_footer(data.context),
         )
 
     def sheet() -> bytes:
@@ -137,11 +136,17 @@ def show_exports(view: View, shown: gpd.GeoDataFrame, outline: str | None) -> No
 def mediation_download(view: View, shown: gpd.GeoDataFrame, stem: str) -> None:
     """The sites shown in the national "lieux de médiation numérique" standard (CSV), and
     which sites it leaves out for want of a required value."""
-    if view.national or not view.data.curated:
+    context = view.data.context
+    if view.national or context.structures is None:
         date_maj = view.filters.au or dt.date.today()
     else:
-        date_maj = dt.date.fromtimestamp(config.STRUCTURES_CSV.stat().st_mtime)
-    table, skipped = export.mediation_table(shown.to_crs(config.CRS_DRAW), date_maj)
+        date_maj = dt.date.fromtimestamp(context.structures.stat().st_mtime)
+    table, skipped = export.mediation_table(
+        shown.to_crs(config.CRS_DRAW),
+        date_maj,
+        context.id_prefix,
+        texts.mediation_source(context, view.national),
+    )
     st.download_button(
         texts.MEDIATION_EXPORT,
         _guarded(lambda: export.mediation_csv(table), texts.MEDIATION_EXPORT),

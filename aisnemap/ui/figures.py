@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from aisnemap.domain.filters import Figures
+from aisnemap.domain.filters import Figures, announced_funding_eur
 from aisnemap.domain.programme import cumulative_posts
 from aisnemap.french import texts
-from aisnemap.french.texts import fmt_int
+from aisnemap.french.formatting import fmt_date, fmt_eur, fmt_int
 
 
-def figure_cards(figures: Figures) -> list[tuple[str, str, str]]:
+def figure_cards(figures: Figures, announcement=None) -> list[tuple[str, str, str]]:
     """(label, value, definition) of each key figure, values written in French.
 
     In the national reading (``figures.structures`` set) they count posts and structures,
-    and give the list's estimated State investment beside the release's ceiling.
+    and give the list's estimated State investment (beside the funding terms of the
+    département's ``announcement``, where one was curated).
     """
     per = (
         "—" if figures.inhabitants_per_advisor is None else fmt_int(figures.inhabitants_per_advisor)
@@ -30,31 +31,46 @@ def figure_cards(figures: Figures) -> list[tuple[str, str, str]]:
             (texts.FIG_PER_POST, per, texts.FIG_PER_ADVISOR_HELP),
             (
                 texts.FIG_INVESTMENT,
-                f"{fmt_int(figures.investment_eur)} €",
-                texts.FIG_INVESTMENT_HELP.format(
-                    n=fmt_int(figures.advisors), ceiling=fmt_int(figures.funding_ceiling_eur)
-                ),
+                fmt_eur(figures.investment_eur),
+                texts.FIG_INVESTMENT_HELP + _compared(figures, announcement),
             ),
         ]
+    day = fmt_date(announcement.date)
     return [
-        (texts.FIG_ADVISORS, fmt_int(figures.advisors), texts.FIG_ADVISORS_HELP),
+        (
+            texts.FIG_ADVISORS,
+            fmt_int(figures.advisors),
+            texts.FIG_ADVISORS_HELP.format(day=day),
+        ),
         (texts.FIG_SITES, fmt_int(figures.sites), texts.FIG_SITES_HELP),
         communes,
         population,
         (texts.FIG_PER_ADVISOR, per, texts.FIG_PER_ADVISOR_HELP),
         (
             texts.FIG_FUNDING,
-            f"{fmt_int(figures.funding_ceiling_eur)} €",
-            texts.FIG_FUNDING_HELP,
+            fmt_eur(announced_funding_eur(figures, announcement)),
+            texts.FIG_FUNDING_HELP.format(terms=texts.funding_terms(announcement), day=day),
         ),
     ]
 
 
-def show_figures(figures: Figures) -> list[tuple[str, str, str]]:
+def _compared(figures: Figures, announcement) -> str:
+    """The release's funding terms beside the list's estimate (only where announced)."""
+    if announcement is None:
+        return ""
+    return texts.FIG_INVESTMENT_ANNOUNCED.format(
+        day=fmt_date(announcement.date),
+        terms=texts.funding_terms(announcement),
+        ceiling=fmt_eur(announced_funding_eur(figures, announcement)),
+        n=fmt_int(figures.advisors),
+    )
+
+
+def show_figures(figures: Figures, announcement=None) -> list[tuple[str, str, str]]:
     """The key figures on one compact row. Their definitions are not hover icons here (six
     more keyboard stops before the map): the caller shows them with
     :func:`show_definitions`. Returns the cards."""
-    cards = figure_cards(figures)
+    cards = figure_cards(figures, announcement)
     for col, (label, value, _definition) in zip(
         st.columns(len(cards), gap="small"), cards, strict=True
     ):

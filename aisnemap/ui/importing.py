@@ -153,7 +153,7 @@ def _commit(preview: importer.Preview, state_key: str, done: str) -> None:
 
 def import_section(data: AppData) -> None:
     """Upload, preview against the served file's version, confirm."""
-    served = importer.read_served(config.STRUCTURES_CSV, data.territory.insee_codes)
+    served = importer.read_served(data.context.structures, data.territory.insee_codes)
     allowed_values()
     modes = list(texts.IMPORT_MODES)
     mode = st.radio(texts.IMPORT_MODE, modes, format_func=texts.IMPORT_MODES.get, key="import_mode")
@@ -172,7 +172,12 @@ def import_section(data: AppData) -> None:
     stored = st.session_state.get(K_PREVIEW)
     if stored is None or stored[0] != key:
         preview = importer.prepare_import(
-            upload.getvalue(), served.frame, data.territory.communes, mode, served.version
+            upload.getvalue(),
+            served.frame,
+            data.territory.communes,
+            mode,
+            served.version,
+            metric_crs=data.territory.metric_crs,
         )
         st.session_state[K_PREVIEW] = (key, preview)
     else:
@@ -195,7 +200,7 @@ def backups_section(data: AppData) -> None:
     """Download the served file; list, preview and restore backups."""
     st.subheader(texts.IMPORT_CURRENT_TITLE)
     try:
-        current = config.STRUCTURES_CSV.read_bytes()
+        current = data.context.structures.read_bytes()
     except OSError:
         current = None
     if current is not None:
@@ -220,7 +225,11 @@ def backups_section(data: AppData) -> None:
     )
     if st.button(texts.IMPORT_BACKUP_PREVIEW, key="import_voir_restauration"):
         try:
-            preview = importer.prepare_restore(config.BACKUP_DIR / picked, data.territory.communes)
+            preview = importer.prepare_restore(
+                config.BACKUP_DIR / picked,
+                data.territory.communes,
+                metric_crs=data.territory.metric_crs,
+            )
         except importer.SaveError as exc:
             st.session_state.pop(K_RESTORE, None)
             st.error(texts.literal(exc))

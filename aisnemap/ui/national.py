@@ -12,7 +12,7 @@ import streamlit as st
 from shapely.geometry import Point
 
 from aisnemap.domain import france
-from aisnemap.french import texts
+from aisnemap.french import formatting, texts
 from aisnemap.render.maps import encode_geometry, safe_json
 
 
@@ -90,7 +90,9 @@ def displayed(table: pd.DataFrame) -> pd.DataFrame:
     shown = table.copy()
     for key in ("pour_10000", "ifn_moyen"):
         column = texts.FRANCE_COLUMNS[key]
-        shown[column] = shown[column].map(lambda v: "—" if pd.isna(v) else texts.fmt_decimal(v, 2))
+        shown[column] = shown[column].map(
+            lambda v: "—" if pd.isna(v) else formatting.fmt_decimal(v, 2)
+        )
     return shown
 
 

@@ -19,17 +19,23 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from aisnemap import config
+from aisnemap import config, storage
 from aisnemap.admin.importer import clean_temp_files
 from aisnemap.build import france
 from aisnemap.build import pipeline as build
 from aisnemap.build.sources import SourceError
-from aisnemap.domain.departements import Department, normalise_code, unknown_code_message
+from aisnemap.domain.departements import (
+    Department,
+    DepartmentContext,
+    context_of_code,
+    normalise_code,
+    unknown_code_message,
+)
 from aisnemap.domain.filters import Filters, reading_label
 from aisnemap.domain.schema import ERROR
 from aisnemap.french import texts
 from aisnemap.render.assets import ensure_assets
-from aisnemap.ui.data import AppData, load_app_data
+from aisnemap.ui.data import AppData, load_app_data, load_context_data
 from aisnemap.ui.sidebar import K_START_AU, forget_filters, sidebar_filters
 
 LOG = logging.getLogger("aisnemap.ui")
@@ -85,7 +91,7 @@ def chosen_department() -> tuple[Department, str | None]:
     default = config.served_department()
     if default not in known:
         message = unknown_code_message(default, known)
-        default = config.DEPARTMENT
+        default = config.DEFAULT_DEPARTMENT
     current = st.session_state.get(_DEPARTMENT_KEY)
     code = current or default
     asked = st.query_params.get(Q_DEP)
@@ -112,11 +118,12 @@ _BUILD_LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
 
 
-def ensure_built(department: Department) -> str | None:
+def ensure_built(context: DepartmentContext) -> str | None:
     """Build a département's data on its first visit (once per server, with a progress
-    message); returns a French error message, or None when the data is there."""
-    code = department.code
-    if code in _BUILT or code == config.DEPARTMENT:
+    message); returns a French error message, or None when the data is there. The build
+    kept in the data folder itself is made by ``make data``, never on a visit."""
+    department, code = context.department, context.code
+    if code in _BUILT or context.folder == config.DATA_DIR:
         return None
     if build.is_built(department=code):
         _BUILT.add(code)
@@ -159,15 +166,17 @@ def setup_app() -> AppData:
     """Page config and local assets, then the département's data (errors shown, never
     raised)."""
     department, message = chosen_department()
+    context = context_of_code(department.code)
     st.set_page_config(page_title=texts.app_title(department), layout="wide")
     _assets_once()
     french_page()
     if message:
         st.error(message)
-    failure = ensure_built(department)
+    failure = ensure_built(context)
     if failure:
         st.error(failure)
-    data = load_app_data(department=department.code)
+    # Named by its build once built (the context above may predate it).
+    data = load_context_data(context_of_code(department.code))
     if data.error:
         st.error(f"{texts.DATA_MISSING} {texts.literal(data.error)}")
     elif data.empty:
@@ -232,12 +241,14 @@ def static_url() -> str:
     return config.static_url_for(st.get_option("server.baseUrlPath"))
 
 
-def page_header(title: str, intro: str) -> View:
-    """Title and introduction of a page; returns what the page draws from."""
+def page_header(title: str, intro: str | Callable[[DepartmentContext], str]) -> View:
+    """Title and introduction of a page (``intro`` may be written from the département's
+    context); returns what the page draws from."""
     view = current_view()
     st.title(title, anchor=False)
-    st.caption(intro)
-    st.markdown(f"**{texts.literal(texts.sentence(reading_label(view.filters)))}**")
+    st.caption(intro(view.data.context) if callable(intro) else intro)
+    label = reading_label(view.filters, view.data.context.announcement_date)
+    st.markdown(f"**{texts.literal(texts.sentence(label))}**")
     return view
 
 
@@ -294,9 +305,11 @@ def french_page() -> None:
 @st.cache_resource(show_spinner=False)
 def _assets_once() -> bool:
     ensure_assets()
-    # Leftovers of a save interrupted before this server started (taken under the lock).
+    # Leftovers of a save or a build interrupted before this server started: the import's
+    # under its lock, the builds' (a build writes nothing but renames) as they are.
     try:
         clean_temp_files()
+        storage.clean_temp_files(storage.data_folders(config.DATA_DIR))
     except OSError:
         LOG.warning("nettoyage des fichiers temporaires impossible", exc_info=True)
     return True
@@ -325,7 +338,7 @@ def footer(national: bool = False) -> None:
         st.caption(texts.FRANCE_SOURCES)
         return
     data = load_app_data(department=session_department())
-    st.caption(texts.sources_footer(data.department, data.curated))
+    st.caption(texts.sources_footer(data.context))
 
 
 def skip_link() -> None:

@@ -21,6 +21,7 @@ from aisnemap.domain.filters import (
 )
 from aisnemap.domain.territory import COMMUNE, LEVELS
 from aisnemap.french import texts
+from aisnemap.french.formatting import fmt_date
 
 # Session-state keys of the widgets (shared by every page, so a view survives navigation).
 K_WAVE = "f_vague"
@@ -76,9 +77,9 @@ def _query_lists() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in QUERY_KEYS if key in st.query_params}
 
 
-def _state_from_filters(filters: Filters, options: Options) -> None:
+def _state_from_filters(filters: Filters, options: Options, readings: Readings) -> None:
     st.session_state[K_READING] = (
-        texts.READING_NATIONAL if filters.au is not None else texts.READING_ANNOUNCEMENT
+        texts.READING_NATIONAL if filters.au is not None else readings.announcement_label
     )
     if filters.au is not None:
         st.session_state[K_AU] = filters.au
@@ -112,12 +113,13 @@ def _names(communes: pd.DataFrame, code: str, name: str) -> dict[str, str]:
 def _reading_widgets(sb, readings: Readings) -> date | None:
     """The reading switch and, for the national list, its date of situation."""
     if readings.national is None:
-        st.session_state[K_READING] = texts.READING_ANNOUNCEMENT
+        st.session_state[K_READING] = readings.announcement_label
         return None
     if readings.national_only:  # no announcement here: the list is the only reading
         st.session_state[K_READING] = texts.READING_NATIONAL
     else:
-        sb.radio(texts.LABEL_READING, texts.READING_CHOICES, key=K_READING)
+        choices = (readings.announcement_label, texts.READING_NATIONAL)
+        sb.radio(texts.LABEL_READING, choices, key=K_READING)
     if st.session_state[K_READING] != texts.READING_NATIONAL:
         return None
     chosen = st.session_state.get(K_AU) or readings.dates[-1]
@@ -125,9 +127,7 @@ def _reading_widgets(sb, readings: Readings) -> date | None:
     if chosen not in dates:
         chosen = readings.dates[-1]
     st.session_state[K_AU] = chosen
-    sb.select_slider(
-        texts.LABEL_AU, dates, key=K_AU, format_func=lambda d: f"{d:%d/%m/%Y}", help=texts.AU_HELP
-    )
+    sb.select_slider(texts.LABEL_AU, dates, key=K_AU, format_func=fmt_date, help=texts.AU_HELP)
     return st.session_state[K_AU]
 
 
@@ -160,18 +160,20 @@ def sidebar_filters(
         filters = from_query(params, options, communes, readings.bounds)
         if filters.au != au and au is not None:
             filters = replace(filters, au=au)
-        _state_from_filters(filters, options)
+        _state_from_filters(filters, options, readings)
         st.session_state[K_INIT] = True
     elif restore:
         # The widgets were last drawn by another script (a page run by the legacy pages/
         # mode): Streamlit does not carry their values over, so restore the last filters.
         last = st.session_state.get(K_LAST, Filters())
-        _state_from_filters(last, readings.options(last.au))
+        _state_from_filters(last, readings.options(last.au), readings)
 
     sb = st.sidebar
     sb.header(texts.SIDEBAR_FILTERS)
     if sb.button(texts.RESET, key="f_reset", width="stretch"):
-        _state_from_filters(_default_filters(readings), readings.options(readings.default_au()))
+        _state_from_filters(
+            _default_filters(readings), readings.options(readings.default_au()), readings
+        )
         st.query_params.clear()
     au = _reading_widgets(sb, readings)
     options = readings.options(au)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from aisnemap.french import texts
+from aisnemap.french import formatting, texts
 from aisnemap.render import export
 
 
@@ -53,7 +53,9 @@ def french_cells(table: pd.DataFrame) -> pd.DataFrame:
         whole = values.dropna().eq(values.dropna().round()).all()
         shown[column] = values.map(
             lambda v, whole=whole: (
-                "—" if pd.isna(v) else (texts.fmt_int(v) if whole else texts.fmt_decimal(v))
+                "—"
+                if pd.isna(v)
+                else (formatting.fmt_int(v) if whole else formatting.fmt_decimal(v))
             )
         )
     return shown.astype(str) if len(shown) else shown

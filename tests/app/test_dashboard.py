@@ -9,6 +9,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from aisnemap.domain.departements import ANNOUNCEMENTS
 from aisnemap.french import texts
 from tests.support.apptest import captions, map_args, map_site_ids, metrics, plain, table_ids
 from tests.support.server import ROOT
@@ -34,7 +35,7 @@ def test_default_view(app):
     assert m[texts.FIG_COMMUNES] == "18"
     assert m[texts.FIG_POPULATION] == f"531{NBSP}345"
     assert m[texts.FIG_PER_ADVISOR] == f"16{NBSP}605"
-    assert m[texts.FIG_FUNDING] == f"1{NBSP}600{NBSP}000 €"
+    assert m[texts.FIG_FUNDING] == f"1{NBSP}600{NBSP}000\u00a0€"
     assert table_ids(app) == map_site_ids(app) == ALL_IDS
     assert "groupe « Conseil départemental de l'Aisne » : 16 conseillers" in captions(app)
     assert "répartition entre sites n'est pas publiée" in captions(app)
@@ -47,7 +48,9 @@ def test_every_metric_has_its_definition(app):
     written = " ".join(plain(m.value) for m in section.markdown)
     for metric in app.metric:
         assert f"**{metric.label}** :" in written
-    assert texts.FIG_FUNDING_HELP in written
+    # The release's terms, written by hand from ../shared/seed (not from the constants).
+    assert "50\u202f000\u00a0€ par conseiller sur 2 ans, ou 70 % du salaire sur 3 ans" in written
+    assert "communiqué du 18/03/2021" in written
 
 
 def test_map_loads_leaflet_from_the_app_only(app):
@@ -204,7 +207,7 @@ def test_switching_the_reading_keeps_the_url_in_step(app):
     app.select_slider("f_au").set_value(dt.date(2021, 3, 24)).run()
     assert app.query_params["au"] == "2021-03-24"
     assert metrics(app)[texts.FIG_POSTS] == "30"
-    app.radio("f_lecture").set_value(texts.READING_ANNOUNCEMENT).run()
+    app.radio("f_lecture").set_value(texts.reading_announcement(ANNOUNCEMENTS["02"])).run()
     assert "au" not in app.query_params and metrics(app)[texts.FIG_ADVISORS] == "32"
 
 

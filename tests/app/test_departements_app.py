@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from aisnemap import config
 from aisnemap.domain import france
+from aisnemap.domain.departements import AISNE, department_dir, files_for
 from aisnemap.french import texts
 from tests.support.apptest import map_args, metrics, plain
 from tests.support.server import ROOT
@@ -81,7 +82,7 @@ def test_an_unknown_code_is_said_in_french_and_the_aisne_is_shown(built_departem
     at.query_params["dep"] = "99"
     _run(at)
     assert "Département inconnu : « 99 ». Codes valides : 01, 02" in _errors(at)
-    assert at.title[0].value == texts.APP_TITLE
+    assert at.title[0].value == texts.app_title(AISNE)
     assert metrics(at)[texts.FIG_ADVISORS] == "32"
 
 
@@ -90,9 +91,9 @@ def test_a_departement_without_posts_shows_an_empty_state(
 ):
     """La Réunion's build with a national list emptied: its map, a message, no crash."""
     data = tmp_path / "donnees"
-    folder = config.department_dir("974", data)
-    shutil.copytree(config.department_dir("974"), folder)
-    posts = folder / config.files_for("974").posts
+    folder = department_dir("974", data)
+    shutil.copytree(department_dir("974"), folder)
+    posts = folder / files_for("974").posts
     posts.write_text(posts.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     monkeypatch.setattr(config, "DATA_DIR", data)
     monkeypatch.setenv("AISNEMAP_DEPARTEMENT", "974")
@@ -168,8 +169,7 @@ def test_a_nord_print_names_the_nord_and_not_the_aisne(built_departements):
         view,
         data.readings.options(view.au),
         data.national.unplaced,
-        department=data.department,
-        curated=data.curated,
+        context=data.context,
     )
     reader = PdfReader(io.BytesIO(printing.map_pdf(doc)))
     text = " ".join(page.extract_text() for page in reader.pages)

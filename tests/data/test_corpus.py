@@ -54,7 +54,9 @@ def corpus_bytes(name: str) -> bytes:
 def test_csv_case(name, current, territory):
     before = _digest()
     expected = MANIFEST[name]["attendu"]
-    preview = importer.prepare_import(corpus_bytes(name), current, territory.communes)
+    preview = importer.prepare_import(
+        corpus_bytes(name), current, territory.communes, metric_crs="EPSG:2154"
+    )
     messages = [str(p) for p in preview.problems]
     if expected == "ACCEPTÉ":
         assert preview.ok, messages
@@ -75,14 +77,17 @@ def test_geojson_case(name):
 
 def test_huge_upload_is_refused_with_a_bound(current, territory):
     huge = b"id," + b"x" * (3 * 1024 * 1024)
-    preview = importer.prepare_import(huge, current, territory.communes)
+    preview = importer.prepare_import(huge, current, territory.communes, metric_crs="EPSG:2154")
     assert not preview.ok
     assert "trop volumineux" in str(preview.problems[0]) and "2 Mo" in str(preview.problems[0])
 
 
 def test_html_everywhere_stays_text(current, territory):
     preview = importer.prepare_import(
-        (CORPUS / "html_partout.csv").read_bytes(), current, territory.communes
+        (CORPUS / "html_partout.csv").read_bytes(),
+        current,
+        territory.communes,
+        metric_crs="EPSG:2154",
     )
     row = preview.new_table.set_index(s.ID).loc["W01"]
     assert row[s.SITE].startswith('<img src=x onerror="window.__xss=1">')
@@ -90,7 +95,7 @@ def test_html_everywhere_stays_text(current, territory):
 
 def test_reimporting_the_served_file_changes_nothing(current, territory):
     preview = importer.prepare_import(
-        config.STRUCTURES_CSV.read_bytes(), current, territory.communes
+        config.STRUCTURES_CSV.read_bytes(), current, territory.communes, metric_crs="EPSG:2154"
     )
     assert preview.ok and not preview.changed
     assert (preview.added, preview.modified, preview.removed) == ([], [], [])
@@ -98,7 +103,7 @@ def test_reimporting_the_served_file_changes_nothing(current, territory):
 
 def test_merge_changes_only_the_uploaded_rows(current, territory):
     preview = importer.prepare_import(
-        (CORPUS / "utf8_bom.csv").read_bytes(), current, territory.communes
+        (CORPUS / "utf8_bom.csv").read_bytes(), current, territory.communes, metric_crs="EPSG:2154"
     )
     assert (preview.added, preview.modified, preview.removed) == (["W01"], [], [])
 
@@ -113,7 +118,9 @@ def test_truncated_backup_is_refused(tmp_path, territory):
     backup.with_name(backup.name + ".sha256").write_text(f"{entry['somme_complete']}  x\n")
     before = _digest()
     with pytest.raises(importer.SaveError, match=entry["attendu"]):
-        importer.restore_backup(backup, territory.communes, config.STRUCTURES_CSV, backups)
+        importer.restore_backup(
+            backup, territory.communes, config.STRUCTURES_CSV, backups, metric_crs="EPSG:2154"
+        )
     assert _digest() == before
 
 
@@ -126,5 +133,6 @@ def test_restore_outside_the_backup_folder_is_refused(tmp_path, territory):
             territory.communes,
             config.STRUCTURES_CSV,
             tmp_path / "sauvegardes",
+            metric_crs="EPSG:2154",
         )
     assert _digest() == before

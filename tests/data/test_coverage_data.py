@@ -19,7 +19,7 @@ def test_coverage_command_prints_consistent_figures(sites, territory):
         text=True,
         check=True,
     ).stdout
-    result = coverage.compute_coverage(territory.communes, sites, sites["site"])
+    result = coverage.compute_coverage(territory.communes, sites, territory.points, sites["site"])
     assert int(result.bands.sum()) == 531_345
     within = result.population_within(10)
     assert within == int(result.bands.iloc[:2].sum())

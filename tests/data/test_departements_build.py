@@ -13,6 +13,7 @@ import pytest
 from aisnemap import config
 from aisnemap.build import pipeline as build
 from aisnemap.build.sources import SourceLayout
+from aisnemap.domain.departements import files_for, metric_crs
 from tests.conftest import DEPARTEMENTS as EXPECTED
 
 
@@ -30,12 +31,12 @@ def _reference(code: str) -> tuple[int, int]:
 def test_communes_and_population_match_the_reference(built_departements, code):
     root, reports = config.DATA_DIR, built_departements
     folder = root / "departements" / code
-    names = config.files_for(code)
-    communes = gpd.read_file(folder / names.communes)
+    names = files_for(code)
+    communes = gpd.read_file(folder / names.exact.communes)
     assert (len(communes), int(communes["population"].sum())) == EXPECTED[code]
     assert (len(communes), int(communes["population"].sum())) == _reference(code)
     assert communes["code"].str.startswith(code).all()
-    display = gpd.read_file(folder / names.communes_display)
+    display = gpd.read_file(folder / names.display.communes)
     assert len(display) == len(communes)
     assert display.geometry.is_valid.all() and not display.geometry.is_empty.any()
     manifest = json.loads((folder / config.MANIFEST_FILE).read_text(encoding="utf-8"))
@@ -53,10 +54,10 @@ def test_overseas_simplification_is_done_in_its_own_projection(built_departement
     display outline keeps the island's area within 2 %."""
     root = config.DATA_DIR
     folder = root / "departements" / "974"
-    names = config.files_for("974")
-    exact = gpd.read_file(folder / names.department).to_crs(config.metric_crs("974"))
-    display = gpd.read_file(folder / names.department_display).to_crs(config.metric_crs("974"))
-    assert config.metric_crs("974") == "EPSG:2975"
+    names = files_for("974")
+    exact = gpd.read_file(folder / names.exact.department).to_crs(metric_crs("974"))
+    display = gpd.read_file(folder / names.display.department).to_crs(metric_crs("974"))
+    assert metric_crs("974") == "EPSG:2975"
     assert abs(display.area.sum() / exact.area.sum() - 1) < 0.02
     assert 2_400e6 < exact.area.sum() < 2_600e6  # La Réunion: about 2 512 km²
 

@@ -12,13 +12,16 @@ import pytest
 
 from aisnemap import config
 from aisnemap.domain import fragility
+from aisnemap.domain.departements import AISNE, files_for
+
+AISNE_FILES = files_for(AISNE.code)
 
 PROGRAMME = config.PROGRAMME_DIR
 
 
 @pytest.fixture(scope="module")
 def ifn(built_data_dir) -> pd.DataFrame:
-    return pd.read_csv(built_data_dir / config.IFN_FILE, dtype={"code": str})
+    return pd.read_csv(built_data_dir / AISNE_FILES.ifn, dtype={"code": str})
 
 
 def test_all_800_communes_of_the_cog_have_their_ifn(ifn, territory):
@@ -46,14 +49,16 @@ def test_the_weighted_mean_is_reproduced_by_the_command(built_data_dir, territor
         check=True,
         cwd=config.ROOT,
     )
-    printed = float(re.search(r"pondéré par la population : ([\d.]+)", run.stdout).group(1))
+    printed = float(
+        re.search(r"pondéré par la population : ([\d,]+)", run.stdout).group(1).replace(",", ".")
+    )
     assert printed == pytest.approx(expected, abs=5e-4)
     assert f"population des communes d'IFN ≥ 6 : {fragile} sur 531345" in run.stdout
     assert "communes avec un score : 800 / 800" in run.stdout
 
 
 def test_france_services_of_the_aisne(built_data_dir):
-    table = pd.read_csv(built_data_dir / config.FRANCE_SERVICES_FILE, dtype={"code_insee": str})
+    table = pd.read_csv(built_data_dir / AISNE_FILES.france_services, dtype={"code_insee": str})
     assert len(table) == 31
     assert int(table["itinerant"].sum()) == 7
     assert table["code_insee"].str.startswith("02").all()

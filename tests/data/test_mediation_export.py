@@ -27,7 +27,9 @@ def _validate(path):
 
 @pytest.fixture(scope="module")
 def exported(sites, tmp_path_factory):
-    table, skipped = export.mediation_table(sites.to_crs(config.CRS_DRAW), TODAY)
+    table, skipped = export.mediation_table(
+        sites.to_crs(config.CRS_DRAW), TODAY, "aisne", "Tableau de bord — essai"
+    )
     path = tmp_path_factory.mktemp("mediation") / "lieux.csv"
     path.write_bytes(export.mediation_csv(table))
     return path, table, skipped

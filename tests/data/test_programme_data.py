@@ -10,11 +10,14 @@ import pytest
 from aisnemap import config
 from aisnemap.domain import programme
 from aisnemap.domain import schema as s
+from aisnemap.domain.departements import AISNE, files_for
+
+AISNE_FILES = files_for(AISNE.code)
 
 
 @pytest.fixture(scope="module")
 def posts(built_data_dir):
-    return programme.load_posts(built_data_dir / config.POSTS_FILE)
+    return programme.load_posts(built_data_dir / AISNE_FILES.posts)
 
 
 def test_31_structures_and_49_posts(posts):

@@ -9,8 +9,12 @@ import pytest
 
 from aisnemap import config
 from aisnemap.build import pipeline as build
+from aisnemap.build.sources import SourceLayout
 from aisnemap.domain import schema
 from aisnemap.domain import schema as s
+from aisnemap.domain.departements import AISNE, files_for
+
+AISNE_FILES = files_for(AISNE.code)
 
 REF = config.SOURCES_DIR / "etalab-decoupage-administratif-2021"
 
@@ -48,7 +52,8 @@ def test_merged_communes_are_dissolved_into_their_new_commune(territory, built_d
 
 def test_merged_communes_keep_the_area_of_every_contour(territory):
     """Dissolving, not picking one: 02018 covers the 2018 contours of 02018, 02301, 02434."""
-    raw = build.read_sources(config.SOURCES_DIR, config.COG_YEAR)[0]
+    layout = SourceLayout(contours=build.contours_location(config.SOURCES_DIR, AISNE))
+    raw = build.read_sources(config.SOURCES_DIR, config.COG_YEAR, layout)[0]
     raw = raw.loc[raw["code"].astype(str).str.startswith("02")].to_crs(config.CRS_METRIC)
     built = territory.communes.to_crs(config.CRS_METRIC).set_index("code")
     for new, old in (("02018", ("02018", "02301", "02434")), ("02153", ("02153", "02733"))):
@@ -137,7 +142,7 @@ def test_departmental_pool_sites_carry_no_invented_count(sites):
 
 
 def test_built_files_are_valid_geojson(built_data_dir):
-    for name in config.BUILT_FILES:
+    for name in AISNE_FILES.layers:
         frame = gpd.read_file(built_data_dir / name)
         assert frame.crs.to_epsg() == 4326, name
         assert frame.geometry.is_valid.all(), name

@@ -162,7 +162,7 @@ def test_standalone_html_export_opens_offline(page_factory, sites, territory, tm
     from aisnemap.render import export, maps
 
     d = territory.display
-    layers = maps.prepare_layers(d["communes"], d["epci"], d["arrondissements"], d["department"])
+    layers = maps.prepare_layers(d)
     view = filters.Filters(arrondissement="023")
     fmap = maps.build_map(
         layers,
@@ -172,7 +172,7 @@ def test_standalone_html_export_opens_offline(page_factory, sites, territory, tm
         department_bounds=maps.bounds_of(territory.department),
     )
     path = tmp_path / "carte.html"
-    path.write_bytes(export.standalone_html(fmap))
+    path.write_bytes(export.standalone_html(fmap, sources="Sources : essai"))
     page, recorder = page_factory(1000, 700)
     page.goto(path.as_uri())
     page.wait_for_function("() => (" + SITES_IN_WINDOW_JS + ")(window) === 7")

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from aisnemap.domain.departements import AISNE
 from aisnemap.domain.filters import Filters, territory_communes
 from aisnemap.french import texts
 from aisnemap.render import maps
@@ -27,7 +28,7 @@ from tests.support.server import StreamlitServer
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SECRET = "secret de démonstration"
 PAGES = (
-    ("", texts.APP_TITLE),
+    ("", texts.app_title(AISNE)),
     (texts.URL_TERRITORIES, texts.TERRITORIES_TITLE),
     (texts.URL_COVERAGE, texts.COVERAGE_TITLE),
     (texts.URL_RECONCILE, texts.RECONCILE_TITLE),

@@ -17,6 +17,9 @@ from shapely.geometry import box
 from aisnemap import config
 from aisnemap.build import pipeline as build
 from aisnemap.build.sources import SourceError, read_feature_collection, read_json
+from aisnemap.domain.departements import AISNE, files_for
+
+AISNE_FILES = files_for(AISNE.code)
 
 SHARED = config.SOURCES_DIR
 
@@ -141,7 +144,7 @@ def test_a_commune_re_established_since_2018_shares_the_contour_that_covered_it(
 
 
 def test_coverage_simplification_keeps_neighbours_touching(tiny_communes):
-    simplified = build.simplify_coverage(tiny_communes, 50)
+    simplified = build.simplify_coverage(tiny_communes, 50, metric_crs="EPSG:2154")
     metric = simplified.to_crs(config.CRS_METRIC)
     assert metric.geometry.iloc[0].intersection(metric.geometry.iloc[1]).length == pytest.approx(
         1000, rel=1e-3
@@ -151,7 +154,9 @@ def test_coverage_simplification_keeps_neighbours_touching(tiny_communes):
 
 def test_simplify_needs_a_crs(tiny_communes):
     with pytest.raises(ValueError, match="CRS"):
-        build.simplify_coverage(tiny_communes.set_crs(None, allow_override=True), 10)
+        build.simplify_coverage(
+            tiny_communes.set_crs(None, allow_override=True), 10, metric_crs="EPSG:2154"
+        )
 
 
 def test_write_atomic_leaves_previous_files_when_a_write_fails(tmp_path):
@@ -249,7 +254,7 @@ def http_shared():
 def test_build_from_urls_matches_the_local_build(tmp_path, http_shared, territory):
     report = build.run_build(http_shared, 2021, tmp_path)
     assert any("800 communes" in line for line in report.lines)
-    remote = gpd.read_file(tmp_path / config.COMMUNES_FILE)
+    remote = gpd.read_file(tmp_path / AISNE_FILES.exact.communes)
     assert remote["code"].tolist() == territory.communes["code"].tolist()
     assert int(remote["population"].sum()) == 531_345
 
@@ -261,14 +266,14 @@ def test_missing_url_says_so(http_shared):
 
 def test_cog_2026_build_uses_former_codes(tmp_path):
     report = build.run_build(SHARED, 2026, tmp_path)
-    communes = gpd.read_file(tmp_path / config.COMMUNES_FILE)
+    communes = gpd.read_file(tmp_path / AISNE_FILES.exact.communes)
     assert len(communes) == 797
     assert "fusion : contour 02077 dissous dans la commune 02564" in report.lines
     assert "fusion : contour 02695 dissous dans la commune 02054" in report.lines
 
 
 def test_is_built_requires_same_year_and_format(tmp_path, built_data_dir):
-    for name in (*config.BUILT_FILES, config.MANIFEST_FILE):
+    for name in (*AISNE_FILES.layers, config.MANIFEST_FILE):
         shutil.copy(built_data_dir / name, tmp_path / name)
     manifest = json.loads((tmp_path / config.MANIFEST_FILE).read_text(encoding="utf-8"))
     assert build.is_built(tmp_path, manifest["cog"])
@@ -281,5 +286,5 @@ def test_is_built_requires_same_year_and_format(tmp_path, built_data_dir):
     manifest["format"] = build.BUILD_FORMAT - 1
     (tmp_path / config.MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
     assert not build.is_built(tmp_path, manifest["cog"])
-    (tmp_path / config.COMMUNES_FILE).unlink()
+    (tmp_path / AISNE_FILES.exact.communes).unlink()
     assert not build.is_built(tmp_path, manifest["cog"])

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from aisnemap.domain import filters
 from aisnemap.domain import schema as s
+from aisnemap.french import texts
 from aisnemap.render import export, maps, printing, style
 from tests.support.decoding import png_has_colour
 
@@ -27,13 +28,15 @@ def options(sites):
 
 
 @pytest.fixture(scope="module")
-def department_doc(territory, sites, options):
-    return printing.map_document(territory, sites, filters.Filters(), options, today=TODAY)
+def department_doc(territory, sites, options, aisne):
+    return printing.map_document(
+        territory, sites, filters.Filters(), options, today=TODAY, context=aisne
+    )
 
 
 @pytest.fixture(scope="module")
-def vervins_doc(territory, sites, options):
-    return printing.map_document(territory, sites, VERVINS, options, today=TODAY)
+def vervins_doc(territory, sites, options, aisne):
+    return printing.map_document(territory, sites, VERVINS, options, today=TODAY, context=aisne)
 
 
 def _pdf_text(raw: bytes) -> list[str]:
@@ -96,8 +99,8 @@ def test_place_names_sit_inside_the_map_and_never_overlap(vervins_doc):
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
 
 
-def test_fiche_territoire_is_a4_portrait_with_bands_and_sites(territory, sites, options):
-    view = printing.map_document(territory, sites, VERVINS, options, today=TODAY)
+def test_fiche_territoire_is_a4_portrait_with_bands_and_sites(territory, sites, options, aisne):
+    view = printing.map_document(territory, sites, VERVINS, options, today=TODAY, context=aisne)
     doc = printing.sheet_document(view, sites, VERVINS)
     raw = printing.territory_sheet(doc)
     reader = PdfReader(io.BytesIO(raw))
@@ -115,15 +118,18 @@ def test_fiche_territoire_is_a4_portrait_with_bands_and_sites(territory, sites, 
 
 def test_file_names_carry_reading_territory_and_date():
     assert (
-        export.export_basename("arrondissement Vervins", today=TODAY)
+        export.export_basename("arrondissement Vervins", today=TODAY, department="Aisne")
         == "conseillers-numeriques-aisne-arrondissement-vervins-2026-11-26"
     )
     assert (
-        export.export_basename("commune Château-Thierry", "postes au 2023-04-05", TODAY)
+        export.export_basename(
+            "commune Château-Thierry", "postes au 2023-04-05", TODAY, department="Aisne"
+        )
         == "conseillers-numeriques-aisne-postes-au-2023-04-05-commune-chateau-thierry-2026-11-26"
     )
     assert (
-        export.export_basename(today=TODAY) == "conseillers-numeriques-aisne-departement-2026-11-26"
+        export.export_basename(today=TODAY, department="Aisne")
+        == "conseillers-numeriques-aisne-departement-2026-11-26"
     )
 
 
@@ -184,9 +190,9 @@ def test_geojson_of_the_filtered_sites(sites):
 
 def test_standalone_html_has_leaflet_inlined(sites, territory):
     d = territory.display
-    layers = maps.prepare_layers(d["communes"], d["epci"], d["arrondissements"], d["department"])
+    layers = maps.prepare_layers(d)
     fmap = maps.build_map(layers, sites, maps.bounds_of(territory.communes))
-    html = export.standalone_html(fmap).decode("utf-8")
+    html = export.standalone_html(fmap, sources="Sources : essai").decode("utf-8")
     assert "<script src=" not in html and '<link rel="stylesheet"' not in html
     assert "aisne.sites(" in html and "leaflet-container" in html
     assert "L.MarkerClusterGroup" in html and "A.sites = function" in html
@@ -203,13 +209,15 @@ HOSTILE_NAMES = (
 
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
-def test_hostile_names_go_through_every_exporter(name, territory, sites, options):
+def test_hostile_names_go_through_every_exporter(name, territory, sites, options, aisne):
     """Defect: a service type with $…$ stopped the PNG and PDF exports for every visitor."""
     shown = sites.copy()
     for column in (s.SITE, s.OPERATOR, s.SERVICE_TYPE, s.LAUREATE):
         shown.loc[shown.index[0], column] = name
     opts = filters.Options(options.waves, options.operator_types, (name, *options.service_types))
-    doc = printing.map_document(territory, shown, filters.Filters(), opts, today=TODAY)
+    doc = printing.map_document(
+        territory, shown, filters.Filters(), opts, today=TODAY, context=aisne
+    )
     assert printing.map_png(doc)[:4] == b"\x89PNG"
     pages = _pdf_text(printing.map_pdf(doc))
     literal = name.strip()[:20]
@@ -222,9 +230,12 @@ def test_hostile_names_go_through_every_exporter(name, territory, sites, options
     features = json.loads(export.geojson_bytes(shown))["features"]
     assert name in {f["properties"][s.SITE] for f in features}
     d = territory.display
-    layers = maps.prepare_layers(d["communes"], d["epci"], d["arrondissements"], d["department"])
+    layers = maps.prepare_layers(d)
     html = export.standalone_html(
-        maps.build_map(layers, shown, maps.bounds_of(territory.communes)), name, [name]
+        maps.build_map(layers, shown, maps.bounds_of(territory.communes)),
+        name,
+        [name],
+        sources="Sources : essai",
     ).decode("utf-8")
     assert "<img src=x" not in html and "<title>" in html
 
@@ -246,11 +257,11 @@ def test_csv_and_xlsx_have_a_number_of_advisors_a_spreadsheet_can_sum(sites):
     assert sum(n for n in numbers if n is not None) == 16
 
 
-def test_standalone_html_has_a_title_a_header_its_types_and_place_names(sites, territory):
+def test_standalone_html_has_a_title_a_header_its_types_and_place_names(sites, territory, aisne):
     from aisnemap.domain import places
 
     d = territory.display
-    layers = maps.prepare_layers(d["communes"], d["epci"], d["arrondissements"], d["department"])
+    layers = maps.prepare_layers(d)
     shown = filters.apply_filters(sites, VERVINS)
     types = sorted(set(shown[s.SERVICE_TYPE]))
     fmap = maps.build_map(
@@ -258,9 +269,11 @@ def test_standalone_html_has_a_title_a_header_its_types_and_place_names(sites, t
         shown,
         maps.bounds_of(territory.communes),
         types,
-        places=places.place_names(territory.communes, shown),
+        places=places.place_names(territory.communes, territory.points, shown),
     )
-    html = export.standalone_html(fmap, "Titre", ["arrondissement de Vervins"], TODAY).decode()
+    html = export.standalone_html(
+        fmap, "Titre", ["arrondissement de Vervins"], TODAY, sources=texts.sources_footer(aisne)
+    ).decode()
     assert "<title>Titre</title>" in html and '<html lang="fr">' in html
     assert "arrondissement de Vervins" in html and "Export du 26/11/2026" in html
     assert "IGN ADMIN EXPRESS" in html

@@ -9,6 +9,7 @@ import pytest
 
 from aisnemap.domain import filters as f
 from aisnemap.domain import schema as s
+from aisnemap.domain.departements import ANNOUNCEMENTS
 from aisnemap.domain.filters import Filters
 
 
@@ -91,7 +92,7 @@ def test_figures_whole_department_count_the_pool_once(table, communes):
     assert fig.pool_counted and fig.sites == 5 and fig.communes_with_site == 3
     assert fig.population == 10_000
     assert fig.inhabitants_per_advisor == pytest.approx(500)
-    assert fig.funding_ceiling_eur == 1_000_000
+    assert f.announced_funding_eur(fig, ANNOUNCEMENTS["02"]) == 1_000_000
 
 
 def test_figures_on_a_territory_exclude_the_pool_and_say_so(table, communes):
@@ -146,8 +147,13 @@ def test_unknown_query_values_are_ignored(table, communes):
 def test_describe_names_the_territory_and_restrictions(table, communes):
     options = f.options_from(table)
     announcement = "annonce de la préfecture du 18 mars 2021"
-    assert f.describe(Filters(), options, communes) == [announcement, "tout le département"]
-    words = f.describe(Filters(epci="E2", itinerant=True, waves=(1,)), options, communes)
+    announced = dt.date(2021, 3, 18)
+    assert f.describe(Filters(), options, communes, announced) == [
+        announcement,
+        "tout le département",
+    ]
+    assert f.describe(Filters(), options, communes)[0] == "annonce de la préfecture"
+    words = f.describe(Filters(epci="E2", itinerant=True, waves=(1,)), options, communes, announced)
     assert words == [announcement, "EPCI : CC Deux", "vague : Vague 1", "sites itinérants"]
     words = f.describe(Filters(waves=(), au=dt.date(2021, 3, 31)), options, communes)
     assert words == [
@@ -198,6 +204,6 @@ def test_a_site_whose_itinerancy_is_not_given_matches_neither_choice(table):
     ("value", "shown"), [(0.49, "49,0\u00a0%"), (0.7646, "76,5\u00a0%"), (1, "100,0\u00a0%")]
 )
 def test_percentages_are_written_the_french_way(value, shown):
-    from aisnemap.french import texts
+    from aisnemap.french import formatting
 
-    assert texts.fmt_percent(value) == shown
+    assert formatting.fmt_percent(value) == shown

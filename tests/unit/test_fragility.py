@@ -11,6 +11,7 @@ import pytest
 from shapely.geometry import box
 
 from aisnemap.domain import coverage, fragility
+from aisnemap.domain.territory import CommunePoints
 
 HEADER = (
     "name,division,code,no_thd_coverage_rate,no_4g_coverage_rate,poverty_rate,"
@@ -83,15 +84,18 @@ def test_the_fragile_objective_prefers_a_smaller_but_more_fragile_commune():
     weights = fragility.fragile_weight(communes["population"].to_numpy(), [2.0, 9.0, 5.0])
     # population × IFN / 10: Grande 1000 × 0.2 = 200, Petite fragile 600 × 0.9 = 540.
     assert weights.tolist() == pytest.approx([200.0, 540.0, 2500.0])
-    by_population = coverage.greedy_sites(communes, sites, 1, fragile=weights)
-    by_fragility = coverage.greedy_sites(communes, sites, 1, fragile=weights, objective="fragile")
+    points = CommunePoints.of(communes, "EPSG:2154")
+    by_population = coverage.greedy_sites(communes, sites, 1, points, fragile=weights)
+    by_fragility = coverage.greedy_sites(
+        communes, sites, 1, points, fragile=weights, objective="fragile"
+    )
     assert by_population[0].nom == "Grande"
     assert by_fragility[0].nom == "Petite fragile"
     # Each suggestion gives its gain under both objectives.
     assert (by_population[0].gain, by_population[0].gain_fragile) == (1000, pytest.approx(200))
     assert (by_fragility[0].gain, by_fragility[0].gain_fragile) == (600, pytest.approx(540))
     with pytest.raises(ValueError, match="objective"):
-        coverage.greedy_sites(communes, sites, 1, objective="autre")
+        coverage.greedy_sites(communes, sites, 1, points, objective="autre")
 
 
 def test_france_services_outside_their_commune_are_kept_and_reported():
@@ -114,7 +118,7 @@ def test_france_services_outside_their_commune_are_kept_and_reported():
     assert table["place_verifiee"].tolist() == [True, False, False]
     assert table["itinerant"].tolist() == [False, True, False]
     assert re.fullmatch(
-        r"France Services 2 « FS égarée » : coordonnées à 49\.\d km hors de sa commune 02001 ;"
+        r"France Services 2 « FS égarée » : coordonnées à 49,\d\u00a0km hors de sa commune 02001 ;"
         r" gardées, lieu non vérifié",
         read.report[0],
     )

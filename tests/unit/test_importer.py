@@ -75,10 +75,18 @@ def test_a_stale_preview_is_refused_with_the_conflict_message(served, tiny_commu
     target, backups = served
     current = importer.read_served(target)
     first = importer.prepare_import(
-        _csv(ROW.replace("A1,", "B1,")), current.frame, tiny_communes, base_version=current.version
+        _csv(ROW.replace("A1,", "B1,")),
+        current.frame,
+        tiny_communes,
+        base_version=current.version,
+        metric_crs="EPSG:2154",
     )
     second = importer.prepare_import(
-        _csv(ROW.replace("A1,", "C1,")), current.frame, tiny_communes, base_version=current.version
+        _csv(ROW.replace("A1,", "C1,")),
+        current.frame,
+        tiny_communes,
+        base_version=current.version,
+        metric_crs="EPSG:2154",
     )
     importer.save_structures(first.new_table, target, backups, expected_version=first.base_version)
     with pytest.raises(importer.ConflictError, match=r"modifié par un autre import à \d\d:\d\d"):
@@ -134,20 +142,24 @@ def test_preview_shows_each_modified_field_before_and_after(tiny_communes):
     upload = _csv(
         ROW.replace("Site A", "Site A'").replace(",non,", ",oui,"), ROW.replace("A1,", "A3,")
     )
-    merge = importer.prepare_import(upload, current, tiny_communes, importer.MODE_MERGE)
+    merge = importer.prepare_import(
+        upload, current, tiny_communes, importer.MODE_MERGE, metric_crs="EPSG:2154"
+    )
     assert (merge.added, merge.modified, merge.removed) == (["A3"], ["A1"], [])
     assert merge.changes == {"A1": [("site", "Site A", "Site A'"), ("itinerant", "non", "oui")]}
     assert merge.totals_before["sites"] == 2 and merge.totals_after["sites"] == 3
-    replace = importer.prepare_import(upload, current, tiny_communes, importer.MODE_REPLACE)
+    replace = importer.prepare_import(
+        upload, current, tiny_communes, importer.MODE_REPLACE, metric_crs="EPSG:2154"
+    )
     assert (replace.added, replace.modified, replace.removed) == (["A3"], ["A1"], ["A2"])
-    same = importer.prepare_import(_csv(ROW), current, tiny_communes)
+    same = importer.prepare_import(_csv(ROW), current, tiny_communes, metric_crs="EPSG:2154")
     assert same.ok and not same.changed and same.changes == {}
 
 
 def test_unknown_advisor_count_is_counted_as_unknown_not_one(tiny_communes):
     current = _table(ROW)
     upload = _csv(ROW.replace("A1,", "A2,").replace(",2,,,", ",non publié,,,"))
-    preview = importer.prepare_import(upload, current, tiny_communes)
+    preview = importer.prepare_import(upload, current, tiny_communes, metric_crs="EPSG:2154")
     assert preview.ok, [str(p) for p in preview.problems]
     assert preview.totals_after["conseillers"] == 2
     assert preview.totals_after["effectif_non_publie"] == 1
@@ -155,7 +167,7 @@ def test_unknown_advisor_count_is_counted_as_unknown_not_one(tiny_communes):
 
 def test_unknown_mode(tiny_communes):
     with pytest.raises(ValueError, match="unknown mode"):
-        importer.prepare_import(b"", _table(ROW), tiny_communes, "tout")
+        importer.prepare_import(b"", _table(ROW), tiny_communes, "tout", metric_crs="EPSG:2154")
 
 
 # --- backups ------------------------------------------------------------------------
@@ -190,7 +202,7 @@ def test_a_truncated_backup_is_flagged_and_refused(served, tiny_communes):
     assert "tronquée ou modifiée" in importer.verify_backup(backup)
     before = target.read_bytes()
     with pytest.raises(importer.SaveError, match="tronquée ou modifiée"):
-        importer.restore_backup(backup, tiny_communes, target, backups)
+        importer.restore_backup(backup, tiny_communes, target, backups, metric_crs="EPSG:2154")
     assert target.read_bytes() == before
 
 
@@ -199,9 +211,15 @@ def test_restore_refuses_a_file_outside_the_backup_folder(served, tiny_communes,
     outside = tmp_path / "ailleurs.csv"
     outside.write_bytes(_csv(ROW))
     with pytest.raises(importer.SaveError, match="seules les sauvegardes du dossier"):
-        importer.restore_backup(outside, tiny_communes, target, backups)
+        importer.restore_backup(outside, tiny_communes, target, backups, metric_crs="EPSG:2154")
     with pytest.raises(importer.SaveError, match="seules les sauvegardes du dossier"):
-        importer.restore_backup(backups / ".." / "structures.csv", tiny_communes, target, backups)
+        importer.restore_backup(
+            backups / ".." / "structures.csv",
+            tiny_communes,
+            target,
+            backups,
+            metric_crs="EPSG:2154",
+        )
 
 
 def test_restore_validates_like_an_import(served, tiny_communes):
@@ -210,7 +228,7 @@ def test_restore_validates_like_an_import(served, tiny_communes):
     _backup_at(backups, dt.datetime(2021, 1, 1), _csv(ROW.replace("02001", "02999")))
     [backup] = importer.list_backups(backups)
     with pytest.raises(importer.SaveError, match="code INSEE « 02999 » inconnu"):
-        importer.restore_backup(backup, tiny_communes, target, backups)
+        importer.restore_backup(backup, tiny_communes, target, backups, metric_crs="EPSG:2154")
 
 
 def test_restore_backs_up_the_current_file_first(served, tiny_communes):
@@ -218,7 +236,9 @@ def test_restore_backs_up_the_current_file_first(served, tiny_communes):
     importer.save_structures(_table(ROW.replace("Site A", "Site B")), target, backups)
     [backup] = importer.list_backups(backups)
     replaced = target.read_bytes()
-    new_backup = importer.restore_backup(backup, tiny_communes, target, backups)
+    new_backup = importer.restore_backup(
+        backup, tiny_communes, target, backups, metric_crs="EPSG:2154"
+    )
     assert schema.read_structures(target).frame[s.SITE].tolist() == ["Site A"]
     assert new_backup.read_bytes() == replaced
     assert importer.verify_backup(new_backup) is None
@@ -242,12 +262,16 @@ def test_cli_import_dry_run_writes_nothing(served, tiny_communes, tmp_path):
     upload = tmp_path / "vague2.csv"
     upload.write_bytes(_csv(ROW.replace("A1,", "B1,")))
     before = target.read_bytes()
-    outcome = importer.import_file(upload, "fusion", False, tiny_communes, target, backups)
+    outcome = importer.import_file(
+        upload, "fusion", False, tiny_communes, target, backups, metric_crs="EPSG:2154"
+    )
     assert outcome.code == 0
     assert "ajoutés (1) : B1" in outcome.lines
     assert outcome.lines[-1].startswith("Aperçu seulement : rien n'est écrit")
     assert target.read_bytes() == before
-    saved = importer.import_file(upload, "fusion", True, tiny_communes, target, backups)
+    saved = importer.import_file(
+        upload, "fusion", True, tiny_communes, target, backups, metric_crs="EPSG:2154"
+    )
     assert saved.code == 0 and saved.lines[-1].startswith("Import enregistré")
     assert schema.read_structures(target).frame[s.ID].tolist() == ["A1", "B1"]
 
@@ -256,7 +280,9 @@ def test_cli_refused_import_exits_non_zero(served, tiny_communes, tmp_path):
     target, backups = served
     upload = tmp_path / "mauvais.csv"
     upload.write_bytes(_csv(ROW.replace("02001", "2001")))
-    outcome = importer.import_file(upload, "fusion", True, tiny_communes, target, backups)
+    outcome = importer.import_file(
+        upload, "fusion", True, tiny_communes, target, backups, metric_crs="EPSG:2154"
+    )
     assert outcome.code == 1
     assert outcome.lines[0] == "Import refusé :"
     assert any("zéro initial perdu" in line for line in outcome.lines)

@@ -12,6 +12,7 @@ from shapely.geometry import Point
 
 from aisnemap import config
 from aisnemap.domain import schema as s
+from aisnemap.domain.layers import LayerSet
 from aisnemap.render import assets, maps, style
 from tests.support.decoding import decode_polyline
 
@@ -21,10 +22,12 @@ XSS = '<img src=x onerror="window.__xss=1">`${alert(1)}`{{ 7*7 }}'
 @pytest.fixture
 def layers(tiny_communes) -> maps.MapLayers:
     return maps.prepare_layers(
-        tiny_communes,
-        tiny_communes.dissolve("epci_siren", as_index=False),
-        tiny_communes.dissolve("arrondissement_code", as_index=False),
-        tiny_communes.dissolve(),
+        LayerSet(
+            tiny_communes,
+            tiny_communes.dissolve("epci_siren", as_index=False),
+            tiny_communes.dissolve("arrondissement_code", as_index=False),
+            tiny_communes.dissolve(),
+        )
     )
 
 

@@ -112,7 +112,7 @@ def test_coordinates_in_another_commune_are_an_error(tiny_communes):
     row = GOOD.replace(",,,commune,", f",{lat:.6f},{lon:.6f},adresse,")
     v = schema.read_structures(_csv(row), KNOWN)
     assert v.ok
-    _, problems = locate_sites(v.frame, tiny_communes)
+    _, problems = locate_sites(v.frame, tiny_communes, metric_crs="EPSG:2154")
     assert [str(p) for p in problems] == [
         "ligne 2, colonne « latitude » : coordonnées situées dans la commune 02003, pas dans la "
         "commune déclarée 02001"
