@@ -39,8 +39,13 @@ test: data assets
 test-fast: data assets
 	$(BIN)/python -m pytest -m "not browser"
 
-lint: setup
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+
+# Python with ruff, the map's JavaScript with ESLint (pinned in package.json and its lock).
+lint: setup node_modules/.package-lock.json
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	npx --no-install eslint static/aisnemap
 
 bench: data assets
 	$(BIN)/python -m bench.run_all

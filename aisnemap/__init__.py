@@ -1,1 +1,2 @@
-"""Domain package of the Aisne digital-advisors map (no Streamlit outside ``ui``)."""
+"""The conseillers numériques map dashboard: build, domain, rendering, admin, French text
+and the Streamlit UI (no Streamlit outside ``ui``), for every département."""

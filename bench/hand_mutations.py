@@ -143,6 +143,52 @@ MUTATIONS = (
         "",
         ("tests/unit/test_admin.py",),
     ),
+    Mutation(
+        "La Réunion measured in Lambert-93 (one projection for every département)",
+        "aisnemap/domain/departements.py",
+        "    return OVERSEAS_METRIC_CRS.get(code, config.CRS_METRIC)\n",
+        "    return config.CRS_METRIC\n",
+        ("tests/unit/test_departements.py",),
+    ),
+    Mutation(
+        "the homonym repair without its uniqueness condition",
+        "aisnemap/build/pipeline.py",
+        "    return {k: v for k, v in index.items() if seen[k] == 1}",
+        "    return index",
+        ("tests/unit/test_departements.py",),
+    ),
+    Mutation(
+        "Couverture's fragile communes counted with > instead of >=",
+        "aisnemap/domain/coverage.py",
+        '    fragile = joined.loc[joined["total"] >= threshold]',
+        '    fragile = joined.loc[joined["total"] > threshold]',
+        ("tests/unit/test_departements.py",),
+    ),
+    Mutation(
+        "the national standard gives coordinates to a site at its commune's centre",
+        "aisnemap/render/export.py",
+        '        exact = str(site.get(s.PRECISION, "")) == s.PRECISION_ADDRESS',
+        "        exact = True",
+        ("tests/unit/test_departements.py",),
+    ),
+    Mutation(
+        "the fiche territoire measures to the territory's own sites only",
+        "aisnemap/render/printing.py",
+        "    candidates = sites.loc[criteria_mask(sites, filters)]",
+        "    candidates = apply_filters(sites, filters)",
+        ("tests/unit/test_export.py::test_fiche_bands_measure_to_every_site_of_the_departement",),
+    ),
+    Mutation(
+        "a structure listed twice exports one id twice",
+        "aisnemap/domain/programme.py",
+        '    return ids.where(rank == 0, ids + "-" + (rank + 1).astype(str))',
+        "    return ids",
+        (
+            "tests/unit/test_departements.py",
+            "tests/data/test_mediation_export.py::"
+            "test_other_departements_export_valid_unique_ids_of_their_own",
+        ),
+    ),
 )
 
 

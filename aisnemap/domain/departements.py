@@ -115,6 +115,9 @@ class Announcement:
     funding_alternative: str
     #: Where the release is kept (../shared/seed).
     source_file: str
+    #: (west, south, east, north) in degrees around the département: a site of its
+    #: structures file outside it is refused at once (swapped coordinates are named).
+    bounds: tuple[float, float, float, float] = (-180.0, -90.0, 180.0, 90.0)
 
 
 #: The announcements curated for this dashboard, by département.
@@ -128,6 +131,7 @@ ANNOUNCEMENTS = {
         funding_years=2,
         funding_alternative="70 % du salaire sur 3 ans",
         source_file="communique-prefecture-aisne-2021-03-18.txt",
+        bounds=(2.9, 48.8, 4.4, 50.2),
     )
 }
 
@@ -269,13 +273,18 @@ def unknown_code_message(text: object, known: dict[str, Department]) -> str:
     return f"Département inconnu : « {shown} ». Codes valides : {codes}."
 
 
+def the_announcement() -> Announcement:
+    """The announcement the structures file holds (there is one structures file)."""
+    (announcement,) = ANNOUNCEMENTS.values()
+    return announcement
+
+
 def announced_context(
     data_dir: Path | None = None, structures: Path | None = None
 ) -> DepartmentContext:
     """The context of the département whose announcement the structures file holds (the
     wave import and its command line edit that file)."""
-    (announcement,) = ANNOUNCEMENTS.values()
-    return context_for(announcement.department, data_dir, structures)
+    return context_for(the_announcement().department, data_dir, structures)
 
 
 def context_of_code(

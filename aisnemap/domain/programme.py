@@ -313,6 +313,13 @@ def _publique(kind: str) -> str:
     return {"publique": "structure publique", "privée": "structure privée"}.get(kind, "non précisé")
 
 
+def unique_ids(ids: pd.Series) -> pd.Series:
+    """Ids made unique in list order: a structure listed more than once (one row per
+    committee) keeps its id on its first row, then « -2 », « -3 »… (exports key on ids)."""
+    rank = ids.groupby(ids).cumcount()
+    return ids.where(rank == 0, ids + "-" + (rank + 1).astype(str))
+
+
 def national_frame(posts: pd.DataFrame, structures: pd.DataFrame) -> pd.DataFrame:
     """Sites of the national reading, with the columns of structures.csv.
 
@@ -373,6 +380,7 @@ def national_frame(posts: pd.DataFrame, structures: pd.DataFrame) -> pd.DataFram
             }
         )
     frame = pd.DataFrame(rows)
+    frame[s.ID] = unique_ids(frame[s.ID])
     frame[S_OUTSIDE] = frame.get(S_OUTSIDE, False)
     frame[S_OUTSIDE] = frame[S_OUTSIDE].fillna(False).astype(bool)
     frame[s.ITINERANT] = frame[s.ITINERANT].astype("boolean")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from aisnemap.domain.departements import the_announcement
 from aisnemap.french.formatting import fmt_decimal
 
 # Column names (French: officials edit this file in a spreadsheet).
@@ -173,8 +174,6 @@ _YES = {"oui", "o", "yes", "y", "true", "vrai", "1", "x"}
 _NO = {"non", "n", "no", "false", "faux", "0"}
 _BLANK = {"", "non renseigne", "inconnu", "nc", "?"}
 # Rough box around the Aisne (WGS84) to catch swapped or foreign coordinates early.
-_LAT_RANGE = (48.8, 50.2)
-_LON_RANGE = (2.9, 4.4)
 
 ERROR = "erreur"
 WARNING = "avertissement"
@@ -585,11 +584,14 @@ def _check_coordinates(row: pd.Series, _known: set[str] | None) -> Checked:
         issues.append((LAT, f"coordonnées non numériques « {lat_text} ; {lon_text} »", ERROR))
         lat = lon = None
     elif lat is not None and lon is not None:
-        in_box = _LAT_RANGE[0] <= lat <= _LAT_RANGE[1] and _LON_RANGE[0] <= lon <= _LON_RANGE[1]
-        swapped = _LAT_RANGE[0] <= lon <= _LAT_RANGE[1] and _LON_RANGE[0] <= lat <= _LON_RANGE[1]
+        announcement = the_announcement()
+        west, south, east, north = announcement.bounds
+        in_box = south <= lat <= north and west <= lon <= east
+        swapped = south <= lon <= north and west <= lat <= east
         if not in_box:
             hint = " (latitude et longitude inversées ?)" if swapped else ""
-            issues.append((LAT, f"coordonnées hors de l'Aisne ({lat}, {lon}){hint}", ERROR))
+            where = announcement.department.of_name
+            issues.append((LAT, f"coordonnées hors {where} ({lat}, {lon}){hint}", ERROR))
             lat = lon = None
     precision = row[PRECISION].lower()
     if lat is None:

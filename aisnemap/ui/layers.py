@@ -13,16 +13,17 @@ from aisnemap.render.maps import (
     encode_layer,
     france_services_records,
 )
-from aisnemap.ui.data import AppData
+from aisnemap.ui.data import AppData, FilesVersion
 
 K_IFN = "c_ifn"
 K_FS = "c_fs"
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _fragility_json(column: str, data_id: int, _data: AppData) -> str:
-    # Keyed on the score and the loaded data's identity (one AppData per file version).
-    frame = fragility.fragility_frame(_data.territory.display["communes"], _data.ifn, column)
+def _fragility_json(column: str, version: FilesVersion, _data: AppData) -> str:
+    # Keyed on the score and the files' version the data was loaded from (never on an
+    # object's id, which a later département's data may reuse after an eviction).
+    frame = fragility.fragility_frame(_data.territory.display.communes, _data.ifn, column)
     return encode_layer(frame, "etiquette", "couleur")
 
 
@@ -44,7 +45,7 @@ def layer_controls(data: AppData) -> tuple[list[Layer], list[str]]:
         else:
             layers.append(
                 FragilityLayer(
-                    _fragility_json(choice, id(data), data),
+                    _fragility_json(choice, data.version, data),
                     f"IFN : {fragility.SCORES[choice].lower()} (score 0 à 10)",
                     fragility.legend_items(),
                     [texts.IFN_LEGEND_NOTE],

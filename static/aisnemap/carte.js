@@ -363,7 +363,7 @@
       if (window.frameElement && textes.cadre) {
         window.frameElement.setAttribute("title", textes.cadre);
       }
-    } catch (err) {
+    } catch {
       /* another origin: the frame keeps its title */
     }
     var container = map.getContainer();

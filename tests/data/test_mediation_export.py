@@ -97,3 +97,37 @@ def test_a_broken_row_fails_the_validation(exported, tmp_path):
 )
 def test_split_address(address, expected):
     assert export.split_address(address) == expected
+
+
+@pytest.mark.parametrize("code", ["59", "2A", "974"])
+def test_other_departements_export_valid_unique_ids_of_their_own(
+    built_departements, built_data_dir, tmp_path, code
+):
+    """The Nord, Corse-du-Sud and La Réunion: valid against the schema (its primary key
+    included), ids carrying the département's own prefix, no cell naming the Aisne."""
+    from aisnemap.domain import programme, schema
+    from aisnemap.domain.departements import context_of_code
+    from aisnemap.domain.territory import load_territory
+    from aisnemap.french import texts
+
+    context = context_of_code(code, built_data_dir)
+    territory = load_territory(context)
+    posts = programme.load_posts(context.folder / context.files.posts)
+    reading = programme.national_reading(
+        posts, schema.empty_frame(), territory.communes, territory.metric_crs
+    )
+    table, _ = export.mediation_table(
+        reading.sites.to_crs(config.CRS_DRAW),
+        programme.LIST_DATE,
+        context.id_prefix,
+        texts.mediation_source(context, True),
+    )
+    path = tmp_path / "lieux.csv"
+    path.write_bytes(export.mediation_csv(table))
+    report = _validate(path)
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert len(table) > 0 and table["id"].is_unique
+    prefix = {"59": "nord-", "2A": "corse-du-sud-", "974": "la-reunion-"}[code]
+    assert table["id"].str.startswith(prefix).all()
+    cells = table.astype(str).to_numpy().ravel()
+    assert not [c for c in cells if "Aisne" in c or "aisne" in c]

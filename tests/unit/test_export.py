@@ -116,6 +116,24 @@ def test_fiche_territoire_is_a4_portrait_with_bands_and_sites(territory, sites, 
     assert sum(int(v.split(" (")[0].replace("\u202f", "")) for v in bands.values()) == 70_800
 
 
+def test_fiche_bands_measure_to_every_site_of_the_departement(territory, sites, options, aisne):
+    """As the README says: a commune of Vervins near a site of the Laon arrondissement is
+    near a site. Expected bands from GeoPandas distances to all 25 sites, by hand."""
+    view = printing.map_document(territory, sites, VERVINS, options, today=TODAY, context=aisne)
+    bands = dict(printing.sheet_document(view, sites, VERVINS).tables[0][1])
+    communes = territory.communes.loc[territory.communes["arrondissement_code"] == "025"]
+    points = communes.to_crs(2154).representative_point()
+    every_site = sites.to_crs(2154).geometry
+    km = points.apply(lambda p: every_site.distance(p).min() / 1000).to_numpy()
+    edges = [0, 5, 10, 15, 20, float("inf")]
+    expected = [
+        int(communes["population"].to_numpy()[(km >= lo) & (km < hi)].sum())
+        for lo, hi in zip(edges, edges[1:], strict=False)
+    ]
+    shown = [int(v.split(" (")[0].replace("\u202f", "")) for v in bands.values()]
+    assert shown == expected
+
+
 def test_file_names_carry_reading_territory_and_date():
     assert (
         export.export_basename("arrondissement Vervins", today=TODAY, department="Aisne")
