@@ -57,7 +57,9 @@ def map_page() -> None:
     shown = apply_filters(view.sites, filters)
     figures = key_figures(view.sites, communes, filters, shown, view.unplaced)
     cards = show_figures(figures, announcement)
-    if shown.empty:
+    if view.national and data.readings.before_first_committee(filters.au):
+        st.info(texts.before_first_committee(data.department, data.readings.dates[0]))
+    elif shown.empty:
         st.info(texts.NO_SITE)
     types = view.options.service_types
     bounds = bounds_of(territory_communes(communes, filters))

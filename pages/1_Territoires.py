@@ -28,7 +28,12 @@ def render() -> None:
         key="territoires_niveau",
     )
     sites = view.sites.loc[criteria_mask(view.sites, filters)]
-    stats = analysis.territory_stats(sites, territory.communes, level)
+    unplaced = view.unplaced
+    if unplaced is not None and len(unplaced) and filters.whole_department:
+        unplaced = unplaced.loc[criteria_mask(unplaced, filters)]
+    else:
+        unplaced = None  # counted on the whole département only, as on the map
+    stats = analysis.territory_stats(sites, territory.communes, level, unplaced)
     colour_by = "habitants_par_conseiller"
     if data.ifn is not None:
         left, right = st.columns([1, 2])

@@ -38,7 +38,7 @@ from aisnemap.build.pipeline import (
     write_atomic,
 )
 from aisnemap.build.sources import SourceError, SourceLayout, join, read_json
-from aisnemap.domain import fragility, programme
+from aisnemap.domain import followup, fragility, programme
 from aisnemap.domain.departements import (
     INSET_SIZE_DEG,
     INSETS,
@@ -55,7 +55,7 @@ from aisnemap.domain.france import (
     france_dir,
     load_table,
 )
-from aisnemap.french.formatting import fmt_decimal
+from aisnemap.french.formatting import fmt_date, fmt_decimal
 
 
 def department_table(departments: dict[str, Department], communes_ref: list[dict]) -> pd.DataFrame:
@@ -122,11 +122,41 @@ def ifn_means(raw: bytes, communes_ref: list[dict]) -> pd.Series:
         ],
         columns=["code", "departement", "population"],
     )
-    scores = fragility.read_ifn(raw, current["code"]).scores[["code", "total"]]
+    districts = fragility.districts_of(communes_ref)
+    scores = fragility.read_ifn(raw, current["code"], districts).scores[["code", "total"]]
     merged = current.merge(scores, on="code", how="left")
     return merged.groupby("departement").apply(
         lambda g: fragility.weighted_mean(g["population"], g["total"]), include_groups=False
     )
+
+
+def _followup(folder: Path, report: list[str]) -> pd.DataFrame:
+    """Per département: posts attributed and advisors recruited (September 2023), people
+    helped and accompaniments declared (2021 – early 2024); a missing file is reported."""
+    parts = []
+    path = folder / followup.RECRUITMENT_FILE
+    if path.is_file():
+        totals = followup.recruitment_totals(followup.read_recruitment(path.read_bytes()))
+        parts.append(totals[[followup.R_ATTRIBUTED, followup.R_RECRUITED]])
+        report.append(
+            f"recrutement ({fmt_date(followup.RECRUITMENT_DATE)}) : "
+            f"{int(totals[followup.R_ATTRIBUTED].sum())} postes attribués, "
+            f"{int(totals[followup.R_RECRUITED].sum())} conseillers recrutés"
+        )
+    else:
+        report.append(f"fichier de recrutement absent ({path}) : colonnes vides")
+    path = folder / followup.ACTIVITY_FILE
+    if path.is_file():
+        activity = followup.read_activity(path.read_bytes()).set_index("code")
+        parts.append(activity[list(followup.ACTIVITY_COLUMNS)])
+        report.append(
+            f"activité déclarée ({followup.ACTIVITY_PERIOD}) : "
+            f"{int(activity['usagers'].sum())} usagers accompagnés, "
+            f"{int(activity['accompagnements'].sum())} accompagnements"
+        )
+    else:
+        report.append(f"fichier d'activité absent ({path}) : colonnes vides")
+    return pd.concat(parts, axis=1) if parts else pd.DataFrame()
 
 
 def france_services_counts(raw: bytes) -> pd.Series:
@@ -211,8 +241,11 @@ def build_france(
         means = ifn_means(ifn_path.read_bytes(), communes_ref) if ifn_path.is_file() else None
         fs_path = folder / fragility.FRANCE_SERVICES_FILE
         fs = france_services_counts(fs_path.read_bytes()) if fs_path.is_file() else None
+        follow = _followup(folder, report)
     except ValueError as exc:
         raise BuildError(str(exc)) from exc
+    for column in follow.columns:
+        table[column] = table["code"].map(follow[column]).astype("Int64")
     table["ifn_moyen"] = table["code"].map(means).round(3) if means is not None else np.nan
     table["france_services"] = (
         table["code"].map(fs).fillna(0).astype(int) if fs is not None else pd.NA

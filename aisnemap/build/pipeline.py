@@ -63,6 +63,7 @@ _BUILD_CODE = (
     "domain/programme.py",
     "domain/fragility.py",
     "domain/departements.py",
+    "domain/followup.py",
 )
 
 
@@ -430,16 +431,18 @@ def build_fragility(
     programme_dir: Path | None,
     report: BuildReport,
     names: BuiltFiles | None = None,
+    districts: dict[str, list[tuple[str, int]]] | None = None,
 ) -> dict[str, str]:
     """The IFN scores and the France Services of the département, as CSV texts by output
-    file name (a missing national file is reported and skipped)."""
+    file name (a missing national file is reported and skipped); ``districts``: the
+    municipal arrondissements of Paris, Lyon and Marseille (see fragility.read_ifn)."""
     folder = programme_dir or config.PROGRAMME_DIR
     names = names or files_for(department)
     out: dict[str, str] = {}
     ifn_path = folder / fragility.IFN_COMMUNES_FILE
     if ifn_path.is_file():
         try:
-            ifn = fragility.read_ifn(ifn_path.read_bytes(), communes["code"])
+            ifn = fragility.read_ifn(ifn_path.read_bytes(), communes["code"], districts)
         except ValueError as exc:
             raise BuildError(str(exc)) from exc
         for line in ifn.report:
@@ -489,8 +492,10 @@ def run_build(
     posts = build_posts(base, year, department, programme_dir, report)
     if posts is not None:
         files[out_dir / names.posts] = programme.posts_csv(posts.table)
+    reference = read_json(join(base, SourceLayout().reference_file(year, "communes.json")))
+    districts = fragility.districts_of(reference)
     for name, text in build_fragility(
-        exact.communes, department, programme_dir, report, names
+        exact.communes, department, programme_dir, report, names, districts
     ).items():
         files[out_dir / name] = text
     for name, frame in zip(names.exact, exact, strict=True):

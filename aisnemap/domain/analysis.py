@@ -14,6 +14,7 @@ from aisnemap.french import formatting
 #: Levels of the "Territoires" page (communes are too many for a table of territories).
 LEVELS = {level.key: level for level in (ARRONDISSEMENT, EPCI)}
 POOL_ROW = "Groupe départemental (tout le département)"
+UNPLACED_ROW = "Sans lieu dans le département ({names})"
 
 #: Classes of inhabitants per advisor for the choropleth (upper bounds) and their colours
 #: (a colour-blind-safe sequential scheme, light = well served, dark = under-served).
@@ -28,11 +29,18 @@ POOL_ONLY_LABEL = "seulement des sites du groupe départemental (effectif non pu
 POOL_ONLY_COLOUR = "#b2abd2"
 
 
-def territory_stats(sites: pd.DataFrame, communes: pd.DataFrame, level: str) -> pd.DataFrame:
+def territory_stats(
+    sites: pd.DataFrame,
+    communes: pd.DataFrame,
+    level: str,
+    unplaced: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Communes, population, sites, located advisors and inhabitants per advisor by territory.
 
     Advisors of the departmental pool are not attributed to any territory (their split is
-    not published); they are given in a separate last row.
+    not published); they are given in a separate row. Posts of structures counted in the
+    département with no place in it (``unplaced``, national reading) get a last row of
+    their own, so the table adds up to the map's figure.
     """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}: {sorted(LEVELS)}")
@@ -72,6 +80,21 @@ def territory_stats(sites: pd.DataFrame, communes: pd.DataFrame, level: str) -> 
             "habitants_par_conseiller": round(population / pool_total),
         }
         table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
+    if unplaced is not None and len(unplaced):
+        names = ", ".join(sorted(set(unplaced[s.OPERATOR].astype(str))))
+        row = {
+            "code": "",
+            "nom": UNPLACED_ROW.format(names=names),
+            "communes": np.nan,
+            "population": np.nan,
+            "sites": 0,
+            "sites_du_groupe": 0,
+            "conseillers": int(pd.to_numeric(unplaced[s.ADVISORS]).fillna(0).sum()),
+            "habitants_par_conseiller": np.nan,
+        }
+        table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
+        for column in ("communes", "population"):
+            table[column] = table[column].astype("Int64")
     table.attrs["level_label"] = label
     return table
 

@@ -117,10 +117,21 @@ class Readings:
     #: The announcement's reading as the sidebar names it (« Annonce du 18 mars 2021 »).
     announcement_label: str = ""
 
+    #: The programme's first committee (all départements): a view may be situated there,
+    #: before the département's own first committee (it then counts no post).
+    programme_start: dt.date | None = None
+
     @property
     def bounds(self) -> tuple[dt.date, dt.date] | None:
         """First and last date a view may be situated at."""
-        return (self.dates[0], self.dates[-1]) if self.national and self.dates else None
+        if not (self.national and self.dates):
+            return None
+        first = min(self.dates[0], self.programme_start or self.dates[0])
+        return first, self.dates[-1]
+
+    def before_first_committee(self, au: dt.date | None) -> bool:
+        """True for a date before the département's first committee (no post yet)."""
+        return au is not None and bool(self.dates) and au < self.dates[0]
 
     def options(self, au: dt.date | None) -> Options:
         """The options of the reading a date selects (None: the announcement)."""

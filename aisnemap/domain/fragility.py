@@ -55,12 +55,19 @@ class IfnRead:
     report: list[str] = field(default_factory=list)
 
 
-def read_ifn(raw: bytes | str, codes: Iterable[str]) -> IfnRead:
+def read_ifn(
+    raw: bytes | str,
+    codes: Iterable[str],
+    districts: dict[str, list[tuple[str, int]]] | None = None,
+) -> IfnRead:
     """Scores of the communes ``codes`` (COG) from an IFN file (one row per commune).
 
     A commune of ``codes`` absent from the file, or a score outside 0–10 or not a number,
     gives a French report line and a missing value ("non renseigné"); rows of other
-    départements are ignored.
+    départements are ignored. The file scores the municipal arrondissements of Paris,
+    Lyon and Marseille, not the cities: ``districts`` (city code → [(arrondissement code,
+    population)]) gives each such city the population-weighted mean of its
+    arrondissements' scores, and the report says so.
     """
     text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
     table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
@@ -71,8 +78,11 @@ def read_ifn(raw: bytes | str, codes: Iterable[str]) -> IfnRead:
         )
     wanted = list(dict.fromkeys(str(c) for c in codes))
     table[CODE] = table[CODE].str.strip().str.zfill(5)
-    table = table.loc[table[CODE].isin(wanted)].drop_duplicates(CODE)
     report: list[str] = []
+    cities = {city: parts for city, parts in (districts or {}).items() if city in wanted}
+    if cities:
+        table = pd.concat([table, _city_rows(table, cities, report)], ignore_index=True)
+    table = table.loc[table[CODE].isin(wanted)].drop_duplicates(CODE)
     out = pd.DataFrame({CODE: wanted})
     out = out.merge(table[[CODE, *SCORES]], on=CODE, how="left")
     absent = out.loc[out["total"].isna(), CODE].tolist()
@@ -93,6 +103,49 @@ def read_ifn(raw: bytes | str, codes: Iterable[str]) -> IfnRead:
             )
         out[column] = values.where(~bad)
     return IfnRead(out, report)
+
+
+def _city_rows(
+    table: pd.DataFrame, cities: dict[str, list[tuple[str, int]]], report: list[str]
+) -> pd.DataFrame:
+    """One row per city, each score the population-weighted mean of its arrondissements'
+    (only cities the file does not score itself)."""
+    scored = set(table[CODE])
+    rows = []
+    for city, parts in sorted(cities.items()):
+        if city in scored:
+            continue
+        found = table.loc[table[CODE].isin([code for code, _ in parts])].drop_duplicates(CODE)
+        weights = found[CODE].map(dict(parts)).astype(float)
+        if found.empty or weights.sum() <= 0:
+            continue
+        row = {CODE: city}
+        for column in SCORES:
+            values = pd.to_numeric(found[column].replace("", np.nan), errors="coerce")
+            known = values.notna()
+            row[column] = (
+                str((values[known] * weights[known]).sum() / weights[known].sum())
+                if known.any()
+                else ""
+            )
+        rows.append(row)
+        report.append(
+            f"IFN : commune {city} scorée par ses {len(found)} arrondissements municipaux "
+            "(moyenne pondérée par la population), le fichier ne la score pas elle-même"
+        )
+    return pd.DataFrame(rows, columns=[CODE, *SCORES])
+
+
+def districts_of(reference_communes: list[dict]) -> dict[str, list[tuple[str, int]]]:
+    """City code → its municipal arrondissements (code, population), from the Etalab
+    reference (Paris, Lyon, Marseille)."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    for commune in reference_communes:
+        if commune.get("type") == "arrondissement-municipal" and commune.get("commune"):
+            out.setdefault(commune["commune"], []).append(
+                (commune["code"], int(commune.get("population") or 0))
+            )
+    return out
 
 
 def weighted_mean(population: pd.Series, scores: pd.Series) -> float | None:

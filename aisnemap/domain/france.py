@@ -70,6 +70,15 @@ def situation(table: pd.DataFrame, posts: pd.DataFrame, au: dt.date) -> pd.DataF
     out["pour_10000"] = np.where(
         out["population"] > 0, out["postes"] / out["population"] * 10_000, np.nan
     )
+    # The declared activity (whole period, not the date of situation), per 10 000
+    # inhabitants and per post attributed in September 2023.
+    if "usagers" in out:
+        usagers = pd.to_numeric(out["usagers"], errors="coerce").astype(float)
+        attributed = pd.to_numeric(out.get("postes_attribues"), errors="coerce").astype(float)
+        out["usagers_pour_10000"] = np.where(
+            out["population"] > 0, usagers / out["population"] * 10_000, np.nan
+        )
+        out["usagers_par_poste"] = np.where(attributed > 0, usagers / attributed, np.nan)
     return out
 
 

@@ -30,6 +30,9 @@ from aisnemap.domain.territory import locate_sites
 
 LIST_FILE = "cnfs-structures-2023-04-05.csv"
 LIST_DATE = dt.date(2023, 4, 5)
+#: The programme's first selection committee (the list's earliest date, all départements):
+#: a view may be situated at any date from it, before a département's own first committee.
+FIRST_COMMITTEE = dt.date(2021, 3, 24)
 LIST_LABEL = "liste nationale des structures validées en comité de sélection (COSELEC)"
 LIST_SOURCE = f"ANCT, {LIST_LABEL}, situation du {LIST_DATE:%d/%m/%Y}"
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+from aisnemap.domain.followup import ACTIVITY_PERIOD, RECRUITMENT_DATE
 from aisnemap.domain.fragility import FRANCE_SERVICES_DATE
 from aisnemap.domain.programme import LIST_DATE
 from aisnemap.french.formatting import (
@@ -35,6 +37,7 @@ def sentence(text: str) -> str:
 
 #: Dates of the national sources, written once (their constants live with their readers).
 LIST_DAY = fmt_date(LIST_DATE)
+RECRUITMENT_DAY = fmt_date(RECRUITMENT_DATE)
 FRANCE_SERVICES_DAY = fmt_date(FRANCE_SERVICES_DATE)
 
 
@@ -135,6 +138,13 @@ def no_announcement(department) -> str:
     return (
         f"Pas d'annonce préfectorale saisie {department.in_name} : seule la liste nationale "
         "des postes validés y est lue (page « Carte »)."
+    )
+
+
+def before_first_committee(department, first: dt.date) -> str:
+    return (
+        f"Aucun poste validé à cette date {department.in_name} : son premier comité de "
+        f"sélection date du {fmt_date(first)}."
     )
 
 
@@ -812,9 +822,15 @@ FRANCE_COLUMNS = {
     "population": "Population",
     "pour_10000": "Postes pour 10 000 hab.",
     "ifn_moyen": "IFN moyen (0 à 10)",
+    "postes_attribues": f"Postes attribués ({RECRUITMENT_DAY})",
+    "conseillers_recrutes": f"Conseillers recrutés ({RECRUITMENT_DAY})",
+    "usagers_pour_10000": f"Usagers accompagnés (déclarés, {ACTIVITY_PERIOD}) pour 10 000 hab.",
+    "usagers_par_poste": "Usagers accompagnés (déclarés) par poste attribué",
     "france_services": "France Services",
     "communes": "Communes",
 }
+#: Columns of the France table written with decimals.
+FRANCE_DECIMALS = {"pour_10000": 2, "ifn_moyen": 2, "usagers_pour_10000": 0, "usagers_par_poste": 0}
 
 
 def france_tooltip(name: str, code: str, posts: int, rate: float, ifn: float | None) -> str:

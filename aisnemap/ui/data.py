@@ -68,7 +68,14 @@ class AppData:
         if self.national is None:
             return Readings(self.options, announcement_label=label)
         dates = (*sorted(self.national.waves), self.national.last_date)
-        return Readings(self.options, self.national_options, dates, not self.curated, label)
+        return Readings(
+            self.options,
+            self.national_options,
+            dates,
+            not self.curated,
+            label,
+            programme.FIRST_COMMITTEE,
+        )
 
     @property
     def empty(self) -> bool:

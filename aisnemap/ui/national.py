@@ -78,21 +78,23 @@ def legend() -> list[tuple[str, str]]:
 
 def table_for(frame: pd.DataFrame) -> pd.DataFrame:
     """The table shown and exported (French headers, COG order)."""
-    columns = list(texts.FRANCE_COLUMNS)
+    columns = [c for c in texts.FRANCE_COLUMNS if c in frame]
     shown = frame[columns].copy()
-    shown["pour_10000"] = shown["pour_10000"].round(2)
-    shown["ifn_moyen"] = shown["ifn_moyen"].round(2)
+    for key, decimals in texts.FRANCE_DECIMALS.items():
+        if key in shown:
+            shown[key] = pd.to_numeric(shown[key], errors="coerce").round(decimals)
     return shown.rename(columns=texts.FRANCE_COLUMNS)
 
 
 def displayed(table: pd.DataFrame) -> pd.DataFrame:
     """The table as shown: rates and IFN with two decimals, the French way."""
     shown = table.copy()
-    for key in ("pour_10000", "ifn_moyen"):
+    for key, decimals in texts.FRANCE_DECIMALS.items():
         column = texts.FRANCE_COLUMNS[key]
-        shown[column] = shown[column].map(
-            lambda v: "—" if pd.isna(v) else formatting.fmt_decimal(v, 2)
-        )
+        if column in shown:
+            shown[column] = shown[column].map(
+                lambda v, d=decimals: "—" if pd.isna(v) else formatting.fmt_decimal(v, d)
+            )
     return shown
 
 
