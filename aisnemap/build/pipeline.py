@@ -17,7 +17,7 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -388,8 +388,11 @@ def build_posts(
     department: str,
     programme_dir: Path | None,
     report: BuildReport,
+    communes: gpd.GeoDataFrame | None = None,
 ) -> programme.PostsBuild | None:
-    """The département's posts of the national list (None, reported, when it is absent)."""
+    """The département's posts of the national list (None, reported, when it is absent),
+    placed at their geocoded address where the June 2021 list has a sure one inside their
+    commune (``communes``: the exact layer)."""
     path = (programme_dir or config.PROGRAMME_DIR) / programme.LIST_FILE
     if not path.is_file():
         report.add(f"liste nationale absente ({path}) : lecture « postes validés » indisponible")
@@ -422,6 +425,20 @@ def build_posts(
             f"liste nationale : code {row[programme.P_INSEE_LIST]} → {row[programme.P_INSEE]} "
             f"(COG {year}) pour {row[programme.P_NAME]}"
         )
+    geocoded_path = (programme_dir or config.PROGRAMME_DIR) / programme.GEOCODED_FILE
+    if communes is not None and geocoded_path.is_file():
+        try:
+            geocoded = programme.read_geocoded(geocoded_path.read_bytes())
+        except ValueError as exc:
+            raise BuildError(str(exc)) from exc
+        placed, lines = programme.geocode_posts(
+            posts.table, geocoded, communes, metric_crs(department)
+        )
+        posts = replace(posts, table=placed)
+        for line in lines:
+            report.add(line)
+    elif communes is not None:
+        report.add(f"liste géocodée absente ({geocoded_path}) : structures au centre de la commune")
     return posts
 
 
@@ -489,7 +506,7 @@ def run_build(
     named = departments_of(base, year).get(department) or Department(department, department)
     exact, display = build_layers(base, year, named, report)
     files: dict[Path, str | bytes] = {}
-    posts = build_posts(base, year, department, programme_dir, report)
+    posts = build_posts(base, year, department, programme_dir, report, exact.communes)
     if posts is not None:
         files[out_dir / names.posts] = programme.posts_csv(posts.table)
     reference = read_json(join(base, SourceLayout().reference_file(year, "communes.json")))

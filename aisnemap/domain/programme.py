@@ -27,6 +27,7 @@ import pandas as pd
 
 from aisnemap.domain import schema as s
 from aisnemap.domain.territory import locate_sites
+from aisnemap.french.formatting import proper_name
 
 LIST_FILE = "cnfs-structures-2023-04-05.csv"
 LIST_DATE = dt.date(2023, 4, 5)
@@ -86,6 +87,19 @@ POST_COLUMNS = (
     P_QPV,
     P_PLACE,
 )
+#: Where the structure's address was located (June 2021 list geocoded with the BAN), and
+#: how sure the geocoder was (0–1); empty when drawn at the commune's point.
+P_LAT = "latitude"
+P_LON = "longitude"
+P_SCORE = "score_geocodage"
+P_GEOCODED = "adresse_geocodee"
+GEOCODE_COLUMNS = (P_LAT, P_LON, P_SCORE, P_GEOCODED)
+GEOCODED_FILE = "cnfs-structures-2021-06-25-geocodees.json"
+GEOCODED_DATE = dt.date(2021, 6, 25)
+#: Below this score the BAN's answer is a guess: the structure stays at its commune's point.
+MIN_GEOCODE_SCORE = 0.5
+#: A geocoded point further than this from its commune is not used (metres).
+GEOCODE_TOLERANCE_M = 100.0
 
 # Extra columns of the national reading's sites table.
 S_DATE = "date_comite"
@@ -255,6 +269,89 @@ def outside_departments(rows: list[dict[str, str]], departments: set[str]) -> li
     ]
 
 
+def read_geocoded(raw: bytes | str) -> pd.DataFrame:
+    """The June 2021 geocoded list: SIRET, latitude, longitude, score, BAN label (the best
+    scored row of each SIRET); ValueError in French for a file of another shape."""
+    import json
+
+    try:
+        data = json.loads(raw)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"liste géocodée illisible (JSON attendu) : {exc}") from exc
+    if not isinstance(data, list):
+        raise ValueError("liste géocodée : une liste de structures attendue")
+    rows = []
+    for entry in data:
+        siret = re.sub(r"\D", "", str(entry.get("siret") or ""))
+        lat, lon = entry.get("latitude"), entry.get("longitude")
+        if len(siret) != 14 or lat in (None, "") or lon in (None, ""):
+            continue
+        rows.append(
+            {
+                P_SIRET: siret,
+                P_LAT: float(lat),
+                P_LON: float(lon),
+                P_SCORE: float(entry.get("result_score") or 0),
+                P_GEOCODED: str(entry.get("result_label") or ""),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=[P_SIRET, *GEOCODE_COLUMNS])
+    frame = frame.sort_values(P_SCORE, ascending=False, kind="stable")
+    return frame.drop_duplicates(P_SIRET).reset_index(drop=True)
+
+
+def geocode_posts(
+    table: pd.DataFrame, geocoded: pd.DataFrame, communes: gpd.GeoDataFrame, metric_crs: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """The posts with the coordinates of their address where the geocoded list has them,
+    sure enough (score ≥ ``MIN_GEOCODE_SCORE``) and inside the structure's commune; each
+    structure left at its commune's point for one of these reasons is named."""
+    out = table.copy()
+    for column in GEOCODE_COLUMNS:
+        out[column] = pd.Series([None] * len(out), dtype="object")
+    report: list[str] = []
+    found = out[[P_SIRET]].merge(geocoded, on=P_SIRET, how="left")
+    shapes = communes.set_index("code").geometry.to_crs(metric_crs)
+    placed = 0
+    for i, row in found.iterrows():
+        post = out.loc[i]
+        name = f"{post[P_NAME]} ({post[P_SIRET]})"
+        if post[P_PLACE] != PLACE_COMMUNE or pd.isna(row[P_LAT]):
+            continue
+        score = float(row[P_SCORE])
+        if score < MIN_GEOCODE_SCORE:
+            report.append(
+                f"géocodage : {name} laissé au centre de sa commune, score {score:.2f} "
+                f"< {MIN_GEOCODE_SCORE} (adresse devinée)".replace(".", ",")
+            )
+            continue
+        point = gpd.GeoSeries(
+            gpd.points_from_xy([row[P_LON]], [row[P_LAT]]), crs="EPSG:4326"
+        ).to_crs(metric_crs)
+        commune = shapes.get(post[P_INSEE])
+        if commune is None or point.iloc[0].distance(commune) > GEOCODE_TOLERANCE_M:
+            report.append(
+                f"géocodage : {name} laissé au centre de sa commune, l'adresse géocodée "
+                f"« {row[P_GEOCODED]} » est hors de la commune {post[P_INSEE]}"
+            )
+            continue
+        out.loc[i, list(GEOCODE_COLUMNS)] = [
+            round(row[P_LAT], 6),
+            round(row[P_LON], 6),
+            round(score, 2),
+            row[P_GEOCODED],
+        ]
+        placed += 1
+    in_commune = out.loc[out[P_PLACE] == PLACE_COMMUNE, P_SIRET]
+    located = out.loc[out[P_LAT].notna(), P_SIRET]
+    report.append(
+        f"géocodage (liste du {GEOCODED_DATE:%d/%m/%Y}, BAN) : {located.nunique()} "
+        f"structure(s) (SIRET distincts) sur {in_commune.nunique()} placées à leur adresse "
+        f"({placed} ligne(s) de la liste)"
+    )
+    return out, report
+
+
 def posts_csv(table: pd.DataFrame) -> str:
     """The built table as CSV (UTF-8, comma; codes as text)."""
     return table.to_csv(index=False, lineterminator="\n")
@@ -271,6 +368,11 @@ def load_posts(path: Path) -> pd.DataFrame | None:
         na_values={P_INVEST: [""]},
     )
     frame[P_DATE] = pd.to_datetime(frame[P_DATE]).dt.date
+    for column in GEOCODE_COLUMNS:
+        if column not in frame:
+            frame[column] = None
+    for column in (P_LAT, P_LON, P_SCORE):
+        frame[column] = pd.to_numeric(frame[column].replace("", None), errors="coerce")
     return frame
 
 
@@ -323,6 +425,18 @@ def unique_ids(ids: pd.Series) -> pd.Series:
     return ids.where(rank == 0, ids + "-" + (rank + 1).astype(str))
 
 
+GEOCODE_SOURCE = (
+    f"adresse du siège géocodée : liste du {GEOCODED_DATE:%d/%m/%Y} géocodée avec la Base "
+    "Adresse Nationale (anct-carto/conseillers-numeriques)"
+)
+
+
+def geocode_confidence(score: float | None) -> str:
+    """How sure the place of a geocoded structure is (its BAN score, 0 to 1)."""
+    shown = "—" if score is None or pd.isna(score) else f"{float(score):.2f}".replace(".", ",")
+    return f"structure sûre ; adresse du siège géocodée (score BAN {shown} sur 1)"
+
+
 def national_frame(posts: pd.DataFrame, structures: pd.DataFrame) -> pd.DataFrame:
     """Sites of the national reading, with the columns of structures.csv.
 
@@ -358,26 +472,33 @@ def national_frame(posts: pd.DataFrame, structures: pd.DataFrame) -> pd.DataFram
                     }
                 )
             continue
+        name = proper_name(post[P_NAME])
+        lat, lon = post.get(P_LAT), post.get(P_LON)
+        located = not outside and pd.notna(lat) and pd.notna(lon)
+        if outside:
+            site = f"{name} (aucun lieu publié dans le département)"
+        else:
+            site = name if located else f"{name} (lieu non publié : centre de la commune du siège)"
         rows.append(
             {
                 s.ID: f"N{post[P_SIRET]}",
-                s.LAUREATE: post[P_NAME],
-                s.SITE: f"{post[P_NAME]} (aucun lieu publié dans le département)"
-                if outside
-                else f"{post[P_NAME]} (lieu non publié : centre de la commune du siège)",
+                s.LAUREATE: name,
+                s.SITE: site,
                 s.ADVISORS: post[P_POSTS],
                 s.POOL: "",
                 s.POOL_ADVISORS: None,
-                s.OPERATOR: post[P_NAME],
+                s.OPERATOR: name,
                 s.SERVICE_TYPE: "Non précisé (liste nationale)",
                 s.ITINERANT: None,
                 s.INSEE: post[P_INSEE],
                 s.ADDRESS: post[P_ADDRESS],
-                s.LAT: None,
-                s.LON: None,
-                s.PRECISION: s.PRECISION_COMMUNE,
-                s.SOURCE: LIST_SOURCE,
-                s.CONFIDENCE: "structure sûre ; lieu d'activité non publié",
+                s.LAT: lat if located else None,
+                s.LON: lon if located else None,
+                s.PRECISION: s.PRECISION_ADDRESS if located else s.PRECISION_COMMUNE,
+                s.SOURCE: f"{LIST_SOURCE} ; {GEOCODE_SOURCE}" if located else LIST_SOURCE,
+                s.CONFIDENCE: geocode_confidence(post.get(P_SCORE))
+                if located
+                else ("structure sûre ; lieu d'activité non publié"),
                 S_OUTSIDE: outside,
                 **common,
             }

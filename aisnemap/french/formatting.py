@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 #: Narrow no-break space (thousands) and no-break space (before a unit).
 THIN = "\u202f"
@@ -82,3 +83,154 @@ def plural(n: int, one: str, many: str) -> str:
 def plural_count(n: int, word: str) -> str:
     """« 1 conseiller », « 2 conseillers »."""
     return f"{fmt_int(n)} {plural(n, word, word + 's')}"
+
+
+#: Words the national list writes in capitals without accents, as French writes them.
+_ACCENTED = {
+    "communaute": "communauté",
+    "agglomeration": "agglomération",
+    "departement": "département",
+    "departemental": "départemental",
+    "departementale": "départementale",
+    "mediatheque": "médiathèque",
+    "bibliotheque": "bibliothèque",
+    "societe": "société",
+    "cooperative": "coopérative",
+    "region": "région",
+    "regional": "régional",
+    "regionale": "régionale",
+    "etablissement": "établissement",
+    "economie": "économie",
+    "economique": "économique",
+    "education": "éducation",
+    "numerique": "numérique",
+    "numeriques": "numériques",
+    "cite": "cité",
+    "creation": "création",
+    "creative": "créative",
+    "solidarite": "solidarité",
+    "francaise": "française",
+    "francais": "français",
+    "emmaus": "Emmaüs",
+    "prevention": "prévention",
+    "securite": "sécurité",
+    "sante": "santé",
+    "reussite": "réussite",
+    "metropole": "métropole",
+    "ecole": "école",
+    "etudes": "études",
+    "federation": "fédération",
+    "generation": "génération",
+    "generations": "générations",
+    "integration": "intégration",
+    "insertion": "insertion",
+    "mediation": "médiation",
+    "reseau": "réseau",
+    "reseaux": "réseaux",
+    "equipement": "équipement",
+    "activites": "activités",
+    "loisir": "loisir",
+    "culturel": "culturel",
+    "ferriere": "Ferrière",
+}
+#: Short words French writes in lower case inside a name.
+_PARTICLES = {
+    "de",
+    "du",
+    "des",
+    "la",
+    "le",
+    "les",
+    "et",
+    "en",
+    "à",
+    "a",
+    "au",
+    "aux",
+    "sur",
+    "sous",
+    "pour",
+    "par",
+    "l",
+    "d",
+    "lez",
+    "lès",
+}
+#: Acronyms kept in capitals.
+_ACRONYMS = {
+    "cc",
+    "ca",
+    "ccas",
+    "cias",
+    "mjc",
+    "epn",
+    "afad",
+    "caf",
+    "cpam",
+    "ufcv",
+    "ifac",
+    "ape",
+    "fjt",
+    "cdc",
+    "sivom",
+    "pimms",
+    "fs",
+    "ccss",
+    "udaf",
+    "apf",
+    "adil",
+    "cms",
+    "upi",
+    "cdad",
+    "ufr",
+    "cfa",
+    "greta",
+    "mfr",
+    "ae",
+    "sa",
+    "sas",
+    "sarl",
+    "scic",
+    "eurl",
+    "asso",
+    "ass",
+    "grdf",
+    "sncf",
+    "ratp",
+    "anct",
+    "msap",
+    "utas",
+    "mdph",
+}
+
+
+def proper_name(text: str) -> str:
+    """A name the source writes in capitals, as French writes it for display
+    (« COMMUNAUTE DE COMMUNES DU PAYS DE LA SERRE » → « Communauté de communes du Pays de la
+    Serre »); a name already in mixed case is kept. The source's spelling stays in exports."""
+    value = " ".join(str(text or "").split())
+    if not value or value != value.upper() or not any(c.isalpha() for c in value):
+        return value
+    # The list writes « D ARNEKE », « DE L AISNE » for « d'Arneke », « de l'Aisne ».
+    value = re.sub(r"(?<![A-Z])([DL]) (?=[A-Z])", r"\1'", value)
+    words = []
+    for index, word in enumerate(re.split(r"(\s+|-|')", value)):
+        if not word or word.isspace() or word in "-'":
+            words.append(word)
+            continue
+        low = word.lower()
+        if low in _ACRONYMS and low not in ("ass", "asso"):
+            words.append(word.upper())
+        elif index > 0 and low in _PARTICLES:
+            words.append(low)
+        else:
+            accented = _ACCENTED.get(low, low)
+            words.append(accented[:1].upper() + accented[1:])
+    out = "".join(words)
+    # « Communauté de Communes » is written « Communauté de communes » (and agglomération).
+    out = re.sub(
+        r"\b(Communauté (?:de|d')) (Communes|Agglomération)\b",
+        lambda m: f"{m.group(1)} {m.group(2).lower()}",
+        out,
+    )
+    return out[:1].upper() + out[1:]

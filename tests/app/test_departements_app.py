@@ -215,3 +215,37 @@ def test_no_page_of_another_departement_quotes_the_aisne_announcement(
     assert texts.FIG_POSTS in text or page  # the map page reads the national list
     for word in ANNOUNCEMENT_WORDS:
         assert word not in text, (code, page, word)
+
+
+def test_a_date_before_a_departements_first_committee_shows_no_post_and_says_why(
+    built_departements,
+):
+    """Haute-Corse's first committee is the 28/04/2021 (its rows of the national list):
+    on 31/03/2021 it had no post; the date is kept, never moved to that committee."""
+    source = pd.read_csv(
+        config.PROGRAMME_DIR / "cnfs-structures-2023-04-05.csv", sep=";", dtype=str
+    )
+    dates = pd.to_datetime(
+        source.loc[source["Code département"] == "2B", "Date de validation en comité de sélection"],
+        dayfirst=True,
+    )
+    assert dates.min().date() == dt.date(2021, 4, 28)
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.query_params["dep"] = "2B"
+    at.query_params["au"] = "2021-03-31"
+    _run(at)
+    assert at.query_params["au"] == "2021-03-31"
+    assert metrics(at)[texts.FIG_POSTS] == "0"
+    assert "premier comité de sélection date du 28/04/2021" in " ".join(i.value for i in at.info)
+
+
+def test_the_france_page_opens_a_departement_at_the_exact_date(built_departements):
+    at = _run(AppTest.from_file(DASHBOARD, default_timeout=120))
+    at.switch_page("pages/5_France.py")
+    _run(at)
+    at.select_slider(key="france_au").set_value(dt.date(2021, 3, 24))
+    at.selectbox(key="france_departement").set_value("2B")
+    at.button(key="france_ouvrir").click()
+    _run(at)
+    assert at.query_params["au"] == "2021-03-24"
+    assert metrics(at)[texts.FIG_POSTS] == "0"

@@ -181,3 +181,17 @@ def test_territoires_give_fragility_per_territory(app):
     app.radio("territoires_couleur").set_value("ifn_moyen").run()
     script = map_args(app)["script"]
     assert "IFN moyen pondéré" in script and "Scores de 0 à 10 (La Mednum, 2023)" in script
+
+
+def test_the_epci_table_of_the_national_reading_adds_up_to_the_map(built_data_dir):
+    """49 posts at 05/04/2023 (the list's own count for the Aisne): 30 placed in EPCI, the
+    Département's group of 16 and Emmaüs Connect's 3 with no place, each on its row."""
+    at = _national("2023-04-05")
+    at.switch_page(str(ROOT / "pages/1_Territoires.py")).run()
+    at.radio("territoires_niveau").set_value("epci").run()
+    table = read_table(at, 0)
+    assert int(table["Conseillers implantés"].sum()) == 49
+    last = table.iloc[-1]
+    assert last["EPCI"].startswith("Sans lieu dans le département")
+    assert "Emmaüs" in last["EPCI"] or "EMMAUS" in last["EPCI"].upper()
+    assert last["Conseillers implantés"] == 3
