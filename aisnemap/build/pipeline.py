@@ -34,7 +34,7 @@ from aisnemap.build.sources import (
     read_feature_collection,
     read_json,
 )
-from aisnemap.domain import fragility, programme
+from aisnemap.domain import followup, fragility, programme
 from aisnemap.domain.departements import (
     BuiltFiles,
     Department,
@@ -442,6 +442,34 @@ def build_posts(
     return posts
 
 
+def build_recruitment(
+    base: str | Path,
+    year: int,
+    department: str,
+    programme_dir: Path | None,
+    posts: programme.PostsBuild,
+    report: BuildReport,
+) -> pd.DataFrame | None:
+    """The September 2023 recruitment of the département's structures, joined on SIRET
+    with the list (None, reported, when the file is absent)."""
+    path = (programme_dir or config.PROGRAMME_DIR) / followup.RECRUITMENT_FILE
+    if not path.is_file():
+        report.add(f"fichier de recrutement absent ({path}) : lecture « recrutement » indisponible")
+        return None
+    try:
+        entries = followup.read_recruitment(path.read_bytes())
+    except ValueError as exc:
+        raise BuildError(str(exc)) from exc
+    communes_ref = read_json(join(base, SourceLayout().reference_file(year, "communes.json")))
+    mapping = code_mapping(communes_ref, department)
+    table, lines = followup.recruitment_posts(
+        followup.department_recruitment(entries, department), posts.table, mapping
+    )
+    for line in lines:
+        report.add(line)
+    return table
+
+
 def build_fragility(
     communes: gpd.GeoDataFrame,
     department: str,
@@ -509,6 +537,9 @@ def run_build(
     posts = build_posts(base, year, department, programme_dir, report, exact.communes)
     if posts is not None:
         files[out_dir / names.posts] = programme.posts_csv(posts.table)
+        recruitment = build_recruitment(base, year, department, programme_dir, posts, report)
+        if recruitment is not None:
+            files[out_dir / names.recruitment] = programme.posts_csv(recruitment)
     reference = read_json(join(base, SourceLayout().reference_file(year, "communes.json")))
     districts = fragility.districts_of(reference)
     for name, text in build_fragility(

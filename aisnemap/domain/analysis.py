@@ -14,6 +14,11 @@ from aisnemap.french import formatting
 #: Levels of the "Territoires" page (communes are too many for a table of territories).
 LEVELS = {level.key: level for level in (ARRONDISSEMENT, EPCI)}
 POOL_ROW = "Groupe départemental (tout le département)"
+#: What the table counts: posts (announced, validated or attributed, by reading), and in
+#: the follow-up's reading the advisors recruited.
+POSTS_COLUMN = "Postes implantés"
+RECRUITED = "conseillers_recrutes"
+RECRUITED_LABEL = "Conseillers recrutés (sept. 2023)"
 UNPLACED_ROW = "Sans lieu dans le département ({names})"
 
 #: Classes of inhabitants per advisor for the choropleth (upper bounds) and their colours
@@ -58,6 +63,18 @@ def territory_stats(
         .merge(advisors, left_on=code, right_index=True, how="left")
         .fillna({"sites": 0, "sites_du_groupe": 0, "conseillers": 0})
     )
+    recruitment = RECRUITED in sites
+    if recruitment:
+        # Recruitments per structure (SIRET), once, where its own sites are.
+        recruited = (
+            own.drop_duplicates(s.SIRET)
+            .groupby(code)[RECRUITED]
+            .sum()
+            .astype(int)
+            .rename(RECRUITED)
+        )
+        table = table.merge(recruited, left_on=code, right_index=True, how="left")
+        table[RECRUITED] = table[RECRUITED].fillna(0).astype(int)
     for column in ("sites", "sites_du_groupe", "conseillers", "communes", "population"):
         table[column] = table[column].astype(int)
     table["habitants_par_conseiller"] = np.where(
@@ -79,6 +96,9 @@ def territory_stats(
             "conseillers": pool_total,
             "habitants_par_conseiller": round(population / pool_total),
         }
+        if recruitment:
+            pooled = sites.loc[sites[s.POOL] != ""].drop_duplicates(s.SIRET)
+            row[RECRUITED] = int(pd.to_numeric(pooled[RECRUITED]).fillna(0).sum())
         table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
     if unplaced is not None and len(unplaced):
         names = ", ".join(sorted(set(unplaced[s.OPERATOR].astype(str))))
@@ -92,6 +112,10 @@ def territory_stats(
             "conseillers": int(pd.to_numeric(unplaced[s.ADVISORS]).fillna(0).sum()),
             "habitants_par_conseiller": np.nan,
         }
+        if recruitment and RECRUITED in unplaced:
+            row[RECRUITED] = int(
+                pd.to_numeric(unplaced.drop_duplicates(s.SIRET)[RECRUITED]).fillna(0).sum()
+            )
         table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
         for column in ("communes", "population"):
             table[column] = table[column].astype("Int64")
@@ -146,8 +170,9 @@ def french_table(table: pd.DataFrame) -> pd.DataFrame:
             "population": "Population",
             "sites": "Sites",
             "sites_du_groupe": "dont sites du groupe départemental",
-            "conseillers": "Conseillers implantés",
-            "habitants_par_conseiller": "Habitants par conseiller",
+            "conseillers": POSTS_COLUMN,
+            RECRUITED: RECRUITED_LABEL,
+            "habitants_par_conseiller": "Habitants par poste",
             "ifn_moyen": "Fragilité : IFN moyen pondéré par la population (0 à 10)",
             "population_fragile": f"Fragilité : population des communes d'IFN ≥ {threshold}",
             "part_fragile": f"Fragilité : part de la population en communes d'IFN ≥ {threshold} (%)",
@@ -157,7 +182,7 @@ def french_table(table: pd.DataFrame) -> pd.DataFrame:
 
 #: What the Territoires choropleth can show.
 COLOUR_BY = {
-    "habitants_par_conseiller": "Habitants par conseiller",
+    "habitants_par_conseiller": "Habitants par poste",
     "ifn_moyen": "Fragilité : IFN moyen pondéré",
     "part_fragile": "Fragilité : part de la population en communes fragiles",
 }

@@ -146,6 +146,8 @@ class BuiltFiles:
     posts: str
     ifn: str
     france_services: str
+    #: Posts attributed and advisors recruited (September 2023), joined with the list.
+    recruitment: str
 
     @property
     def layers(self) -> tuple[str, ...]:
@@ -164,6 +166,7 @@ def files_for(code: str) -> BuiltFiles:
         posts=f"postes_{slug}.csv",
         ifn=f"ifn_{slug}.csv",
         france_services=f"france_services_{slug}.csv",
+        recruitment=f"recrutement_{slug}.csv",
     )
 
 

@@ -19,6 +19,7 @@ import geopandas as gpd
 import pandas as pd
 
 from aisnemap.domain import schema as s
+from aisnemap.domain.followup import RECRUITMENT_DATE
 from aisnemap.domain.territory import COMMUNE, LEVELS, Level
 from aisnemap.french.formatting import fmt_date, fmt_date_long
 
@@ -36,6 +37,8 @@ SEARCH_MAX = 80
 #: Committee date of a site in the "postes validés" reading.
 DATE_COLUMN = "date_comite"
 INVESTMENT_COLUMN = "investissement_eur"
+RECRUITED_COLUMN = "conseillers_recrutes"
+TRAINED_COLUMN = "conseillers_formes"
 QUERY_KEYS = (
     Q_AU,
     Q_WAVE,
@@ -120,6 +123,10 @@ class Readings:
     #: The programme's first committee (all départements): a view may be situated there,
     #: before the département's own first committee (it then counts no post).
     programme_start: dt.date | None = None
+    #: The follow-up's situation (posts attributed, advisors recruited), offered after the
+    #: list's date when built, with its own options.
+    recruitment_date: dt.date | None = None
+    recruitment: Options | None = None
 
     @property
     def bounds(self) -> tuple[dt.date, dt.date] | None:
@@ -127,7 +134,16 @@ class Readings:
         if not (self.national and self.dates):
             return None
         first = min(self.dates[0], self.programme_start or self.dates[0])
-        return first, self.dates[-1]
+        return first, self.recruitment_date or self.dates[-1]
+
+    @property
+    def choices(self) -> tuple[dt.date, ...]:
+        """The dates the slider offers: committees, the list's date, the follow-up's."""
+        return (*self.dates, *([self.recruitment_date] if self.recruitment_date else []))
+
+    def is_recruitment(self, au: dt.date | None) -> bool:
+        """True when ``au`` selects the follow-up's situation (September 2023)."""
+        return au is not None and au == self.recruitment_date
 
     def before_first_committee(self, au: dt.date | None) -> bool:
         """True for a date before the département's first committee (no post yet)."""
@@ -135,6 +151,8 @@ class Readings:
 
     def options(self, au: dt.date | None) -> Options:
         """The options of the reading a date selects (None: the announcement)."""
+        if self.recruitment is not None and self.is_recruitment(au):
+            return self.recruitment
         if self.national and (au is not None or self.national_only):
             return self.national
         return self.announcement
@@ -251,6 +269,18 @@ class Figures:
     structures: int | None = None
     #: Estimated State investment of the structures counted (national reading), in euros.
     investment_eur: int | None = None
+    #: The follow-up's reading (September 2023): ``advisors`` then counts posts attributed;
+    #: advisors recruited and trained, and structures counted with no recruit at all.
+    recruited: int | None = None
+    trained: int | None = None
+    without_recruit: int | None = None
+
+    @property
+    def filled_share(self) -> float | None:
+        """Advisors recruited per post attributed (recruitments: may exceed 1)."""
+        if self.recruited is None or not self.advisors:
+            return None
+        return self.recruited / self.advisors
 
 
 def announced_funding_eur(figures: Figures, announcement) -> int:
@@ -286,12 +316,18 @@ def key_figures(
     extra_count = s.count_advisors(extra).own if len(extra) else 0
     counted = located.own + (pool_total if pool_counted else 0) + extra_count
     structures = investment = None
+    recruited = trained = without = None
     if INVESTMENT_COLUMN in sites:
         own_rows = shown.loc[shown[s.POOL] == ""]
         pool_rows = eligible_rows.loc[eligible_rows[s.POOL] != ""] if pool_counted else None
         counted_rows = pd.concat([own_rows, pool_rows, extra]).drop_duplicates(s.SIRET)
         structures = len(counted_rows)
         investment = int(pd.to_numeric(counted_rows[INVESTMENT_COLUMN]).fillna(0).sum())
+        if RECRUITED_COLUMN in counted_rows:
+            recruited_per = pd.to_numeric(counted_rows[RECRUITED_COLUMN]).fillna(0)
+            recruited = int(recruited_per.sum())
+            trained = int(pd.to_numeric(counted_rows[TRAINED_COLUMN]).fillna(0).sum())
+            without = int((recruited_per == 0).sum())
     territory = territory_communes(communes, filters)
     population = int(territory["population"].sum())
     return Figures(
@@ -312,6 +348,9 @@ def key_figures(
         unplaced_names=tuple(extra[s.OPERATOR]) if len(extra) else (),
         structures=structures,
         investment_eur=investment,
+        recruited=recruited,
+        trained=trained,
+        without_recruit=without,
     )
 
 
@@ -446,6 +485,11 @@ def reading_label(filters: Filters, announced: dt.date | None = None) -> str:
     if filters.au is None:
         day = f" du {fmt_date_long(announced)}" if announced else ""
         return f"annonce de la préfecture{day}"
+    if filters.au == RECRUITMENT_DATE:
+        return (
+            f"postes attribués et conseillers recrutés au {fmt_date(filters.au)} "
+            "(suivi du recrutement ANCT)"
+        )
     return f"postes validés au {fmt_date(filters.au)} (liste nationale COSELEC)"
 
 

@@ -170,3 +170,100 @@ def top_themes(row: pd.Series, n: int = 3) -> list[tuple[str, int]]:
     """The ``n`` themes most often declared in a département's activity row."""
     counts = {THEMES[k]: int(row.get(f"theme_{k}", 0) or 0) for k in THEMES}
     return sorted(counts.items(), key=lambda item: -item[1])[:n]
+
+
+#: Columns the recruitment reading adds to a posts table.
+FOLLOWUP_COLUMNS = (R_RECRUITED, R_TRAINED, R_TRAINING)
+
+
+def recruitment_posts(
+    entries: pd.DataFrame, posts: pd.DataFrame, mapping: dict[str, str]
+) -> tuple[pd.DataFrame, list[str]]:
+    """The September 2023 situation as a posts table (the columns of the national list's
+    built table, posts = posts attributed, plus advisors recruited, trained and in
+    training), joined on SIRET with the list (``posts``) for its committee date, type,
+    address and place; and one French line per entry or structure that does not match.
+
+    ``mapping``: every code of the département's communes (current or former) → current.
+    An entry whose SIRET is not in the list is kept at its own commune (validated later,
+    dated on the file's date); a structure of the list without an entry (names shared by
+    several structures collapsed in the file) is named: its recruitment is unknown, never 0.
+    """
+    from aisnemap.domain import programme as p
+
+    lines: list[str] = []
+    listed = posts.drop_duplicates(p.P_SIRET).set_index(p.P_SIRET)
+    grouped = (
+        entries.groupby(R_SIRET, sort=False)
+        .agg(
+            {
+                R_NAME: "first",
+                R_INSEE: "first",
+                R_ATTRIBUTED: "sum",
+                **dict.fromkeys(FOLLOWUP_COLUMNS, "sum"),
+            }
+        )
+        .reset_index()
+    )
+    rows = []
+    for entry in grouped.itertuples(index=False):
+        entry = entry._asdict()
+        siret = entry[R_SIRET]
+        base = {c: None for c in posts.columns}
+        if siret in listed.index:
+            base.update(listed.loc[siret].to_dict())
+            base[p.P_SIRET] = siret
+        else:
+            code = mapping.get(entry[R_INSEE])
+            lines.append(
+                f"recrutement : {entry[R_NAME]} ({siret}) absent de la liste du "
+                f"{p.LIST_DATE:%d/%m/%Y} (structure validée plus tard ?) : placée à sa commune "
+                f"{entry[R_INSEE]}"
+            )
+            base.update(
+                {
+                    p.P_SIRET: siret,
+                    p.P_NAME: entry[R_NAME],
+                    p.P_DATE: RECRUITMENT_DATE,
+                    p.P_TYPE: "",
+                    p.P_INSEE_LIST: entry[R_INSEE],
+                    p.P_INSEE: code or entry[R_INSEE],
+                    p.P_ADDRESS: "",
+                    p.P_PLACE: p.PLACE_COMMUNE if code else p.PLACE_OUTSIDE,
+                }
+            )
+        base[p.P_POSTS] = int(entry[R_ATTRIBUTED])
+        for column in FOLLOWUP_COLUMNS:
+            base[column] = int(entry[column])
+        rows.append(base)
+    for siret, post in listed.iterrows():
+        if siret not in set(grouped[R_SIRET]):
+            lines.append(
+                f"recrutement : {post[p.P_NAME]} ({siret}), {int(post[p.P_POSTS])} poste(s) "
+                "validé(s), sans entrée dans le fichier de recrutement (recrutement inconnu, "
+                "jamais compté comme nul)"
+            )
+    columns = [*posts.columns, *FOLLOWUP_COLUMNS]
+    frame = pd.DataFrame(rows, columns=columns)
+    lines.append(
+        f"recrutement ({RECRUITMENT_DATE:%d/%m/%Y}) : {grouped[R_SIRET].nunique()} structures "
+        f"(SIRET distincts), {int(frame[p.P_POSTS].sum())} postes attribués, "
+        f"{int(frame[R_RECRUITED].sum())} conseillers recrutés, "
+        f"{int(frame[R_TRAINED].sum())} formés, {int(frame[R_TRAINING].sum())} en formation"
+    )
+    return frame, lines
+
+
+def load_recruitment(path) -> pd.DataFrame | None:
+    """The built recruitment table of a département, or None when not built."""
+    from pathlib import Path
+
+    from aisnemap.domain import programme as p
+
+    path = Path(path)
+    if not path.is_file():
+        return None
+    frame = p.load_posts(path)
+    for column in FOLLOWUP_COLUMNS:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").fillna(0).astype(int)
+    return frame

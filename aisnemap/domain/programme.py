@@ -26,6 +26,7 @@ import geopandas as gpd
 import pandas as pd
 
 from aisnemap.domain import schema as s
+from aisnemap.domain.followup import FOLLOWUP_COLUMNS
 from aisnemap.domain.territory import locate_sites
 from aisnemap.french.formatting import proper_name
 
@@ -455,6 +456,8 @@ def national_frame(posts: pd.DataFrame, structures: pd.DataFrame) -> pd.DataFram
             S_DATE: post[P_DATE],
             S_INVEST: post[P_INVEST],
             S_STRUCTURE: post[P_NAME],
+            # The recruitment reading's counts (September 2023), per structure.
+            **{c: post[c] for c in FOLLOWUP_COLUMNS if c in post},
         }
         sites = curated.loc[curated[s.SIRET] == post[P_SIRET]]
         outside = post[P_PLACE] == PLACE_OUTSIDE

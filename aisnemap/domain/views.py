@@ -7,7 +7,7 @@ import pandas as pd
 from aisnemap.domain import schema as s
 from aisnemap.domain.filters import DATE_COLUMN, Figures, announced_funding_eur
 from aisnemap.french import texts
-from aisnemap.french.formatting import fmt_eur, fmt_int
+from aisnemap.french.formatting import fmt_eur, fmt_int, fmt_percent
 from aisnemap.render.style import advisors_label, itinerant_label
 
 
@@ -29,6 +29,16 @@ def sites_table(sites: pd.DataFrame) -> pd.DataFrame:
 def figure_lines(figures: Figures, announcement=None) -> list[str]:
     """The key figures as sentences for printed documents (same words as on screen)."""
     national = figures.structures is not None
+    if figures.recruited is not None:
+        filled = figures.filled_share
+        lines = [
+            f"{texts.FIG_ATTRIBUTED} : {fmt_int(figures.advisors)}",
+            f"{texts.FIG_RECRUITED} : {fmt_int(figures.recruited)}",
+            f"{texts.FIG_FILLED} : " + ("—" if filled is None else fmt_percent(filled, 0)),
+            f"{texts.FIG_NO_RECRUIT} : {fmt_int(figures.without_recruit)}",
+            f"{texts.FIG_POPULATION} : {fmt_int(figures.population)}",
+        ]
+        return lines + figure_notes(figures)
     per = (
         "—" if figures.inhabitants_per_advisor is None else fmt_int(figures.inhabitants_per_advisor)
     )

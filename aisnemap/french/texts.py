@@ -111,8 +111,8 @@ def funding_terms(announcement) -> str:
 
 def funding_definition(announcement) -> str:
     return (
-        f"Financement État (plafond) : {funding_terms(announcement)} (communiqué du "
-        f"{fmt_date(announcement.date)})."
+        f"{FIG_FUNDING} : {funding_terms(announcement)} par poste, premier terme appliqué aux "
+        f"postes comptés (communiqué du {fmt_date(announcement.date)})."
     )
 
 
@@ -139,6 +139,11 @@ def no_announcement(department) -> str:
         f"Pas d'annonce préfectorale saisie {department.in_name} : seule la liste nationale "
         "des postes validés y est lue (page « Carte »)."
     )
+
+
+def recruitment_day(day: dt.date) -> str:
+    """The slider's last stop: « 13/09/2023 (recrutement) »."""
+    return f"{fmt_date(day)} (recrutement)"
 
 
 def before_first_committee(department, first: dt.date) -> str:
@@ -226,13 +231,14 @@ RESET = "Réinitialiser les filtres"
 SHARE_HINT = "L'adresse de la page garde les filtres : copiez-la pour partager cette vue."
 
 # Key figures: (label, help text shown on hover)
-FIG_ADVISORS = "Conseillers"
+FIG_ADVISORS = "Postes annoncés"
 FIG_ADVISORS_HELP = (
-    "Conseillers des sites affichés. Sur tout le département, chaque groupe de conseillers "
-    "(celui du Conseil départemental par exemple) est compté une fois ; sur un territoire plus petit, seuls les "
-    "conseillers des structures qui y sont implantées sont comptés (le groupe départemental "
-    "sert tout le département, sa répartition entre sites n'est pas publiée). "
-    "Source : communiqué de la préfecture du {day}."
+    "Postes de conseillers numériques annoncés pour les sites affichés (des postes, pas des "
+    "conseillers recrutés : voir la lecture « recrutement »). Sur tout le département, chaque "
+    "groupe de postes (celui du Conseil départemental par exemple) est compté une fois ; sur "
+    "un territoire plus petit, seuls les postes des structures qui y sont implantées sont "
+    "comptés (le groupe départemental sert tout le département, sa répartition entre sites "
+    "n'est pas publiée). Source : communiqué de la préfecture du {day}."
 )
 FIG_SITES = "Sites"
 FIG_SITES_HELP = "Lieux d'accueil affichés (structures lauréates et sites du Département)."
@@ -246,6 +252,29 @@ FIG_POSTS_HELP = (
     "territoire plus petit, seuls ceux des structures qui y sont implantées. Source : ANCT, "
     f"liste nationale, situation du {LIST_DAY}."
 )
+FIG_ATTRIBUTED = "Postes attribués"
+FIG_ATTRIBUTED_HELP = (
+    "Postes de conseillers numériques attribués aux structures comptées, situation du "
+    f"{RECRUITMENT_DAY} (ANCT, suivi du recrutement). Un poste attribué n'est pas un "
+    "conseiller en poste : voir « Conseillers recrutés »."
+)
+FIG_RECRUITED = "Conseillers recrutés"
+FIG_RECRUITED_HELP = (
+    f"Recrutements déclarés au {RECRUITMENT_DAY} par les structures comptées (ANCT, suivi "
+    "du recrutement). Un remplacement après un départ compte comme un recrutement de plus : "
+    "ce n'est pas le nombre de conseillers en poste aujourd'hui."
+)
+FIG_FILLED = "Postes pourvus"
+FIG_FILLED_HELP = (
+    "Conseillers recrutés rapportés aux postes attribués (peut dépasser 100 % après des "
+    "remplacements)."
+)
+FIG_NO_RECRUIT = "Structures sans recrue"
+FIG_NO_RECRUIT_HELP = (
+    "Structures comptées (SIRET distincts) ayant des postes attribués et aucun conseiller "
+    f"recruté au {RECRUITMENT_DAY}."
+)
+FIG_PER_ATTRIBUTED = "Habitants par poste attribué"
 FIG_STRUCTURES = "Structures"
 FIG_STRUCTURES_HELP = "Structures (SIRET) dont les postes sont comptés."
 FIG_PER_POST = "Habitants par poste"
@@ -259,15 +288,17 @@ FIG_POPULATION_HELP = (
     "Population municipale des communes du territoire sélectionné (INSEE, référentiel "
     "COG 2021, Etalab découpage administratif)."
 )
-FIG_PER_ADVISOR = "Habitants par conseiller"
-FIG_PER_ADVISOR_HELP = "Population du territoire divisée par le nombre de conseillers compté."
-FIG_FUNDING = "Financement État (plafond)"
+FIG_PER_ADVISOR = "Habitants par poste"
+FIG_PER_ADVISOR_HELP = "Population du territoire divisée par le nombre de postes compté."
+FIG_FUNDING = "Aide de l'État (termes du communiqué)"
 FIG_INVESTMENT_ANNOUNCED = (
     " À comparer aux termes du communiqué du {day} : {terms}, soit {ceiling} pour {n} postes."
 )
 FIG_FUNDING_HELP = (
-    "Plafond de l'aide de l'État : {terms}, multiplié par le nombre de conseillers compté. "
-    "Source : communiqué du {day}."
+    "Le communiqué du {day} finance chaque poste dans la limite de {terms} : ce chiffre "
+    "applique le premier terme aux postes comptés ; ce n'est ni un plafond du programme ni "
+    "une dépense constatée (la liste nationale estime l'investissement de l'État par "
+    "structure : lecture « postes validés »)."
 )
 POOL_NOTE_ONE = "groupe « {name} » : {n} conseiller{s}"
 POOL_NOTE = (
@@ -463,9 +494,9 @@ def site_accessible_name(site: object, commune: object) -> str:
 PRINT_TABLE_TITLE = "Sites affichés"
 PRINT_DEFINITIONS_TITLE = "Définitions et sources"
 _DEFINITIONS_ANNOUNCEMENT = (
-    "Conseillers : nombre propre de chaque site affiché, plus chaque groupe compté une fois sur",
-    "tout le département (le groupe du Conseil départemental : 16, répartition entre sites non",
-    "publiée). Sur un territoire plus petit, seuls les conseillers des structures qui y sont",
+    "Postes annoncés : nombre propre de chaque site affiché, plus chaque groupe compté une fois",
+    "sur tout le département (le groupe du Conseil départemental : 16, répartition entre sites",
+    "non publiée). Sur un territoire plus petit, seuls les postes des structures qui y sont",
     "implantées ; un site à effectif « non publié » ne compte pas (jamais inventé).",
 )
 _DEFINITIONS_COMMON = (
@@ -473,7 +504,7 @@ _DEFINITIONS_COMMON = (
     "jusqu'à la date de situation ; une structure nationale sans lieu dans le département est",
     "comptée sur le département entier et nommée.",
     "Population : population municipale des communes du territoire (INSEE, COG 2021).",
-    "Habitants par conseiller : population du territoire divisée par les conseillers comptés.",
+    "Habitants par poste : population du territoire divisée par les postes comptés.",
     f"Investissement État estimé : colonne de la liste nationale ANCT (situation du {LIST_DAY}).",
     "Noms de lieux : préfecture et sous-préfectures (Etalab, chef-lieu), commune la plus",
     "peuplée de chaque EPCI, communes avec un site ; dans un territoire, ses plus grandes",
@@ -573,8 +604,8 @@ TERRITORIES_INTRO = (
 )
 LABEL_LEVEL = "Niveau"
 LEVEL_LABELS = {"arrondissement": "Arrondissements", "epci": "EPCI"}
-CHORO_LAYER = "Habitants par conseiller"
-CHORO_LEGEND = "Habitants par conseiller implanté"
+CHORO_LAYER = "Habitants par poste"
+CHORO_LEGEND = "Habitants par poste implanté"
 
 # Page "Couverture"
 COVERAGE_TITLE = "Couverture"

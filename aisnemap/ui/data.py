@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from aisnemap import config
-from aisnemap.domain import programme, schema
+from aisnemap.domain import followup, programme, schema
 from aisnemap.domain.departements import Department, DepartmentContext, context_of_code
 from aisnemap.domain.filters import Options, Readings, options_from
 from aisnemap.domain.programme import NationalReading
@@ -46,6 +46,9 @@ class AppData:
     france_services: pd.DataFrame | None = None
     #: The version of the files this was loaded from (what derived caches are keyed on).
     version: FilesVersion | None = None
+    #: The follow-up's reading: posts attributed, advisors recruited (September 2023).
+    recruitment: NationalReading | None = None
+    recruitment_options: Options = field(default_factory=Options)
 
     @property
     def department(self) -> Department:
@@ -75,6 +78,8 @@ class AppData:
             not self.curated,
             label,
             programme.FIRST_COMMITTEE,
+            followup.RECRUITMENT_DATE if self.recruitment is not None else None,
+            self.recruitment_options if self.recruitment is not None else None,
         )
 
     @property
@@ -133,6 +138,7 @@ def _load(version: FilesVersion) -> AppData:
         "version": version,
     }
     posts = programme.load_posts(context.folder / files.posts)
+    optional["recruitment_posts"] = followup.load_recruitment(context.folder / files.recruitment)
     if context.structures is None:
         return _national_only(context, territory, layers, posts, optional)
     validation = schema.read_structures(context.structures, territory.insee_codes)
@@ -149,6 +155,7 @@ def _load(version: FilesVersion) -> AppData:
             posts, validation.frame, territory.communes, territory.metric_crs
         )
         national_options = options_from(national.sites, national.labels)
+    optional.update(_recruitment(optional.pop("recruitment_posts"), validation.frame, territory))
     return AppData(
         context,
         territory,
@@ -172,12 +179,14 @@ def _national_only(
 ) -> AppData:
     """A département without curated structures: the national list is its only reading
     (no post at all: an empty state, not an error)."""
+    recruitment = optional.pop("recruitment_posts")
     if posts is None or posts.empty:
         return AppData(context, territory, None, layers=layers, posts=posts, **optional)
     national = programme.national_reading(
         posts, schema.empty_frame(), territory.communes, territory.metric_crs
     )
     options = options_from(national.sites, national.labels)
+    optional.update(_recruitment(recruitment, schema.empty_frame(), territory))
     return AppData(
         context,
         territory,
@@ -190,6 +199,19 @@ def _national_only(
         national_options=options,
         **optional,
     )
+
+
+def _recruitment(posts: pd.DataFrame | None, structures: pd.DataFrame, territory) -> dict:
+    """The follow-up's reading and its options (nothing when not built or empty)."""
+    if posts is None or posts.empty:
+        return {}
+    reading = programme.national_reading(
+        posts, structures, territory.communes, territory.metric_crs
+    )
+    return {
+        "recruitment": reading,
+        "recruitment_options": options_from(reading.sites, reading.labels),
+    }
 
 
 def _read_optional_csv(path: Path, dtypes: dict) -> pd.DataFrame | None:

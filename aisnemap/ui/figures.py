@@ -6,7 +6,7 @@ import streamlit as st
 
 from aisnemap.domain.filters import Figures, announced_funding_eur
 from aisnemap.domain.programme import cumulative_posts
-from aisnemap.french import texts
+from aisnemap.french import formatting, texts
 from aisnemap.french.formatting import fmt_date, fmt_eur, fmt_int
 
 
@@ -22,6 +22,20 @@ def figure_cards(figures: Figures, announcement=None) -> list[tuple[str, str, st
     )
     communes = (texts.FIG_COMMUNES, fmt_int(figures.communes_with_site), texts.FIG_COMMUNES_HELP)
     population = (texts.FIG_POPULATION, fmt_int(figures.population), texts.FIG_POPULATION_HELP)
+    if figures.recruited is not None:
+        filled = figures.filled_share
+        return [
+            (texts.FIG_ATTRIBUTED, fmt_int(figures.advisors), texts.FIG_ATTRIBUTED_HELP),
+            (texts.FIG_RECRUITED, fmt_int(figures.recruited), texts.FIG_RECRUITED_HELP),
+            (
+                texts.FIG_FILLED,
+                "—" if filled is None else formatting.fmt_percent(filled, 0),
+                texts.FIG_FILLED_HELP,
+            ),
+            (texts.FIG_NO_RECRUIT, fmt_int(figures.without_recruit), texts.FIG_NO_RECRUIT_HELP),
+            population,
+            (texts.FIG_PER_ATTRIBUTED, per, texts.FIG_PER_ADVISOR_HELP),
+        ]
     if figures.structures is not None:
         return [
             (texts.FIG_POSTS, fmt_int(figures.advisors), texts.FIG_POSTS_HELP),

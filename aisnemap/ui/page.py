@@ -61,9 +61,25 @@ class View:
         return self.filters.au is not None and self.data.national is not None
 
     @property
+    def recruitment(self) -> bool:
+        """True when the view shows the follow-up's situation (September 2023)."""
+        return (
+            self.national
+            and self.data.recruitment is not None
+            and (self.data.readings.is_recruitment(self.filters.au))
+        )
+
+    @property
+    def reading(self):
+        """The national or follow-up reading shown (None: the announcement)."""
+        if self.recruitment:
+            return self.data.recruitment
+        return self.data.national if self.national else None
+
+    @property
     def sites(self):
         """The sites of the reading shown (all dates; filters apply the date)."""
-        return self.data.national.sites if self.national else self.data.sites
+        return self.reading.sites if self.reading is not None else self.data.sites
 
     @property
     def options(self):
@@ -73,7 +89,7 @@ class View:
     @property
     def unplaced(self):
         """Structures counted in the department with no place in it (national reading)."""
-        return self.data.national.unplaced if self.national else None
+        return self.reading.unplaced if self.reading is not None else None
 
 
 @st.cache_data(show_spinner=False, ttl=3600)

@@ -123,11 +123,15 @@ def _reading_widgets(sb, readings: Readings) -> date | None:
     if st.session_state[K_READING] != texts.READING_NATIONAL:
         return None
     chosen = st.session_state.get(K_AU) or readings.dates[-1]
-    dates = sorted({*readings.dates, chosen})
+    dates = sorted({*readings.choices, chosen})
     if chosen not in dates:
         chosen = readings.dates[-1]
     st.session_state[K_AU] = chosen
-    sb.select_slider(texts.LABEL_AU, dates, key=K_AU, format_func=fmt_date, help=texts.AU_HELP)
+
+    def label(day: date) -> str:
+        return texts.recruitment_day(day) if readings.is_recruitment(day) else fmt_date(day)
+
+    sb.select_slider(texts.LABEL_AU, dates, key=K_AU, format_func=label, help=texts.AU_HELP)
     return st.session_state[K_AU]
 
 

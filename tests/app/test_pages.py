@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from aisnemap.domain import analysis
 from aisnemap.french import texts
 from tests.support.apptest import map_args, plain, read_table
 from tests.support.server import ROOT
@@ -37,7 +38,7 @@ def test_territoires_follow_the_service_filter(app):
     app.multiselect("f_service").set_value(["UTAS"]).run()
     app.switch_page(str(ROOT / "pages/1_Territoires.py")).run()
     table = read_table(app, 0)
-    assert table["Conseillers implantés"].iloc[:5].sum() == 0
+    assert table[analysis.POSTS_COLUMN].iloc[:5].sum() == 0
     assert table["Sites"].iloc[:5].sum() == 7
 
 
@@ -121,7 +122,7 @@ def test_territoires_and_couverture_work_in_the_national_reading_and_say_so(buil
     )
     table = read_table(at, 0)
     # 49 posts = 30 of the other structures placed + the group of 16 + 3 without a place.
-    assert table["Conseillers implantés"].iloc[:5].sum() == 49 - 16 - 3
+    assert table[analysis.POSTS_COLUMN].iloc[:5].sum() == 49 - 16 - 3
     at.switch_page(str(ROOT / "pages/2_Couverture.py")).run()
     assert not at.exception
     assert plain(at.markdown[0].value).startswith("**Postes validés au 30/11/2022")
@@ -190,8 +191,8 @@ def test_the_epci_table_of_the_national_reading_adds_up_to_the_map(built_data_di
     at.switch_page(str(ROOT / "pages/1_Territoires.py")).run()
     at.radio("territoires_niveau").set_value("epci").run()
     table = read_table(at, 0)
-    assert int(table["Conseillers implantés"].sum()) == 49
+    assert int(table[analysis.POSTS_COLUMN].sum()) == 49
     last = table.iloc[-1]
     assert last["EPCI"].startswith("Sans lieu dans le département")
     assert "Emmaüs" in last["EPCI"] or "EMMAUS" in last["EPCI"].upper()
-    assert last["Conseillers implantés"] == 3
+    assert last[analysis.POSTS_COLUMN] == 3

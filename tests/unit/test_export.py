@@ -61,7 +61,7 @@ def test_pdf_map_page_has_names_figures_and_only_the_legend_drawn(vervins_doc):
     first = pages[0]
     for name in ("Vervins", "Hirson", "Guise"):  # sous-préfecture, EPCI towns, site communes
         assert name in first, name
-    for line in ("Conseillers : 3", "Sites : 5", "Population du territoire : 70 800"):
+    for line in ("Postes annoncés : 3", "Sites : 5", "Population du territoire : 70 800"):
         assert line in first, line
     assert "arrondissement de Vervins" in first and "Export du 26/11/2026" in first
     # Vervins shows France Services and UTAS sites only: no other type in its legend.
@@ -111,7 +111,7 @@ def test_fiche_territoire_is_a4_portrait_with_bands_and_sites(territory, sites, 
         reader.metadata.title == "Arrondissement de Vervins" and "Arrondissement de Vervins" in text
     )
     assert "Population par tranche de distance" in text and "< 5 km" in text
-    assert "Sites affichés (5)" in text and "Conseillers : 3" in text
+    assert "Sites affichés (5)" in text and "Postes annoncés : 3" in text
     bands = dict(doc.tables[0][1])
     assert sum(int(v.split(" (")[0].replace("\u202f", "")) for v in bands.values()) == 70_800
 
