@@ -44,7 +44,12 @@ def map_page() -> None:
     count = advisor_count(data.sites)
     announcement = data.context.announcement
     subtitle = texts.subtitle(
-        count.total, len(data.sites), data.options.waves, announcement, view.national
+        count.total,
+        len(data.sites),
+        data.options.waves,
+        announcement,
+        view.national,
+        view.recruitment,
     )
     reading = texts.sentence(reading_label(filters, data.context.announcement_date))
     # The announcement's subtitle names its reading; the national one is said first.

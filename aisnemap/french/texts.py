@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from aisnemap.domain.followup import ACTIVITY_PERIOD, RECRUITMENT_DATE
+from aisnemap.domain.followup import ACTIVITY_PERIOD, RECRUITMENT_DATE, RECRUITMENT_LABEL
 from aisnemap.domain.fragility import FRANCE_SERVICES_DATE
 from aisnemap.domain.programme import LIST_DATE
 from aisnemap.french.formatting import (
@@ -174,10 +174,23 @@ APP_SUBTITLE_NATIONAL = (
 )
 
 
+APP_SUBTITLE_RECRUITMENT = (
+    "Plan de relance — volet inclusion numérique : postes attribués aux structures et "
+    f"conseillers recrutés ({RECRUITMENT_LABEL}, situation du {RECRUITMENT_DAY})"
+)
+
+
 def subtitle(
-    advisors: int, sites: int, waves: tuple[int, ...], announcement=None, national: bool = False
+    advisors: int,
+    sites: int,
+    waves: tuple[int, ...],
+    announcement=None,
+    national: bool = False,
+    recruitment: bool = False,
 ) -> str:
     """The home subtitle, its numbers read from the data (the announcement's table)."""
+    if recruitment:
+        return APP_SUBTITLE_RECRUITMENT
     if national or announcement is None:
         return APP_SUBTITLE_NATIONAL
     later = APP_SUBTITLE_LATER if any(w > 1 for w in waves) else ""

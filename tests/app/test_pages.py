@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -196,3 +198,43 @@ def test_the_epci_table_of_the_national_reading_adds_up_to_the_map(built_data_di
     assert last["EPCI"].startswith("Sans lieu dans le département")
     assert "Emmaüs" in last["EPCI"] or "EMMAUS" in last["EPCI"].upper()
     assert last[analysis.POSTS_COLUMN] == 3
+
+
+def test_the_september_2023_situation_on_the_map_in_territoires_and_in_print(built_data_dir):
+    """The recruitment file's Aisne entries (README of ../shared/sources/programme): 29
+    structures, 45 posts attributed, 37 advisors recruited; the Département 16 and 10."""
+    import io
+
+    from pypdf import PdfReader
+
+    at = _national("2023-09-13")
+    assert not at.exception
+    m = {x.label: x.value for x in at.metric}
+    assert (m[texts.FIG_ATTRIBUTED], m[texts.FIG_RECRUITED]) == ("45", "37")
+    caption = plain(at.caption[0].value)
+    assert caption.startswith("**Postes attribués et conseillers recrutés au 13/09/2023")
+    assert "validés" not in caption
+    at.switch_page(str(ROOT / "pages/1_Territoires.py")).run()
+    at.radio("territoires_niveau").set_value("epci").run()
+    table = read_table(at, 0)
+    assert int(table[analysis.POSTS_COLUMN].sum()) == 45
+    assert int(table[analysis.RECRUITED_LABEL].sum()) == 37
+    pool = table.loc[table["EPCI"].str.startswith("Groupe départemental")].iloc[0]
+    assert (pool[analysis.POSTS_COLUMN], pool[analysis.RECRUITED_LABEL]) == (16, 10)
+
+    from aisnemap.domain.filters import Filters
+    from aisnemap.render import printing
+    from aisnemap.ui.data import load_app_data
+
+    data = load_app_data()
+    view = Filters(au=dt.date(2023, 9, 13))
+    doc = printing.map_document(
+        data.territory,
+        data.recruitment.sites,
+        view,
+        data.readings.options(view.au),
+        data.recruitment.unplaced,
+        context=data.context,
+    )
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(printing.map_pdf(doc))).pages)
+    assert "Postes attribués : 45" in text and "Conseillers recrutés : 37" in text
