@@ -14,7 +14,12 @@ from aisnemap.domain.views import figure_notes, sites_table
 from aisnemap.french import texts
 from aisnemap.render.maps import base_map, bounds_of, territory_outline, view_layers
 from aisnemap.ui.exports import show_exports, view_places
-from aisnemap.ui.figures import show_cumulative_chart, show_definitions, show_figures
+from aisnemap.ui.figures import (
+    show_activity,
+    show_cumulative_chart,
+    show_definitions,
+    show_figures,
+)
 from aisnemap.ui.layers import layer_controls
 from aisnemap.ui.page import (
     PAGES,
@@ -96,6 +101,7 @@ def map_page() -> None:
     show_definitions(cards)
     if view.national:
         show_cumulative_chart(data.posts, filters.au)
+    show_activity(data.department)
     show_exports(view, shown, outline)
     st.header(texts.TABLE_TITLE, anchor=texts.TABLE_ANCHOR)
     show_table(sites_table(shown), alt=texts.TABLE_TITLE)

@@ -47,6 +47,7 @@ from aisnemap.domain.departements import (
     sort_key,
 )
 from aisnemap.domain.france import (
+    ACTIVITY_OUT,
     DECIMALS,
     OUTLINES_FILE,
     POSTS_FILE,
@@ -130,10 +131,12 @@ def ifn_means(raw: bytes, communes_ref: list[dict]) -> pd.Series:
     )
 
 
-def _followup(folder: Path, report: list[str]) -> pd.DataFrame:
+def _followup(folder: Path, report: list[str]) -> tuple[pd.DataFrame, str | None]:
     """Per département: posts attributed and advisors recruited (September 2023), people
-    helped and accompaniments declared (2021 – early 2024); a missing file is reported."""
+    helped and accompaniments declared (2021 – early 2024); and the whole activity table
+    as CSV (themes, age bands, kinds of support). A missing file is reported."""
     parts = []
+    activity_csv = None
     path = folder / followup.RECRUITMENT_FILE
     if path.is_file():
         totals = followup.recruitment_totals(followup.read_recruitment(path.read_bytes()))
@@ -148,6 +151,7 @@ def _followup(folder: Path, report: list[str]) -> pd.DataFrame:
     path = folder / followup.ACTIVITY_FILE
     if path.is_file():
         activity = followup.read_activity(path.read_bytes()).set_index("code")
+        activity_csv = activity.reset_index().to_csv(index=False, lineterminator="\n")
         parts.append(activity[list(followup.ACTIVITY_COLUMNS)])
         report.append(
             f"activité déclarée ({followup.ACTIVITY_PERIOD}) : "
@@ -156,7 +160,7 @@ def _followup(folder: Path, report: list[str]) -> pd.DataFrame:
         )
     else:
         report.append(f"fichier d'activité absent ({path}) : colonnes vides")
-    return pd.concat(parts, axis=1) if parts else pd.DataFrame()
+    return (pd.concat(parts, axis=1) if parts else pd.DataFrame()), activity_csv
 
 
 def france_services_counts(raw: bytes) -> pd.Series:
@@ -241,7 +245,7 @@ def build_france(
         means = ifn_means(ifn_path.read_bytes(), communes_ref) if ifn_path.is_file() else None
         fs_path = folder / fragility.FRANCE_SERVICES_FILE
         fs = france_services_counts(fs_path.read_bytes()) if fs_path.is_file() else None
-        follow = _followup(folder, report)
+        follow, activity_csv = _followup(folder, report)
     except ValueError as exc:
         raise BuildError(str(exc)) from exc
     for column in follow.columns:
@@ -275,6 +279,7 @@ def build_france(
             out_dir / TABLE_FILE: table.to_csv(index=False, lineterminator="\n"),
             out_dir / POSTS_FILE: posts.to_csv(index=False, lineterminator="\n"),
             out_dir / OUTLINES_FILE: _geojson_text(shapes, DECIMALS),
+            **({out_dir / ACTIVITY_OUT: activity_csv} if activity_csv else {}),
             out_dir / config.REPORT_FILE: "\n".join(report) + "\n",
             out_dir / config.MANIFEST_FILE: json.dumps(manifest, indent=2),
         }

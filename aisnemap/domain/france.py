@@ -18,6 +18,8 @@ FOLDER = "france"
 TABLE_FILE = "departements.csv"
 POSTS_FILE = "postes_par_comite.csv"
 OUTLINES_FILE = "departements_affichage.geojson"
+#: The advisors' declared activity per département (themes, age bands, kinds of support).
+ACTIVITY_OUT = "activite_par_departement.csv"
 #: Tolerance of the national outlines, in metres (a département is 50–150 km wide).
 TOLERANCE_M = 1500.0
 DECIMALS = 3
@@ -97,3 +99,12 @@ def rate_class(rate: float, posts: int) -> tuple[str, str]:
         return NONE_LABEL, NONE_COLOUR
     index = int(np.searchsorted(RATE_BREAKS, rate, side="right"))
     return RATE_LABELS[index], RATE_COLOURS[index]
+
+
+def load_activity(out_dir: Path | None = None) -> pd.DataFrame | None:
+    """The declared activity per département as built (None when not built)."""
+    path = (out_dir or france_dir()) / ACTIVITY_OUT
+    try:
+        return pd.read_csv(path, dtype={"code": str}).set_index("code")
+    except (OSError, ValueError, pd.errors.ParserError):
+        return None

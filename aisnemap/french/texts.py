@@ -5,7 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from aisnemap.domain.followup import ACTIVITY_PERIOD, RECRUITMENT_DATE, RECRUITMENT_LABEL
+from aisnemap.domain.followup import (
+    ACTIVITY_DATE,
+    ACTIVITY_PERIOD,
+    RECRUITMENT_DATE,
+    RECRUITMENT_LABEL,
+)
 from aisnemap.domain.fragility import FRANCE_SERVICES_DATE
 from aisnemap.domain.programme import LIST_DATE
 from aisnemap.french.formatting import (
@@ -288,6 +293,26 @@ FIG_NO_RECRUIT_HELP = (
     f"recruté au {RECRUITMENT_DAY}."
 )
 FIG_PER_ATTRIBUTED = "Habitants par poste attribué"
+ACT_USAGERS = "Usagers accompagnés (déclarés)"
+ACT_ACCOMPANIMENTS = "Accompagnements (déclarés)"
+ACT_PER_10000 = "Usagers pour 10 000 habitants"
+ACT_PER_POST = f"Usagers par poste attribué ({RECRUITMENT_DAY})"
+ACT_THEME = "Thème le plus déclaré"
+ACT_AGE = "Âge"
+ACT_SUPPORT = "Accompagnement"
+ACT_COLUMNS = ("Rubrique", "Valeur", "Nombre déclaré")
+ACTIVITY_NOTE = (
+    "Ce que les conseillers ont déclaré dans leurs comptes rendus d'activité, cumulé de "
+    f"{ACTIVITY_PERIOD} (ANCT, export du {fmt_date(ACTIVITY_DATE)}) : des usagers accompagnés "
+    "déclarés (dédoublonnés selon la méthode de la source), pas des habitants ; aucun détail "
+    "par commune ni par structure n'est publié."
+)
+
+
+def activity_title(department) -> str:
+    return f"Activité déclarée des conseillers {department.in_name} ({ACTIVITY_PERIOD})"
+
+
 FIG_STRUCTURES = "Structures"
 FIG_STRUCTURES_HELP = "Structures (SIRET) dont les postes sont comptés."
 FIG_PER_POST = "Habitants par poste"

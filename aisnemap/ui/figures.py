@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from aisnemap.domain.filters import Figures, announced_funding_eur
@@ -97,6 +98,55 @@ def show_definitions(cards: list[tuple[str, str, str]]) -> None:
     with st.expander(texts.DEFINITIONS_TITLE, expanded=False):
         for label, _value, definition in cards:
             st.markdown(f"**{texts.literal(label)}** : {texts.literal(definition)}")
+
+
+def show_activity(department) -> None:
+    """What the advisors declared they did in the département (2021 – early 2024), per
+    10 000 inhabitants and per post attributed, with its top themes, ages and supports."""
+    from aisnemap.ui.national import department_activity
+    from aisnemap.ui.tables import show_table
+
+    found = department_activity(department.code)
+    if found is None:
+        return
+    activity, row = found
+    usagers = int(activity["usagers"])
+    population = int(row["population"])
+    attributed = row.get("postes_attribues")
+    with st.expander(texts.activity_title(department), expanded=False):
+        st.caption(texts.ACTIVITY_NOTE)
+        cols = st.columns(4)
+        cols[0].metric(texts.ACT_USAGERS, fmt_int(usagers))
+        cols[1].metric(texts.ACT_ACCOMPANIMENTS, fmt_int(int(activity["accompagnements"])))
+        cols[2].metric(
+            texts.ACT_PER_10000,
+            formatting.fmt_int(usagers / population * 10_000) if population else "—",
+        )
+        per_post = (
+            formatting.fmt_int(usagers / attributed)
+            if attributed is not None and not pd.isna(attributed) and attributed > 0
+            else "—"
+        )
+        cols[3].metric(texts.ACT_PER_POST, per_post)
+        show_table(activity_table(activity), alt=texts.activity_title(department))
+
+
+def activity_table(activity) -> pd.DataFrame:
+    """Top themes, age bands and kinds of support, as a readable table."""
+    from aisnemap.domain import followup
+
+    rows = [
+        (texts.ACT_THEME, name, fmt_int(count)) for name, count in followup.top_themes(activity, 5)
+    ]
+    rows += [
+        (texts.ACT_AGE, label, fmt_int(int(activity[f"age_{key}"])))
+        for key, label in followup.AGE_BANDS.items()
+    ]
+    rows += [
+        (texts.ACT_SUPPORT, label, fmt_int(int(activity[f"accompagnement_{key}"])))
+        for key, label in followup.SUPPORT.items()
+    ]
+    return pd.DataFrame(rows, columns=list(texts.ACT_COLUMNS))
 
 
 def show_cumulative_chart(posts, au) -> None:

@@ -55,6 +55,21 @@ def national_data() -> NationalData | None:
     return _load(_version())
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _activity(_version: float) -> pd.DataFrame | None:
+    return france.load_activity()
+
+
+def department_activity(code: str) -> tuple[pd.Series, pd.Series] | None:
+    """A département's declared activity and its row of the national table (population,
+    posts attributed), or None when the national files are not built."""
+    loaded, activity = national_data(), _activity(_version())
+    if loaded is None or activity is None or code not in activity.index:
+        return None
+    table = loaded.files.table.set_index("code")
+    return (activity.loc[code], table.loc[code]) if code in table.index else None
+
+
 def map_items(frame: pd.DataFrame, rings: dict[str, list]) -> str:
     """The national layer's JSON: tooltip, rings and colour of each département."""
     items = []

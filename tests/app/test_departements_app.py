@@ -249,3 +249,22 @@ def test_the_france_page_opens_a_departement_at_the_exact_date(built_departement
     _run(at)
     assert at.query_params["au"] == "2021-03-24"
     assert metrics(at)[texts.FIG_POSTS] == "0"
+
+
+def test_the_declared_activity_of_a_departement_is_on_its_page(built_departements):
+    """The Nord's declared activity, per 10 000 inhabitants: from the activity file and the
+    Etalab population directly."""
+    import json
+
+    activity = json.loads(
+        (config.PROGRAMME_DIR / "cnfs-activite-departements-2024-02-22.json").read_text()
+    )
+    [nord] = [e for e in activity if e["departement"] == "59"]
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.query_params["dep"] = "59"
+    _run(at)
+    m = metrics(at)
+    assert m[texts.ACT_USAGERS] == f"{nord['usagers']:,}".replace(",", NBSP)
+    per = round(nord["usagers"] / 2_608_346 * 10_000)
+    assert m[texts.ACT_PER_10000] == f"{per:,}".replace(",", NBSP)
+    assert any("déclarés" in c.value and "pas des habitants" in c.value for c in at.caption)
