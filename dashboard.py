@@ -101,11 +101,11 @@ def map_page() -> None:
     show_definitions(cards)
     if view.national:
         show_cumulative_chart(data.posts, filters.au)
-    show_activity(data.department)
     show_exports(view, shown, outline)
     st.header(texts.TABLE_TITLE, anchor=texts.TABLE_ANCHOR)
     show_table(sites_table(shown), alt=texts.TABLE_TITLE)
     show_problems(data)
+    show_activity(data.department)
     footer()
 
 

@@ -301,6 +301,7 @@ ACT_THEME = "Thème le plus déclaré"
 ACT_AGE = "Âge"
 ACT_SUPPORT = "Accompagnement"
 ACT_COLUMNS = ("Rubrique", "Valeur", "Nombre déclaré")
+ACT_TOTAL_COLUMNS = ("Activité déclarée", "Nombre")
 ACTIVITY_NOTE = (
     "Ce que les conseillers ont déclaré dans leurs comptes rendus d'activité, cumulé de "
     f"{ACTIVITY_PERIOD} (ANCT, export du {fmt_date(ACTIVITY_DATE)}) : des usagers accompagnés "

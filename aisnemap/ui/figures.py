@@ -115,19 +115,24 @@ def show_activity(department) -> None:
     attributed = row.get("postes_attribues")
     with st.expander(texts.activity_title(department), expanded=False):
         st.caption(texts.ACTIVITY_NOTE)
-        cols = st.columns(4)
-        cols[0].metric(texts.ACT_USAGERS, fmt_int(usagers))
-        cols[1].metric(texts.ACT_ACCOMPANIMENTS, fmt_int(int(activity["accompagnements"])))
-        cols[2].metric(
-            texts.ACT_PER_10000,
-            formatting.fmt_int(usagers / population * 10_000) if population else "—",
-        )
         per_post = (
             formatting.fmt_int(usagers / attributed)
             if attributed is not None and not pd.isna(attributed) and attributed > 0
             else "—"
         )
-        cols[3].metric(texts.ACT_PER_POST, per_post)
+        totals = pd.DataFrame(
+            [
+                (texts.ACT_USAGERS, fmt_int(usagers)),
+                (texts.ACT_ACCOMPANIMENTS, fmt_int(int(activity["accompagnements"]))),
+                (
+                    texts.ACT_PER_10000,
+                    formatting.fmt_int(usagers / population * 10_000) if population else "—",
+                ),
+                (texts.ACT_PER_POST, per_post),
+            ],
+            columns=list(texts.ACT_TOTAL_COLUMNS),
+        )
+        show_table(totals, alt=texts.activity_title(department))
         show_table(activity_table(activity), alt=texts.activity_title(department))
 
 
