@@ -20,7 +20,9 @@ def render() -> None:
     if data.posts is None:
         st.info(texts.NATIONAL_MISSING)
         return
-    table = programme.reconcile(data.sites, data.posts, data.territory.communes)
+    table = programme.reconcile(
+        data.sites, data.posts, data.territory.communes, data.june, data.recruitment_posts
+    )
     counts = table[programme.R_STATUS].value_counts()
     cols = st.columns(4)
     for col, status in zip(cols, texts.RECONCILE_STATUSES, strict=True):

@@ -213,10 +213,15 @@ def attach_reference(
     """Add name, population, EPCI and arrondissement (codes as strings) to each commune."""
     by_code = {c["code"]: c for c in reference_communes if c.get("type") == "commune-actuelle"}
     epci_of: dict[str, tuple[str, str]] = {}
+    here = set(communes["code"])
     for epci in epcis:
-        for member in epci.get("membres") or []:
-            code = member["code"] if isinstance(member, dict) else str(member)
-            epci_of[code] = (str(epci["code"]), str(epci["nom"]))
+        members = [m["code"] if isinstance(m, dict) else str(m) for m in epci.get("membres") or []]
+        name = str(epci["nom"])
+        if any(code in here for code in members) and any(code not in here for code in members):
+            # An EPCI across départements: only its part here is drawn and counted.
+            name = f"{name} (partie dans le département)"
+        for code in members:
+            epci_of[code] = (str(epci["code"]), name)
     arr_names = {a["code"]: a["nom"] for a in arrondissements}
     rows = []
     problems = []
@@ -540,6 +545,17 @@ def run_build(
         recruitment = build_recruitment(base, year, department, programme_dir, posts, report)
         if recruitment is not None:
             files[out_dir / names.recruitment] = programme.posts_csv(recruitment)
+    june_path = (programme_dir or config.PROGRAMME_DIR) / programme.GEOCODED_FILE
+    if june_path.is_file():
+        try:
+            june = programme.june_posts(june_path.read_bytes(), department)
+        except ValueError as exc:
+            raise BuildError(str(exc)) from exc
+        files[out_dir / names.june] = june.to_csv(index=False, lineterminator="\n")
+        report.add(
+            f"liste du {programme.GEOCODED_DATE:%d/%m/%Y} : {june[programme.P_SIRET].nunique()} "
+            f"structures (SIRET distincts), {int(june[programme.P_POSTS].sum())} postes"
+        )
     reference = read_json(join(base, SourceLayout().reference_file(year, "communes.json")))
     districts = fragility.districts_of(reference)
     for name, text in build_fragility(

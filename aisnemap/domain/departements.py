@@ -148,6 +148,8 @@ class BuiltFiles:
     france_services: str
     #: Posts attributed and advisors recruited (September 2023), joined with the list.
     recruitment: str
+    #: The département's rows of the list as published on 25 June 2021.
+    june: str
 
     @property
     def layers(self) -> tuple[str, ...]:
@@ -167,6 +169,7 @@ def files_for(code: str) -> BuiltFiles:
         ifn=f"ifn_{slug}.csv",
         france_services=f"france_services_{slug}.csv",
         recruitment=f"recrutement_{slug}.csv",
+        june=f"liste_2021_06_{slug}.csv",
     )
 
 

@@ -154,8 +154,10 @@ def _parse_date(text: str) -> dt.date | None:
 
 
 def _flag(text: str) -> str:
-    value = text.strip().lower()
-    return {"oui": "oui", "non": "non"}.get(value, "non renseigné")
+    """A oui/non column as the source writes it (« sans objet », « Non défini » are kept);
+    « non renseigné » only for an empty cell."""
+    value = " ".join(text.split())
+    return value.lower() if value.lower() in ("oui", "non") else (value or "non renseigné")
 
 
 @dataclass
@@ -199,9 +201,17 @@ def department_posts(
     (Leval 90066 for Leval 59; 04174 for Saint-Benoît 974); the code is repaired and said.
     """
     out, problems, repairs = [], [], []
+    seen: dict[tuple, int] = {}
     for number, row in enumerate(rows, start=2):  # line 1 is the header
         if pad_department(row.get(C_DEPT, "")) != department:
             continue
+        identical = tuple(sorted(row.items()))
+        if identical in seen:
+            repairs.append(
+                f"liste nationale, ligne {number} ({row.get(C_NAME, '').strip()}) : identique à "
+                f"la ligne {seen[identical]} (gardée : la liste compte ses postes deux fois)"
+            )
+        seen.setdefault(identical, number)
         where = f"ligne {number} ({row.get(C_NAME, '').strip() or 'sans nom'})"
         posts = row.get(C_POSTS, "").strip()
         date = _parse_date(row.get(C_DATE, ""))
@@ -222,6 +232,12 @@ def department_posts(
         if reasons:
             problems.append(f"liste nationale, {where} : ignorée — " + " ; ".join(reasons))
             continue
+        written = row.get(C_INSEE, "").strip().upper()
+        if written != insee or row.get(C_DEPT, "").strip().upper() != department:
+            repairs.append(
+                f"liste nationale, {where} : zéro initial rétabli (code INSEE « {written} » → "
+                f"{insee}, département « {row.get(C_DEPT, '').strip()} » → {department})"
+            )
         current = mapping.get(insee)
         postcode = pad_insee(row.get(C_POSTCODE, ""))
         if current is None and homonyms:
@@ -237,6 +253,11 @@ def department_posts(
                 f"liste nationale, {where} : ignorée — code INSEE « {insee} » inconnu du COG"
             )
             continue
+        if current is None:
+            repairs.append(
+                f"liste nationale, {where} : commune {insee} hors du département (siège "
+                "ailleurs) : postes comptés « sans lieu dans le département »"
+            )
         out.append(
             {
                 P_SIRET: siret,
@@ -299,6 +320,28 @@ def read_geocoded(raw: bytes | str) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=[P_SIRET, *GEOCODE_COLUMNS])
     frame = frame.sort_values(P_SCORE, ascending=False, kind="stable")
     return frame.drop_duplicates(P_SIRET).reset_index(drop=True)
+
+
+def june_posts(raw: bytes | str, department: str) -> pd.DataFrame:
+    """The département's rows of the list as published on 25 June 2021: SIRET, name, posts,
+    committee date (the file's ``code_département`` lost its leading zero)."""
+    import json
+
+    data = json.loads(raw)
+    rows = []
+    for entry in data:
+        code = pad_department(str(entry.get("code_département") or entry.get("insee_dep") or ""))
+        if code != department:
+            continue
+        rows.append(
+            {
+                P_SIRET: re.sub(r"\D", "", str(entry.get("siret") or "")),
+                P_NAME: str(entry.get("raison_sociale") or "").strip(),
+                P_POSTS: int(entry.get("nb_cnfs") or 0),
+                P_DATE: str(entry.get("date_de_validation_en_comité_de_sélection") or ""),
+            }
+        )
+    return pd.DataFrame(rows, columns=[P_SIRET, P_NAME, P_POSTS, P_DATE])
 
 
 def geocode_posts(
@@ -386,7 +429,9 @@ def committee_waves(dates: list[dt.date]) -> dict[dt.date, int]:
 
 
 def wave_labels(waves: dict[dt.date, int]) -> dict[int, str]:
-    """ "Vague 2 — avril 2021"; the day is added when a month had several committees."""
+    """« Comité n° 2 du département — avril 2021 »: the département's own committees in
+    order (not the programme's waves, which no list dates); the day is added when a month
+    had several committees."""
     per_month: dict[tuple[int, int], int] = {}
     for d in waves:
         per_month[(d.year, d.month)] = per_month.get((d.year, d.month), 0) + 1
@@ -395,7 +440,7 @@ def wave_labels(waves: dict[dt.date, int]) -> dict[int, str]:
         month = f"{MONTHS[d.month - 1]} {d.year}"
         if per_month[(d.year, d.month)] > 1:
             month = f"{d.day} {month}"
-        labels[n] = f"Vague {n} — {month}"
+        labels[n] = f"Comité n° {n} du département — {month}"
     return labels
 
 
@@ -592,9 +637,16 @@ def _gaps(group: pd.DataFrame, post, names) -> str:
 
 
 def reconcile(
-    structures: pd.DataFrame, posts: pd.DataFrame, communes: pd.DataFrame
+    structures: pd.DataFrame,
+    posts: pd.DataFrame,
+    communes: pd.DataFrame,
+    june: pd.DataFrame | None = None,
+    recruitment: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Announcement → national list, one row per structure, with the differences."""
+    """The announcement's story, one row per structure: announced → validated on the first
+    committee (the list of 25 June 2021, ``june``) → the list of 5 April 2023 → posts
+    attributed and advisors recruited in September 2023 (``recruitment``), with the
+    differences; the structures of later committees after them."""
     names = dict(zip(communes["code"], communes["nom"], strict=True))
     by_siret = posts.set_index(P_SIRET, drop=False)
     rows = []
@@ -602,7 +654,14 @@ def reconcile(
     for _, group in structures.groupby(key, sort=False):
         siret = group[s.SIRET].iloc[0]
         if not siret or siret not in by_siret.index:
-            rows.append(_reconcile_row(ABSENT, group, None, names, "absente de la liste nationale"))
+            was = june is not None and bool(siret) and siret in set(june[P_SIRET])
+            note = (
+                f"validée le 24/03/2021 (liste du {GEOCODED_DATE:%d/%m/%Y}), absente de la liste "
+                f"du {LIST_DATE:%d/%m/%Y}"
+                if was
+                else "absente de la liste nationale"
+            )
+            rows.append(_reconcile_row(ABSENT, group, None, names, note))
             continue
         post = by_siret.loc[siret]
         rows.append(_reconcile_row(MATCHED, group, post, names, _gaps(group, post, names)))
@@ -614,9 +673,30 @@ def reconcile(
         else:
             rows.append(_reconcile_row(LATER, None, post, names, ""))
     table = pd.DataFrame(rows)
-    for column in ("conseillers_annonce", "postes_liste"):
+    table.insert(
+        table.columns.get_loc("structure_liste"),
+        "postes_juin_2021",
+        _by_siret(table["siret"], june, P_POSTS),
+    )
+    table["postes_attribues_2023_09"] = _by_siret(table["siret"], recruitment, P_POSTS)
+    table["recrutes_2023_09"] = _by_siret(table["siret"], recruitment, "conseillers_recrutes")
+    for column in (
+        "conseillers_annonce",
+        "postes_juin_2021",
+        "postes_liste",
+        "postes_attribues_2023_09",
+        "recrutes_2023_09",
+    ):
         table[column] = table[column].astype("Int64")
     return table
+
+
+def _by_siret(sirets: pd.Series, table: pd.DataFrame | None, column: str) -> pd.Series:
+    """A column of ``table`` summed per SIRET, aligned on ``sirets`` (missing: NA)."""
+    if table is None or table.empty or column not in table:
+        return pd.Series(pd.NA, index=sirets.index, dtype="Int64")
+    sums = table.groupby(P_SIRET)[column].sum()
+    return sirets.map(sums).astype("Int64")
 
 
 RECONCILE_COLUMNS = {
@@ -628,7 +708,10 @@ RECONCILE_COLUMNS = {
     "siret": "SIRET",
     "structure_liste": "Structure (liste nationale)",
     "commune_liste": "Commune (liste)",
-    "postes_liste": "Postes validés",
+    "postes_juin_2021": f"Postes validés (liste du {GEOCODED_DATE:%d/%m/%Y})",
+    "postes_liste": f"Postes validés (liste du {LIST_DATE:%d/%m/%Y})",
     "comite": "Comité",
+    "postes_attribues_2023_09": "Postes attribués (13/09/2023)",
+    "recrutes_2023_09": "Conseillers recrutés (13/09/2023)",
     "ecarts": "Écarts",
 }

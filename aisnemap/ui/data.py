@@ -49,6 +49,9 @@ class AppData:
     #: The follow-up's reading: posts attributed, advisors recruited (September 2023).
     recruitment: NationalReading | None = None
     recruitment_options: Options = field(default_factory=Options)
+    #: The recruitment table per structure, and the list as published on 25 June 2021.
+    recruitment_posts: pd.DataFrame | None = None
+    june: pd.DataFrame | None = None
 
     @property
     def department(self) -> Department:
@@ -139,6 +142,7 @@ def _load(version: FilesVersion) -> AppData:
     }
     posts = programme.load_posts(context.folder / files.posts)
     optional["recruitment_posts"] = followup.load_recruitment(context.folder / files.recruitment)
+    optional["june"] = _read_optional_csv(context.folder / files.june, {"siret": str})
     if context.structures is None:
         return _national_only(context, territory, layers, posts, optional)
     validation = schema.read_structures(context.structures, territory.insee_codes)
@@ -155,7 +159,7 @@ def _load(version: FilesVersion) -> AppData:
             posts, validation.frame, territory.communes, territory.metric_crs
         )
         national_options = options_from(national.sites, national.labels)
-    optional.update(_recruitment(optional.pop("recruitment_posts"), validation.frame, territory))
+    optional.update(_recruitment(optional["recruitment_posts"], validation.frame, territory))
     return AppData(
         context,
         territory,
@@ -179,7 +183,7 @@ def _national_only(
 ) -> AppData:
     """A département without curated structures: the national list is its only reading
     (no post at all: an empty state, not an error)."""
-    recruitment = optional.pop("recruitment_posts")
+    recruitment = optional["recruitment_posts"]
     if posts is None or posts.empty:
         return AppData(context, territory, None, layers=layers, posts=posts, **optional)
     national = programme.national_reading(

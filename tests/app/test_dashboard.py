@@ -233,5 +233,5 @@ def test_mediation_export_says_which_sites_it_leaves_out(app):
     [button] = [b for b in app.get("download_button") if b.proto.label == texts.MEDIATION_EXPORT]
     assert button
     notes = " ".join(plain(c.value) for c in app.caption)
-    assert "4 site(s) non exporté(s)" in notes
+    assert "3 site(s) non exporté(s)" in notes
     assert "L03 « Bibliothèque municipale de Bohain-en-Vermandois" in notes

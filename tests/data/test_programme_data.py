@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from aisnemap import config
@@ -57,9 +58,41 @@ def test_the_build_report_names_the_rows_outside_the_101_departments(built_data_
 
 
 def test_every_curated_siret_is_in_the_list(structures, posts):
+    """16 structures of the announcement carry a SIRET; 14 are in the list of 05/04/2023,
+    the two others (L02, L08) only in the one published on 25/06/2021."""
     curated = set(structures.frame[s.SIRET]) - {""}
-    assert len(curated) == 14
-    assert curated <= set(posts[programme.P_SIRET])
+    assert len(curated) == 16
+    assert len(curated & set(posts[programme.P_SIRET])) == 14
+    assert curated - set(posts[programme.P_SIRET]) == {"20007178500014", "21020160400019"}
+
+
+def test_the_story_of_the_announcement(structures, posts, territory, built_data_dir):
+    """Announced 18/03/2021 (32) → 24/03/2021 in the list of 25/06/2021 (16 structures,
+    32 posts) → 05/04/2023 (two gone) → 13/09/2023 (posts attributed, recruited): the
+    June 2021 figures recomputed from the geocoded file itself."""
+    import json
+
+    from aisnemap.domain import followup
+
+    raw = json.loads((config.PROGRAMME_DIR / programme.GEOCODED_FILE).read_text())
+    first = [
+        e
+        for e in raw
+        if str(e.get("code_département")) == "2"
+        and e["date_de_validation_en_comité_de_sélection"] == "2021-03-24"
+    ]
+    assert (len(first), sum(e["nb_cnfs"] for e in first)) == (16, 32)
+    june = pd.read_csv(built_data_dir / AISNE_FILES.june, dtype={"siret": str})
+    recruitment = followup.load_recruitment(built_data_dir / AISNE_FILES.recruitment)
+    table = programme.reconcile(structures.frame, posts, territory.communes, june, recruitment)
+    announced = table.loc[table["sites_annonce"] != ""]
+    assert int(announced["conseillers_annonce"].sum()) == 32
+    assert int(announced["postes_juin_2021"].sum()) == 32
+    gone = announced.loc[announced[programme.R_STATUS] == programme.ABSENT]
+    assert gone["siret"].tolist() == ["20007178500014", "21020160400019"]
+    assert gone["ecarts"].str.contains("absente de la liste du 05/04/2023").all()
+    department = announced.loc[announced["sites_annonce"].str.startswith("D01")].iloc[0]
+    assert (department["postes_attribues_2023_09"], department["recrutes_2023_09"]) == (16, 10)
 
 
 def test_reconciliation_lists_exactly_the_two_absent_structures(structures, posts, territory):

@@ -113,8 +113,9 @@ def test_a_homonym_code_of_another_departement_is_repaired_by_name_and_postcode(
         ["59344", p.PLACE_COMMUNE],
         ["75119", p.PLACE_OUTSIDE],
     ]
-    [line] = built.repairs
+    line, paris_line = built.repairs
     assert "« 90066 » hors du département (homonyme), corrigé en 59344" in line
+    assert "commune 75119 hors du département" in paris_line
     # Without the index (no name to go by), the row stays "hors département".
     alone = p.department_posts([leval], "59", {"59344": "59344"}).table
     assert alone[p.P_PLACE].tolist() == [p.PLACE_OUTSIDE]
@@ -154,10 +155,10 @@ def test_committees_become_waves_named_by_month():
         dt.date(2021, 6, 16): 4,
     }
     assert p.wave_labels(waves) == {
-        1: "Vague 1 — mars 2021",
-        2: "Vague 2 — avril 2021",
-        3: "Vague 3 — 9 juin 2021",
-        4: "Vague 4 — 16 juin 2021",
+        1: "Comité n° 1 du département — mars 2021",
+        2: "Comité n° 2 du département — avril 2021",
+        3: "Comité n° 3 du département — 9 juin 2021",
+        4: "Comité n° 4 du département — 16 juin 2021",
     }
 
 
@@ -192,3 +193,13 @@ def test_a_curated_structure_is_drawn_at_its_sites_and_others_at_their_commune()
     assert s.count_advisors(frame.reset_index()).total == 2 + 3 + 1
     assert frame.loc["N" + "3" * 14, s.PRECISION] == s.PRECISION_COMMUNE
     assert frame[s.WAVE].tolist() == [1, 2, 2, 1]
+
+
+def test_the_build_names_every_repair_and_keeps_the_source_values():
+    """Leading zeros restored (said), « sans objet » kept as the source writes it, an
+    identical duplicate row flagged."""
+    row = _row(**{p.C_DEPT: "2", p.C_INSEE: "2408", p.C_QPV: "sans objet"})
+    built = p.department_posts([row, dict(row)], "02", {"02408": "02408"})
+    assert built.table[p.P_QPV].tolist() == ["sans objet", "sans objet"]
+    assert any("zéro initial rétabli (code INSEE « 2408 » → 02408" in r for r in built.repairs)
+    assert any("identique à la ligne 2" in r for r in built.repairs)
