@@ -76,8 +76,8 @@ MUTATIONS = (
     Mutation(
         "a popup cell is built with innerHTML",
         "static/aisnemap/carte.js",
-        '        tr.appendChild(A.text("td", row[1]));',
-        '        var td = document.createElement("td"); td.innerHTML = row[1]; tr.appendChild(td);',
+        '      tr.appendChild(A.text("td", row[1]));',
+        '      var td = document.createElement("td"); td.innerHTML = row[1]; tr.appendChild(td);',
         ("tests/unit/test_maps.py",),
     ),
     Mutation(

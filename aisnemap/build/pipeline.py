@@ -482,6 +482,7 @@ def build_fragility(
     report: BuildReport,
     names: BuiltFiles | None = None,
     districts: dict[str, list[tuple[str, int]]] | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """The IFN scores and the France Services of the département, as CSV texts by output
     file name (a missing national file is reported and skipped); ``districts``: the
@@ -502,22 +503,33 @@ def build_fragility(
         out[names.ifn] = ifn.scores.to_csv(index=False)
     else:
         report.add(f"IFN absent ({ifn_path}) : couche de fragilité indisponible")
-    fs_path = folder / fragility.FRANCE_SERVICES_FILE
-    if fs_path.is_file():
+    editions = (
+        (fragility.FRANCE_SERVICES_FILE, fragility.FRANCE_SERVICES_DATE, names.france_services),
+        (
+            fragility.FRANCE_SERVICES_2022_FILE,
+            fragility.FRANCE_SERVICES_2022_DATE,
+            names.france_services_2022,
+        ),
+    )
+    for source, day, name in editions:
+        fs_path = folder / source
+        if not fs_path.is_file():
+            report.add(f"liste France Services absente ({fs_path}) : couche indisponible")
+            continue
         try:
-            fs = fragility.read_france_services(fs_path.read_bytes(), department, communes)
+            fs = fragility.read_france_services(fs_path.read_bytes(), department, communes, mapping)
         except ValueError as exc:
             raise BuildError(str(exc)) from exc
         for line in fs.report:
             report.add(line)
         table = fs.table
+        antennas = int(table["type"].str.casefold().eq("antenne").sum())
         report.add(
-            f"France Services ({fmt_date(fragility.FRANCE_SERVICES_DATE)}) : {len(table)} lieux, dont "
+            f"France Services ({fmt_date(day)}) : {len(table)} lieux, dont "
             f"{int(table['itinerant'].sum())} itinérants"
+            + (f" et {antennas} antennes" if antennas else "")
         )
-        out[names.france_services] = table.to_csv(index=False)
-    else:
-        report.add(f"liste France Services absente ({fs_path}) : couche indisponible")
+        out[name] = table.to_csv(index=False)
     return out
 
 
@@ -558,8 +570,9 @@ def run_build(
         )
     reference = read_json(join(base, SourceLayout().reference_file(year, "communes.json")))
     districts = fragility.districts_of(reference)
+    mapping = code_mapping(reference, department)
     for name, text in build_fragility(
-        exact.communes, department, programme_dir, report, names, districts
+        exact.communes, department, programme_dir, report, names, districts, mapping
     ).items():
         files[out_dir / name] = text
     for name, frame in zip(names.exact, exact, strict=True):

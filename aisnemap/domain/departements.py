@@ -150,6 +150,8 @@ class BuiltFiles:
     recruitment: str
     #: The département's rows of the list as published on 25 June 2021.
     june: str
+    #: The France Services of December 2022 (the current list is ``france_services``).
+    france_services_2022: str
 
     @property
     def layers(self) -> tuple[str, ...]:
@@ -170,6 +172,7 @@ def files_for(code: str) -> BuiltFiles:
         france_services=f"france_services_{slug}.csv",
         recruitment=f"recrutement_{slug}.csv",
         june=f"liste_2021_06_{slug}.csv",
+        france_services_2022=f"france_services_2022_{slug}.csv",
     )
 
 

@@ -29,8 +29,12 @@ from aisnemap.domain.departements import metric_crs
 from aisnemap.french.formatting import fmt_decimal, fmt_km
 
 IFN_COMMUNES_FILE = "ifn-communes.csv"
-FRANCE_SERVICES_FILE = "france-services-2022-12-01.csv"
-FRANCE_SERVICES_DATE = dt.date(2022, 12, 1)
+#: The current list of France Services (ANCT, August 2024), and the earlier one kept as a
+#: dated reading (December 2022).
+FRANCE_SERVICES_FILE = "france-services-2024-08-01.csv"
+FRANCE_SERVICES_DATE = dt.date(2024, 8, 1)
+FRANCE_SERVICES_2022_FILE = "france-services-2022-12-01.csv"
+FRANCE_SERVICES_2022_DATE = dt.date(2022, 12, 1)
 #: Score columns of the IFN files and how they are named on screen.
 SCORES = {
     "total": "Indice total",
@@ -217,15 +221,36 @@ FS_COLUMNS = {
     "lib_com": "commune",
     "latitude": "latitude",
     "longitude": "longitude",
-    "itinerance": "itinerance",
     "format_fs": "format",
-    "labellisation": "labellisation",
 }
+#: Columns one edition of the list has and the other not (kept when present).
+FS_OPTIONAL = {
+    "itinerance": "itinerance",
+    "labellisation": "labellisation",
+    "labellisation_fs": "labellisation",
+    "type_fs": "type",
+    "complement_adresse": "complement_adresse",
+    "telephone": "telephone",
+    "mail": "courriel",
+    "prise_rdv": "prise_rdv",
+    "h_lundi": "h_lundi",
+    "h_mardi": "h_mardi",
+    "h_mercredi": "h_mercredi",
+    "h_jeudi": "h_jeudi",
+    "h_vendredi": "h_vendredi",
+    "h_samedi": "h_samedi",
+}
+#: Formats of the 2024 list that travel (a bus, an itinerant service).
+ITINERANT_FORMATS = ("itinérante", "bus_équivalent")
 
 
-def read_france_services(raw: bytes | str, department: str, communes) -> FranceServicesRead:
-    """The France Services of ``department`` from the ANCT list, each checked against the
-    commune it names (``communes``: GeoDataFrame with ``code`` and exact geometry).
+def read_france_services(
+    raw: bytes | str, department: str, communes, mapping: dict[str, str] | None = None
+) -> FranceServicesRead:
+    """The France Services of ``department`` from the ANCT list (2022 or 2024 edition),
+    each checked against the commune it names (``communes``: GeoDataFrame with ``code``
+    and exact geometry; ``mapping``: any code of the département → its current commune,
+    so a France Services of a municipal arrondissement counts for its city).
 
     A row whose commune is unknown, whose coordinates are missing or fall outside its
     commune (more than 1 km away) is kept, reported in French and marked
@@ -239,9 +264,17 @@ def read_france_services(raw: bytes | str, department: str, communes) -> FranceS
     if missing:
         raise ValueError("liste France Services : colonne(s) absente(s) : " + ", ".join(missing))
     table = table.loc[table["insee_dep"].str.strip().str.zfill(2) == department]
-    table = table[list(FS_COLUMNS)].rename(columns=FS_COLUMNS).reset_index(drop=True)
+    optional = {k: v for k, v in FS_OPTIONAL.items() if k in table.columns}
+    table = table[[*FS_COLUMNS, *optional]].rename(columns={**FS_COLUMNS, **optional})
+    table = table.reset_index(drop=True)
+    for column in dict.fromkeys(FS_OPTIONAL.values()):
+        if column not in table:
+            table[column] = ""
     table["code_insee"] = table["code_insee"].str.strip().str.zfill(5)
-    table["itinerant"] = table["itinerance"].str.strip().str.casefold().eq("oui")
+    if mapping:
+        table["code_insee"] = table["code_insee"].map(lambda c: mapping.get(c, c))
+    travels = table["format"].str.strip().str.casefold().isin(ITINERANT_FORMATS)
+    table["itinerant"] = table["itinerance"].str.strip().str.casefold().eq("oui") | travels
     lat = pd.to_numeric(table["latitude"], errors="coerce")
     lon = pd.to_numeric(table["longitude"], errors="coerce")
     report: list[str] = []

@@ -11,7 +11,7 @@ from aisnemap.domain.followup import (
     RECRUITMENT_DATE,
     RECRUITMENT_LABEL,
 )
-from aisnemap.domain.fragility import FRANCE_SERVICES_DATE
+from aisnemap.domain.fragility import FRANCE_SERVICES_2022_DATE, FRANCE_SERVICES_DATE
 from aisnemap.domain.programme import LIST_DATE
 from aisnemap.french.formatting import (
     fmt_date,
@@ -466,18 +466,47 @@ IFN_CAPTION = (
     "moyenne (indice total). Survolez une commune pour ses six scores."
 )
 IFN_LEGEND_NOTE = "Scores de 0 à 10 (La Mednum, 2023), pas des taux."
-FS_CAPTION = (
-    "France Services : liste ANCT du "
-    + FRANCE_SERVICES_DAY
-    + " ({n} lieux dans le département, dont "
-    "{itinerant} itinérants ; carré pointillé = itinérant)."
-)
+LABEL_FS_EDITION = "France Services (ANCT)"
+FS_EDITIONS = {
+    "": "Aucune",
+    "2024": f"Liste du {FRANCE_SERVICES_DAY} (actuelle)",
+    "2022": f"Liste du {fmt_date(FRANCE_SERVICES_2022_DATE)} (plus ancienne)",
+}
+
+
+def fs_caption(edition: str, n: int, itinerant: int, antennas: int) -> str:
+    """What the France Services layer shows, and from which list."""
+    day = FRANCE_SERVICES_DAY if edition == "2024" else fmt_date(FRANCE_SERVICES_2022_DATE)
+    extra = f", {antennas} antennes" if antennas else ""
+    return (
+        f"France Services : liste ANCT du {day} ({n} lieux dans le département, dont "
+        f"{itinerant} itinérants{extra} ; carré pointillé = itinérant ; cliquez un carré pour "
+        "ses horaires et contacts)."
+    )
+
+
 FS_UNAVAILABLE = "Liste France Services non construite : relancez la construction des données."
 IFN_UNAVAILABLE = "Indice de fragilité non construit : relancez la construction des données."
 MEDIATION_EXPORT = "Lieux de médiation numérique (CSV, standard national 1.0.2)"
 MEDIATION_SKIPPED = (
     "Export « lieux de médiation numérique » : {n} site(s) non exporté(s), une valeur "
     "obligatoire du standard étant inconnue (jamais inventée) : {details}"
+)
+
+
+FS_POPUP_FIELDS = (
+    ("type", "Type"),
+    ("format", "Format"),
+    ("adresse", "Adresse"),
+    ("h_lundi", "Lundi"),
+    ("h_mardi", "Mardi"),
+    ("h_mercredi", "Mercredi"),
+    ("h_jeudi", "Jeudi"),
+    ("h_vendredi", "Vendredi"),
+    ("h_samedi", "Samedi"),
+    ("telephone", "Téléphone"),
+    ("courriel", "Courriel"),
+    ("prise_rdv", "Prise de rendez-vous"),
 )
 
 

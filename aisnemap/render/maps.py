@@ -223,12 +223,19 @@ def france_services_records(table: pd.DataFrame) -> list[dict]:
         if pd.isna(row.latitude) or pd.isna(row.longitude):
             continue
         label = texts.fs_label(row.nom, row.labellisation, bool(row.itinerant))
+        values = row._asdict()
+        popup = [
+            [title, str(values[key]).strip()]
+            for key, title in texts.FS_POPUP_FIELDS
+            if key in values and not pd.isna(values[key]) and str(values[key]).strip()
+        ]
         records.append(
             {
                 "lat": round(float(row.latitude), 5),
                 "lon": round(float(row.longitude), 5),
                 "label": label,
                 "itinerant": bool(row.itinerant),
+                "popup": popup,
             }
         )
     return records

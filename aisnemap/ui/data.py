@@ -44,6 +44,7 @@ class AppData:
     #: IFN scores by commune code (None when not built) and the France Services.
     ifn: pd.DataFrame | None = None
     france_services: pd.DataFrame | None = None
+    france_services_2022: pd.DataFrame | None = None
     #: The version of the files this was loaded from (what derived caches are keyed on).
     version: FilesVersion | None = None
     #: The follow-up's reading: posts attributed, advisors recruited (September 2023).
@@ -135,8 +136,9 @@ def _load(version: FilesVersion) -> AppData:
     files = context.files
     optional = {
         "ifn": _read_optional_csv(context.folder / files.ifn, {"code": str}),
-        "france_services": _read_optional_csv(
-            context.folder / files.france_services, {"code_insee": str, "id": str}
+        "france_services": _read_optional_csv(context.folder / files.france_services, _FS_TYPES),
+        "france_services_2022": _read_optional_csv(
+            context.folder / files.france_services_2022, _FS_TYPES
         ),
         "version": version,
     }
@@ -216,6 +218,10 @@ def _recruitment(posts: pd.DataFrame | None, structures: pd.DataFrame, territory
         "recruitment": reading,
         "recruitment_options": options_from(reading.sites, reading.labels),
     }
+
+
+#: France Services columns read as text (codes, phone numbers, postcodes).
+_FS_TYPES = {"code_insee": str, "id": str, "code_postal": str, "telephone": str}
 
 
 def _read_optional_csv(path: Path, dtypes: dict) -> pd.DataFrame | None:

@@ -36,7 +36,12 @@ def layer_controls(data: AppData) -> tuple[list[Layer], list[str]]:
         format_func=lambda c: fragility.SCORES.get(c, texts.FRAGILITY_NONE),
         key=K_IFN,
     )
-    show_fs = right.checkbox(texts.LABEL_FRANCE_SERVICES, key=K_FS)
+    edition = right.selectbox(
+        texts.LABEL_FS_EDITION,
+        list(texts.FS_EDITIONS),
+        format_func=texts.FS_EDITIONS.get,
+        key=K_FS,
+    )
     layers: list[Layer] = []
     notes: list[str] = []
     if choice:
@@ -52,14 +57,15 @@ def layer_controls(data: AppData) -> tuple[list[Layer], list[str]]:
                 )
             )
             notes.append(texts.IFN_CAPTION)
-    if show_fs:
-        table = data.france_services
+    if edition:
+        table = data.france_services if edition == "2024" else data.france_services_2022
         if table is None:
             notes.append(texts.FS_UNAVAILABLE)
         else:
             layers.append(FranceServicesLayer(france_services_records(table)))
+            antennas = int(table["type"].fillna("").str.casefold().eq("antenne").sum())
             notes.append(
-                texts.FS_CAPTION.format(n=len(table), itinerant=int(table["itinerant"].sum()))
+                texts.fs_caption(edition, len(table), int(table["itinerant"].sum()), antennas)
             )
     return layers, notes
 

@@ -40,6 +40,26 @@
     return coords;
   };
 
+  /* A popup's content: a table captioned with the place's name, one row per field
+     ([label, value]), every text set with textContent. */
+  A.popupBox = function (title, rows) {
+    var box = document.createElement("div");
+    box.className = "aisne-popup";
+    box.setAttribute("tabindex", "-1");
+    var table = document.createElement("table");
+    table.appendChild(A.text("caption", title));
+    rows.forEach(function (row) {
+      var tr = document.createElement("tr");
+      var th = A.text("th", row[0]);
+      th.setAttribute("scope", "row");
+      tr.appendChild(th);
+      tr.appendChild(A.text("td", row[1]));
+      table.appendChild(tr);
+    });
+    box.appendChild(table);
+    return box;
+  };
+
   A.text = function (tag, text, cls) {
     var el = document.createElement(tag);
     if (cls) {
@@ -157,22 +177,10 @@
         aisneId: site.id
       });
       marker.bindTooltip(A.text("span", site.tooltip), { direction: "top" });
-      var box = document.createElement("div");
-      box.className = "aisne-popup";
-      box.setAttribute("tabindex", "-1");
-      var table = document.createElement("table");
-      var caption = A.text("caption", site.tooltip);
-      table.appendChild(caption);
-      site.popup.forEach(function (row) {
-        var tr = document.createElement("tr");
-        var th = A.text("th", row[0]);
-        th.setAttribute("scope", "row");
-        tr.appendChild(th);
-        tr.appendChild(A.text("td", row[1]));
-        table.appendChild(tr);
+      marker.bindPopup(A.popupBox(site.tooltip, site.popup), {
+        maxWidth: 360,
+        autoPanPadding: [20, 20]
       });
-      box.appendChild(table);
-      marker.bindPopup(box, { maxWidth: 360, autoPanPadding: [20, 20] });
       marker.on("keypress", function (e) {
         if (e.originalEvent && (e.originalEvent.key === "Enter" || e.originalEvent.key === " ")) {
           lastFocus = marker;
@@ -351,6 +359,12 @@
         keyboard: true
       });
       marker.bindTooltip(A.text("span", item.label), { direction: "top", offset: [0, -10] });
+      if (item.popup && item.popup.length) {
+        marker.bindPopup(A.popupBox(item.label, item.popup), {
+          maxWidth: 360,
+          autoPanPadding: [20, 20]
+        });
+      }
       marker.addTo(group);
     });
   };

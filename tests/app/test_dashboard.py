@@ -221,7 +221,7 @@ def test_fragility_and_france_services_layers(app):
     # Every tooltip gives the six scores, written the French way.
     assert re.search(r"Laon — IFN, scores de 0 à 10 : indice total \d,\d ; ", layers)
     assert any(texts.IFN_CAPTION in plain(c.value) for c in app.caption)
-    app.checkbox("c_fs").check().run()
+    app.selectbox("c_fs").set_value("2022").run()
     layers = map_args(app)["feature_group"]
     assert layers.count('"label":"France Services : ') == 31
     assert any("31 lieux dans le département, dont 7 itinérants" in c.value for c in app.caption)

@@ -58,10 +58,38 @@ def test_the_weighted_mean_is_reproduced_by_the_command(built_data_dir, territor
 
 
 def test_france_services_of_the_aisne(built_data_dir):
-    table = pd.read_csv(built_data_dir / AISNE_FILES.france_services, dtype={"code_insee": str})
+    table = pd.read_csv(
+        built_data_dir / AISNE_FILES.france_services_2022, dtype={"code_insee": str}
+    )
     assert len(table) == 31
     assert int(table["itinerant"].sum()) == 7
     assert table["code_insee"].str.startswith("02").all()
     report = (built_data_dir / config.REPORT_FILE).read_text(encoding="utf-8")
     assert "France Services (01/12/2022) : 31 lieux, dont 7 itinérants" in report
     assert "IFN : 800 communes sur 800 avec un score" in report
+
+
+def test_france_services_of_august_2024_with_their_practical_details(built_data_dir):
+    """The current list: the Aisne's 35 rows of the file (README), with antennas, formats,
+    opening hours and contacts; counted from the CSV directly."""
+    raw = pd.read_csv(PROGRAMME / "france-services-2024-08-01.csv", dtype=str)
+    aisne = raw.loc[raw["insee_dep"].str.zfill(2) == "02"]
+    table = pd.read_csv(built_data_dir / AISNE_FILES.france_services, dtype=str)
+    assert len(table) == len(aisne) == 35
+    assert (table["type"] == "Antenne").sum() == (aisne["type_fs"] == "Antenne").sum()
+    travelling = aisne["format_fs"].str.casefold().isin(["itinérante", "bus_équivalent"])
+    assert (table["itinerant"] == "True").sum() == travelling.sum()
+    assert table["telephone"].notna().sum() == aisne["telephone"].notna().sum()
+
+
+def test_france_services_of_paris_arrondissements_count_for_paris(built_data_dir, tmp_path):
+    """The list codes Paris's France Services by arrondissement (751xx): none is « commune
+    inconnue », all are in Paris (75056)."""
+    from aisnemap.build import pipeline
+
+    raw = pd.read_csv(PROGRAMME / "france-services-2024-08-01.csv", dtype=str)
+    expected = int((raw["insee_dep"] == "75").sum())
+    report = pipeline.run_build(config.SOURCES_DIR, 2021, tmp_path, department="75")
+    assert "inconnue" not in report.text()
+    table = pd.read_csv(tmp_path / "france_services_75.csv", dtype=str)
+    assert len(table) == expected and set(table["code_insee"]) == {"75056"}

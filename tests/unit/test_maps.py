@@ -113,7 +113,7 @@ def test_text_from_data_is_never_markup(layers):
 # the data goes through aisneText (textContent) and Leaflet gets DOM elements, not strings.
 _HTML_SINKS = re.compile(
     r"\.innerHTML\b|\.outerHTML\b|insertAdjacentHTML|document\.write|"
-    r"\.(?:bindTooltip|bindPopup|setContent)\(\s*(?!A\.text\(|box\b)|"
+    r"\.(?:bindTooltip|bindPopup|setContent)\(\s*(?!A\.text\(|A\.popupBox\(|box\b)|"
     r"setPrefix\([^)]*\+"
 )
 MAP_JS = config.STATIC_DIR / assets.MAP_JS
@@ -130,7 +130,7 @@ def test_layer_scripts_use_no_html_sink(layers):
     assert "aisne.sites(" in scripts and _HTML_SINKS.findall(scripts) == []
     # The layers' code itself (static/aisnemap/carte.js) builds text with textContent only.
     code = MAP_JS.read_text(encoding="utf-8")
-    assert "A.text(" in code and "bindPopup(box" in code
+    assert "A.text(" in code and "bindPopup(A.popupBox(" in code
     assert _HTML_SINKS.findall(code) == []
     choro = maps.build_choropleth(
         layers, layers.epci, "x", "y", [("a", "#ffffff")], (3.5, 49.5, 3.7, 49.6)
