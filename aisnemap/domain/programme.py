@@ -536,7 +536,10 @@ def national_frame(posts: pd.DataFrame, structures: pd.DataFrame) -> pd.DataFram
                 s.POOL: "",
                 s.POOL_ADVISORS: None,
                 s.OPERATOR: name,
-                s.SERVICE_TYPE: "Non précisé (liste nationale)",
+                # Only what the list says: its France Services flag; else not given.
+                s.SERVICE_TYPE: "France Services (liste nationale)"
+                if str(post.get(P_FS, "")).lower() == "oui"
+                else "Non précisé (liste nationale)",
                 s.ITINERANT: None,
                 s.INSEE: post[P_INSEE],
                 s.ADDRESS: post[P_ADDRESS],

@@ -610,13 +610,69 @@ POPUP_FIELDS = (
     ("site", "Site"),
     ("operateur", "Opérateur"),
     ("type_service", "Type de service"),
-    ("conseillers_affiche", "Conseillers"),
-    ("vague", "Vague"),
+    ("conseillers_affiche", "Postes"),
+    ("vague", "Vague ou comité"),
     ("commune", "Commune"),
     ("epci_nom", "EPCI"),
     ("adresse", "Adresse"),
     ("precision_affiche", "Localisation"),
+    ("confiance", "Confiance"),
     ("source", "Source"),
+)
+
+GLOSSARY_TITLE = "Glossaire : ce que compte chaque mot, et d'après quelle source"
+GLOSSARY = (
+    (
+        "Poste annoncé",
+        "poste de conseiller numérique annoncé par une préfecture pour une structure lauréate "
+        "(lecture « annonce », là où une annonce préfectorale a été saisie).",
+    ),
+    (
+        "Poste validé",
+        "poste accordé à une structure par un comité de sélection (COSELEC) de l'ANCT, à sa "
+        f"date ; liste nationale des structures validées (situation du {LIST_DAY}, et telle "
+        "que publiée le 25/06/2021).",
+    ),
+    (
+        "Poste attribué",
+        "poste financé attribué à une structure après sa validation ; suivi du recrutement de "
+        f"l'ANCT (situation du {RECRUITMENT_DAY}).",
+    ),
+    (
+        "Conseiller recruté",
+        "recrutement déclaré sur un poste attribué ; un remplacement compte à nouveau, ce n'est "
+        f"pas un conseiller en poste aujourd'hui (même source, {RECRUITMENT_DAY}).",
+    ),
+    (
+        "Conseiller formé",
+        f"conseiller recruté ayant achevé sa formation (même source, {RECRUITMENT_DAY}).",
+    ),
+    (
+        "Usager accompagné (déclaré)",
+        "personne aidée selon les comptes rendus d'activité des conseillers, cumulés de "
+        f"{ACTIVITY_PERIOD} (ANCT, export du {fmt_date(ACTIVITY_DATE)}) ; pas un habitant.",
+    ),
+    (
+        "Investissement État estimé",
+        "estimation par l'ANCT de l'investissement de l'État pour une structure (colonne de la "
+        f"liste nationale du {LIST_DAY}) ; pas une dépense constatée.",
+    ),
+    (
+        "IFN",
+        "Indice de fragilité numérique de La Mednum (2023) : cinq scores de 0 à 10 par commune "
+        "et leur moyenne ; des scores, pas des taux.",
+    ),
+    (
+        "France Services",
+        f"lieux labellisés de l'ANCT (liste du {FRANCE_SERVICES_DAY} ; celle du "
+        f"{fmt_date(FRANCE_SERVICES_2022_DATE)} reste consultable) ; une antenne dépend d'un "
+        "lieu principal.",
+    ),
+    (
+        "Localisation",
+        "« à l'adresse » : point géocodé ou relevé ; « au centre de la commune » : aucune "
+        "adresse sûre, le site est placé au point représentatif de sa commune.",
+    ),
 )
 
 # Table

@@ -94,10 +94,14 @@ def show_figures(figures: Figures, announcement=None) -> list[tuple[str, str, st
 
 
 def show_definitions(cards: list[tuple[str, str, str]]) -> None:
-    """What each figure counts (the notes that qualify them are under the map)."""
+    """What each figure counts (the notes that qualify them are under the map), then the
+    glossary of the words every reading uses, each with its source."""
     with st.expander(texts.DEFINITIONS_TITLE, expanded=False):
         for label, _value, definition in cards:
             st.markdown(f"**{texts.literal(label)}** : {texts.literal(definition)}")
+        st.markdown(f"**{texts.literal(texts.GLOSSARY_TITLE)}**")
+        for word, meaning in texts.GLOSSARY:
+            st.markdown(f"- *{texts.literal(word)}* : {texts.literal(meaning)}")
 
 
 def show_activity(department) -> None:
