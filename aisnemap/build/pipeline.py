@@ -387,6 +387,19 @@ def round_coordinates(geometries: Any, decimals: int) -> Any:
     return shapely.transform(geometries, lambda coords: np.round(coords, decimals))
 
 
+def _national_file(programme_dir: Path | None, name: str, reader, absent: str, report: BuildReport):
+    """A national file read by ``reader`` (None, reported with ``absent``, when the file
+    is not there; a malformed file stops the build with its French message)."""
+    path = (programme_dir or config.PROGRAMME_DIR) / name
+    if not path.is_file():
+        report.add(absent.format(path=path))
+        return None
+    try:
+        return reader(path.read_bytes())
+    except ValueError as exc:
+        raise BuildError(str(exc)) from exc
+
+
 def build_posts(
     base: str | Path,
     year: int,
@@ -398,14 +411,15 @@ def build_posts(
     """The département's posts of the national list (None, reported, when it is absent),
     placed at their geocoded address where the June 2021 list has a sure one inside their
     commune (``communes``: the exact layer)."""
-    path = (programme_dir or config.PROGRAMME_DIR) / programme.LIST_FILE
-    if not path.is_file():
-        report.add(f"liste nationale absente ({path}) : lecture « postes validés » indisponible")
+    rows = _national_file(
+        programme_dir,
+        programme.LIST_FILE,
+        programme.read_national_list,
+        "liste nationale absente ({path}) : lecture « postes validés » indisponible",
+        report,
+    )
+    if rows is None:
         return None
-    try:
-        rows = programme.read_national_list(path.read_bytes())
-    except ValueError as exc:
-        raise BuildError(str(exc)) from exc
     communes_ref = read_json(join(base, SourceLayout().reference_file(year, "communes.json")))
     departments = {c.get("departement") for c in communes_ref} - {None}
     posts = programme.department_posts(
@@ -457,14 +471,15 @@ def build_recruitment(
 ) -> pd.DataFrame | None:
     """The September 2023 recruitment of the département's structures, joined on SIRET
     with the list (None, reported, when the file is absent)."""
-    path = (programme_dir or config.PROGRAMME_DIR) / followup.RECRUITMENT_FILE
-    if not path.is_file():
-        report.add(f"fichier de recrutement absent ({path}) : lecture « recrutement » indisponible")
+    entries = _national_file(
+        programme_dir,
+        followup.RECRUITMENT_FILE,
+        followup.read_recruitment,
+        "fichier de recrutement absent ({path}) : lecture « recrutement » indisponible",
+        report,
+    )
+    if entries is None:
         return None
-    try:
-        entries = followup.read_recruitment(path.read_bytes())
-    except ValueError as exc:
-        raise BuildError(str(exc)) from exc
     communes_ref = read_json(join(base, SourceLayout().reference_file(year, "communes.json")))
     mapping = code_mapping(communes_ref, department)
     table, lines = followup.recruitment_posts(

@@ -40,6 +40,18 @@ _COUNTS = {
 }
 
 
+def json_payload(raw: bytes | str, what: str, kind: type, expected: str):
+    """The JSON document of a national file, of the ``kind`` expected (list or dict);
+    ValueError in French naming the file (``what``) otherwise."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{what} illisible (JSON attendu) : {exc}") from exc
+    if not isinstance(data, kind):
+        raise ValueError(f"{what} : {expected} attendu(e)")
+    return data
+
+
 def department_of_insee(code: str) -> str:
     """The département of a commune code: « 02408 » → 02, « 97411 » → 974, « 2A004 » → 2A."""
     return code[:3] if code.startswith("97") else code[:2]
@@ -61,12 +73,7 @@ def _siret(value: object) -> str:
 def read_recruitment(raw: bytes | str) -> pd.DataFrame:
     """The recruitment file as a table, one row per entry, the département taken from the
     entry's own INSEE code (raises ValueError in French for a file of another shape)."""
-    try:
-        data = json.loads(raw)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"fichier de recrutement illisible (JSON attendu) : {exc}") from exc
-    if not isinstance(data, dict):
-        raise ValueError("fichier de recrutement : un objet JSON par structure attendu")
+    data = json_payload(raw, "fichier de recrutement", dict, "un objet JSON par structure")
     rows = []
     for name, entry in data.items():
         if not isinstance(entry, dict):
@@ -142,12 +149,7 @@ SUPPORT = {
 def read_activity(raw: bytes | str) -> pd.DataFrame:
     """One row per département: people helped and accompaniments declared, by age band,
     kind of support and theme (columns named as in the file, prefixed by their group)."""
-    try:
-        data = json.loads(raw)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"fichier d'activité illisible (JSON attendu) : {exc}") from exc
-    if not isinstance(data, list):
-        raise ValueError("fichier d'activité : une liste de départements attendue")
+    data = json_payload(raw, "fichier d'activité", list, "une liste de départements")
     rows = []
     for entry in data:
         code = str(entry.get("departement", "")).strip().upper()

@@ -26,9 +26,9 @@ import geopandas as gpd
 import pandas as pd
 
 from aisnemap.domain import schema as s
-from aisnemap.domain.followup import FOLLOWUP_COLUMNS
+from aisnemap.domain.followup import FOLLOWUP_COLUMNS, json_payload
 from aisnemap.domain.territory import locate_sites
-from aisnemap.french.formatting import proper_name
+from aisnemap.french.formatting import MONTHS, proper_name
 
 LIST_FILE = "cnfs-structures-2023-04-05.csv"
 LIST_DATE = dt.date(2023, 4, 5)
@@ -108,20 +108,6 @@ S_INVEST = "investissement_eur"
 S_STRUCTURE = "structure_liste"
 S_OUTSIDE = "hors_departement"
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 #: Differences between the announcement and the list that no column can show, each with
 #: its sources (keyed on SIRET). Commune differences are computed, not listed here.
@@ -294,14 +280,7 @@ def outside_departments(rows: list[dict[str, str]], departments: set[str]) -> li
 def read_geocoded(raw: bytes | str) -> pd.DataFrame:
     """The June 2021 geocoded list: SIRET, latitude, longitude, score, BAN label (the best
     scored row of each SIRET); ValueError in French for a file of another shape."""
-    import json
-
-    try:
-        data = json.loads(raw)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"liste géocodée illisible (JSON attendu) : {exc}") from exc
-    if not isinstance(data, list):
-        raise ValueError("liste géocodée : une liste de structures attendue")
+    data = json_payload(raw, "liste géocodée", list, "une liste de structures")
     rows = []
     for entry in data:
         siret = re.sub(r"\D", "", str(entry.get("siret") or ""))
@@ -325,9 +304,7 @@ def read_geocoded(raw: bytes | str) -> pd.DataFrame:
 def june_posts(raw: bytes | str, department: str) -> pd.DataFrame:
     """The département's rows of the list as published on 25 June 2021: SIRET, name, posts,
     committee date (the file's ``code_département`` lost its leading zero)."""
-    import json
-
-    data = json.loads(raw)
+    data = json_payload(raw, "liste du 25/06/2021", list, "une liste de structures")
     rows = []
     for entry in data:
         code = pad_department(str(entry.get("code_département") or entry.get("insee_dep") or ""))
