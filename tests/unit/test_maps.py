@@ -149,7 +149,7 @@ def test_pool_site_is_hollow_and_labelled(layers):
     records = maps.site_records(_sites(2), style.service_colours(["France Services", "UTAS"]))
     pool = records[1]
     assert pool["fill"] == "#ffffff"
-    assert ["Conseillers", "groupe de 16 (répartition entre sites non publiée)"] in pool["popup"]
+    assert ["Postes", "groupe de 16 (répartition entre sites non publiée)"] in pool["popup"]
     assert records[0]["dash"] == "4 3" and pool["dash"] is None
     assert records[0]["r"] < style.site_style(_sites(3).iloc[2], {}).radius
 
