@@ -15,12 +15,12 @@ from aisnemap.build import pipeline as build
 from aisnemap.domain import france as national_files
 from aisnemap.domain import schema
 from aisnemap.domain.departements import (
-    AISNE,
     DepartmentContext,
     context_for,
     department_dir,
 )
 from aisnemap.domain.territory import Territory, load_territory, locate_sites
+from tests.support.departements import AISNE
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -310,9 +310,10 @@ def known_departments(out_dir: Path | None = None) -> dict[str, Department]:
     try:
         return departments_of(config.SOURCES_DIR, config.COG_YEAR)
     except SourceError:
-        from aisnemap.domain.departements import AISNE
+        from aisnemap.domain.departements import the_announcement
 
-        return {AISNE.code: AISNE}
+        announced = the_announcement().department
+        return {announced.code: announced}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -59,8 +59,6 @@ class Department:
         return _OF.get(self.liaison, "de ") + self.name
 
 
-AISNE = Department("02", "Aisne", 5)
-
 # --- facts that differ between départements ---------------------------------------------
 
 #: Metric projection of each overseas département (UTM zones of the official RGAF09,
@@ -123,7 +121,7 @@ class Announcement:
 #: The announcements curated for this dashboard, by département.
 ANNOUNCEMENTS = {
     "02": Announcement(
-        department=AISNE,
+        department=Department("02", "Aisne", 5),
         date=dt.date(2021, 3, 18),
         advisors=32,
         laureates=15,

@@ -211,7 +211,7 @@ def proper_name(text: str) -> str:
     value = " ".join(str(text or "").split())
     if not value or value != value.upper() or not any(c.isalpha() for c in value):
         return value
-    # The list writes « D ARNEKE », « DE L AISNE » for « d'Arneke », « de l'Aisne ».
+    # The list writes « D ARNEKE », « DE L OISE » for « d'Arneke », « de l'Oise ».
     value = re.sub(r"(?<![A-Z])([DL]) (?=[A-Z])", r"\1'", value)
     words = []
     for index, word in enumerate(re.split(r"(\s+|-|')", value)):

@@ -12,9 +12,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from aisnemap import config
-from aisnemap.domain.departements import AISNE, department_dir, files_for
+from aisnemap.domain.departements import department_dir, files_for
 from aisnemap.french import texts
 from tests.support.apptest import map_args, metrics, plain
+from tests.support.departements import AISNE
 from tests.support.server import ROOT
 
 DASHBOARD = str(ROOT / "dashboard.py")

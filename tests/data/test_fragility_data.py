@@ -12,7 +12,8 @@ import pytest
 
 from aisnemap import config
 from aisnemap.domain import fragility
-from aisnemap.domain.departements import AISNE, files_for
+from aisnemap.domain.departements import files_for
+from tests.support.departements import AISNE
 
 AISNE_FILES = files_for(AISNE.code)
 

@@ -11,7 +11,8 @@ import pytest
 from aisnemap import config
 from aisnemap.domain import programme
 from aisnemap.domain import schema as s
-from aisnemap.domain.departements import AISNE, files_for
+from aisnemap.domain.departements import files_for
+from tests.support.departements import AISNE
 
 AISNE_FILES = files_for(AISNE.code)
 

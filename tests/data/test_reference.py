@@ -12,7 +12,8 @@ from aisnemap.build import pipeline as build
 from aisnemap.build.sources import SourceLayout
 from aisnemap.domain import schema
 from aisnemap.domain import schema as s
-from aisnemap.domain.departements import AISNE, files_for
+from aisnemap.domain.departements import files_for
+from tests.support.departements import AISNE
 
 AISNE_FILES = files_for(AISNE.code)
 

@@ -11,7 +11,6 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from aisnemap.domain.departements import AISNE
 from aisnemap.domain.filters import Filters, territory_communes
 from aisnemap.french import texts
 from aisnemap.render import maps
@@ -24,6 +23,7 @@ from tests.e2e.helpers import (
     map_view,
     wait_for_map,
 )
+from tests.support.departements import AISNE
 from tests.support.server import StreamlitServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

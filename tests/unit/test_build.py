@@ -17,7 +17,8 @@ from shapely.geometry import box
 from aisnemap import config
 from aisnemap.build import pipeline as build
 from aisnemap.build.sources import SourceError, read_feature_collection, read_json
-from aisnemap.domain.departements import AISNE, files_for
+from aisnemap.domain.departements import files_for
+from tests.support.departements import AISNE
 
 AISNE_FILES = files_for(AISNE.code)
 

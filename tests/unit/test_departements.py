@@ -16,7 +16,6 @@ from aisnemap.build import pipeline as build
 from aisnemap.domain import coverage
 from aisnemap.domain import schema as s
 from aisnemap.domain.departements import (
-    AISNE,
     Department,
     context_for,
     files_for,
@@ -24,6 +23,7 @@ from aisnemap.domain.departements import (
 )
 from aisnemap.domain.territory import CommunePoints
 from aisnemap.render import export
+from tests.support.departements import AISNE
 
 REUNION = Department("974", "La Réunion", 3)
 NORD = Department("59", "Nord", 2)
