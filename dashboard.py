@@ -20,27 +20,32 @@ from aisnemap.ui.figures import (
     show_definitions,
     show_figures,
 )
+from aisnemap.ui.importing import configured_secret
 from aisnemap.ui.layers import layer_controls
 from aisnemap.ui.page import (
     PAGES,
     current_view,
     draw_sidebar,
     footer,
+    map_view_query,
     mark_routed,
+    name_tab,
     run_page,
     setup_app,
     show_problems,
     skip_link,
     static_url,
 )
-from aisnemap.ui.tables import show_table
+from aisnemap.ui.tables import explore_table
 
 
 def map_page() -> None:
     """Home page: figures, map, exports, table of the sites shown."""
     view = current_view()
     data, filters = view.data, view.filters
-    st.title(texts.app_title(data.department), anchor=False)
+    where = view.territory_phrase
+    name_tab(texts.NAV_MAP, view)
+    st.title(texts.view_heading(data.department, where), anchor=False)
     if data.empty:
         empty_map(data)
     if not data.ok:
@@ -56,13 +61,10 @@ def map_page() -> None:
         view.national,
         view.recruitment,
     )
-    reading = texts.sentence(reading_label(filters, data.context.announcement_date))
-    # The announcement's subtitle names its reading; the national one is said first.
-    st.caption(
-        f"**{texts.literal(reading)}** · {texts.literal(subtitle)}"
-        if view.national
-        else texts.literal(subtitle)
-    )
+    reading = reading_label(filters, data.context.announcement_date)
+    st.caption(texts.literal(subtitle))
+    # What the figures count, where and from which reading, right above them.
+    st.markdown(f"**{texts.literal(texts.view_summary(data.department, where, reading))}**")
     communes = data.territory.communes
     shown = apply_filters(view.sites, filters)
     figures = key_figures(view.sites, communes, filters, shown, view.unplaced)
@@ -91,6 +93,7 @@ def map_page() -> None:
             highlight=outline,
             places=view_places(view, shown),
             extra=extra,
+            view=map_view_query(),
         ),
         layer_control=folium.LayerControl(collapsed=True),
     )
@@ -103,7 +106,14 @@ def map_page() -> None:
         show_cumulative_chart(data.posts, filters.au)
     show_exports(view, shown, outline)
     st.header(texts.TABLE_TITLE, anchor=texts.TABLE_ANCHOR)
-    show_table(sites_table(shown), alt=texts.TABLE_TITLE)
+    explore_table(
+        sites_table(shown),
+        "sites",
+        texts.TABLE_TITLE,
+        f"sites-{data.department.code}",
+        main=texts.TABLE_MAIN_COLUMNS,
+        details="Site",
+    )
     show_problems(data)
     show_activity(data.department)
     footer()
@@ -133,14 +143,19 @@ pages = [
         "pages/1_Territoires.py", title=texts.TERRITORIES_TITLE, url_path=texts.URL_TERRITORIES
     ),
     st.Page("pages/2_Couverture.py", title=texts.COVERAGE_TITLE, url_path=texts.URL_COVERAGE),
+    st.Page("pages/6_Trouver_un_lieu.py", title=texts.FIND_NAV, url_path=texts.URL_FIND),
 ]
 if data.curated:
-    pages += [
+    pages.append(
         st.Page(
             "pages/4_Rapprochement.py", title=texts.RECONCILE_TITLE, url_path=texts.URL_RECONCILE
-        ),
-        st.Page("pages/3_Import.py", title=texts.IMPORT_TITLE, url_path=texts.URL_IMPORT),
-    ]
+        )
+    )
+    # The import is in the menu only where an administrator opened it (a secret is set).
+    if configured_secret():
+        pages.append(
+            st.Page("pages/3_Import.py", title=texts.IMPORT_TITLE, url_path=texts.URL_IMPORT)
+        )
 france_page = st.Page("pages/5_France.py", title=texts.FRANCE_NAV, url_path=texts.URL_FRANCE)
 navigation = st.navigation([*pages, france_page])
 if navigation.url_path != texts.URL_FRANCE:  # the national page has its own date only

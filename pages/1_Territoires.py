@@ -10,7 +10,7 @@ from aisnemap.render import maps
 from aisnemap.ui.exports import sheet_download
 from aisnemap.ui.layers import threshold_slider
 from aisnemap.ui.page import footer, page_header, run_page, static_url
-from aisnemap.ui.tables import show_table, table_downloads
+from aisnemap.ui.tables import explore_table
 
 
 def render() -> None:
@@ -49,8 +49,7 @@ def render() -> None:
     else:
         st.info(texts.IFN_UNAVAILABLE)
     shown = analysis.french_table(stats)
-    show_table(shown)
-    table_downloads(shown, f"territoires-{level}", "territoires")
+    explore_table(shown, "territoires", texts.TERRITORIES_TITLE, f"territoires-{level}")
     sheet_download(view, level, stats)
 
     chosen = analysis.LEVELS[level]

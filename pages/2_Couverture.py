@@ -10,7 +10,15 @@ from aisnemap.french.formatting import fmt_int
 from aisnemap.render import maps
 from aisnemap.ui.layers import threshold_slider
 from aisnemap.ui.page import footer, page_header, run_page, static_url
-from aisnemap.ui.tables import show_table
+from aisnemap.ui.tables import show_table, table_downloads
+
+K_CANDIDATES = "couverture_candidats"
+
+
+def table_with_downloads(table, stem: str, key: str, hide_index: bool = True) -> None:
+    """A table of the page and its CSV and XLSX."""
+    show_table(table, hide_index=hide_index)
+    table_downloads(table if hide_index else table.reset_index(), stem, key)
 
 
 def render() -> None:
@@ -46,8 +54,11 @@ def render() -> None:
     )
     cols[2].metric(texts.FIG_POPULATION, fmt_int(population), help=texts.FIG_POPULATION_HELP)
 
+    stem = f"couverture-{data.department.code}"
     st.subheader(texts.BANDS_TITLE)
-    show_table(coverage.bands_table(result, population), hide_index=False)
+    table_with_downloads(
+        coverage.bands_table(result, population), f"{stem}-tranches", "cv_tranches", False
+    )
 
     # The planner's suggestions are drawn on the map above: computed for the number asked
     # (kept in the session), so the map and the table follow every change of N.
@@ -59,8 +70,11 @@ def render() -> None:
         fragile = fragility.fragile_weight(communes["population"].to_numpy(), scores["total"])
     else:
         objective = "population"
+    # The candidates the user picked (below) count as sites for the suggestions.
+    picked = [c for c in st.session_state.get(K_CANDIDATES, []) if c in set(communes["code"])]
+    extra = points.xy_of(picked) if picked else None
     suggestions = coverage.greedy_sites(
-        communes, sites, n, points, fragile=fragile, objective=objective
+        communes, sites, n, points, fragile=fragile, objective=objective, extra_xy=extra
     )
     areas = coverage.distance_areas(communes, result)
     fmap = maps.build_choropleth(
@@ -85,24 +99,31 @@ def render() -> None:
 
     st.subheader(texts.LEAST_COVERED_TITLE)
     least = result.farthest(15).round({"distance_km": 1}).rename(columns=texts.COVERAGE_COLUMNS)
-    show_table(least)
+    table_with_downloads(least, f"{stem}-communes-les-plus-loin", "cv_loin")
 
     if data.ifn is not None:
         st.subheader(texts.FRAGILITY_COVERAGE_TITLE)
         st.caption(texts.IFN_CAPTION)
-        show_table(coverage.bands_by_fragility(result, data.ifn), hide_index=False)
+        table_with_downloads(
+            coverage.bands_by_fragility(result, data.ifn),
+            f"{stem}-tranches-fragilite",
+            "cv_fragilite",
+            False,
+        )
         threshold = threshold_slider(st, "couverture_seuil")
         fragile_far = coverage.least_covered_fragile(result, data.ifn, threshold)
         st.markdown(f"**{texts.literal(texts.LEAST_COVERED_FRAGILE_TITLE)}**")
         if fragile_far.empty:
             st.info(texts.NO_FRAGILE_COMMUNE)
         else:
-            show_table(
+            table_with_downloads(
                 fragile_far[
                     ["nom", "code", "population", "total", "distance_km", "site_le_plus_proche"]
                 ]
                 .rename(columns=texts.COVERAGE_COLUMNS)
-                .rename(columns={"total": texts.IFN_TOTAL_COLUMN})
+                .rename(columns={"total": texts.IFN_TOTAL_COLUMN}),
+                f"{stem}-communes-fragiles-loin",
+                "cv_fragiles",
             )
 
     if data.france_services is not None:
@@ -110,35 +131,44 @@ def render() -> None:
         radius = st.number_input(
             texts.LABEL_FS_RADIUS, min_value=1, max_value=50, value=10, key="couverture_fs_km"
         )
-        far = coverage.services_without_advisor(
-            data.france_services, sites, float(radius), points.crs
-        )
+        # The France Services of the territory shown; sites anywhere serve them.
+        codes = None if filters.whole_department else set(communes["code"])
+        services = coverage.services_in(data.france_services, codes)
+        far = coverage.services_without_advisor(services, sites, float(radius), points.crs)
+        where = texts.sentence(view.territory_phrase or texts.department_whole(data.department))
         st.caption(
-            texts.FS_WITHOUT_ADVISOR_NOTE.format(
-                n=len(far), total=len(data.france_services), km=formatting.fmt_km(radius, 0)
+            texts.literal(
+                texts.FS_WITHOUT_ADVISOR_NOTE.format(
+                    where=where, n=len(far), total=len(services), km=formatting.fmt_km(radius, 0)
+                )
             )
         )
         if len(far):
-            show_table(
+            table_with_downloads(
                 far[["nom", "commune", "code_insee", "itinerant", "distance_km"]]
                 .assign(itinerant=lambda t: t["itinerant"].map({True: "oui", False: "non"}))
-                .rename(columns=texts.FS_COLUMNS)
+                .rename(columns=texts.FS_COLUMNS),
+                f"{stem}-france-services-sans-conseiller",
+                "cv_fs",
             )
 
     st.subheader(texts.PLANNER_TITLE)
     st.caption(texts.PLANNER_INTRO)
     names = dict(zip(communes["code"], communes["nom"], strict=True))
+    st.session_state[K_CANDIDATES] = picked
     picked = st.multiselect(
         texts.LABEL_CANDIDATES,
         sorted(names, key=lambda c: names[c].casefold()),
         format_func=lambda c: f"{names[c]} ({c})",
-        key="couverture_candidats",
+        key=K_CANDIDATES,
         placeholder=texts.CANDIDATES_PLACEHOLDER,
     )
     if picked:
         extra = points.xy_of(picked)
         after = coverage.compute_coverage(communes, sites, points, sites["site"], extra_xy=extra)
-        show_table(coverage.compare_bands(result, after), hide_index=False)
+        table_with_downloads(
+            coverage.compare_bands(result, after), f"{stem}-candidates", "cv_candidates", False
+        )
         st.metric(
             texts.FIG_WITHIN_10,
             fmt_int(after.population_within()),
@@ -156,7 +186,9 @@ def render() -> None:
     if not suggestions:
         st.info(texts.SUGGEST_NONE)
     else:
-        show_table(coverage.suggestions_table(suggestions))
+        table_with_downloads(
+            coverage.suggestions_table(suggestions), f"{stem}-suggestions", "cv_suggestions"
+        )
 
 
 run_page(render)

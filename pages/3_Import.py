@@ -5,12 +5,14 @@ import streamlit as st
 
 from aisnemap.french import texts
 from aisnemap.ui.importing import authorised, backups_section, configured_secret, import_section
-from aisnemap.ui.page import current_view, footer, run_page
+from aisnemap.ui.page import current_view, footer, name_tab, run_page
 
 
 def render() -> None:
     """The import page, for an authenticated administrator only."""
-    data = current_view().data
+    view = current_view()
+    data = view.data
+    name_tab(texts.IMPORT_TITLE, department=data.department)
     st.title(texts.IMPORT_TITLE)
     secret = configured_secret()
     if data.territory is None:

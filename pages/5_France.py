@@ -8,8 +8,15 @@ from aisnemap.domain import fragility, france
 from aisnemap.french import formatting, texts
 from aisnemap.render import maps
 from aisnemap.ui import national
-from aisnemap.ui.page import current_view, footer, open_department, run_page, static_url
-from aisnemap.ui.tables import show_table, table_downloads
+from aisnemap.ui.page import (
+    current_view,
+    footer,
+    name_tab,
+    open_department,
+    run_page,
+    static_url,
+)
+from aisnemap.ui.tables import explore_table
 
 K_AU = "france_au"
 K_OPEN = "france_departement"
@@ -19,6 +26,7 @@ K_CLICK = "france_dernier_clic"
 def render() -> None:
     """The page body (inside the error boundary)."""
     current_view()  # frames the page when Streamlit ran it without the router
+    name_tab(texts.FRANCE_TAB)
     st.title(texts.FRANCE_TITLE, anchor=False)
     st.caption(texts.FRANCE_INTRO)
     loaded = national.national_data()
@@ -83,8 +91,13 @@ def render() -> None:
 
     st.header(texts.FRANCE_TABLE_TITLE, anchor=False)
     shown = national.table_for(frame)
-    table_downloads(shown, f"conseillers-numeriques-france-{au.isoformat()}", "france")
-    show_table(national.displayed(shown), alt=texts.FRANCE_TABLE_TITLE)
+    explore_table(
+        shown,
+        "france",
+        texts.FRANCE_TABLE_TITLE,
+        f"conseillers-numeriques-france-{au.isoformat()}",
+        shown_as=national.displayed,
+    )
 
 
 run_page(render)

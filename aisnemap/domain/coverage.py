@@ -27,7 +27,9 @@ BAND_EDGES_KM = (5.0, 10.0, 15.0, 20.0)
 BAND_LABELS = ("< 5 km", "5–10 km", "10–15 km", "15–20 km", "> 20 km")
 DEFAULT_RADIUS_KM = 10.0
 #: Colours of the bands, near (green) to far (red), ColorBrewer RdYlGn.
-BAND_COLOURS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
+#: One light-to-dark sequence (viridis, reversed): read by colour-blind readers and in
+#: grey on paper, near = light, far = dark.
+BAND_COLOURS = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
 
 
 def metric_xy(frame: gpd.GeoDataFrame | gpd.GeoSeries, metric_crs: str) -> np.ndarray:
@@ -179,6 +181,7 @@ def greedy_sites(
     candidates: gpd.GeoDataFrame | None = None,
     fragile: np.ndarray | None = None,
     objective: str = "population",
+    extra_xy: np.ndarray | None = None,
 ) -> list[Suggestion]:
     """The n candidate communes that most increase the objective within ``radius_km``.
 
@@ -186,7 +189,8 @@ def greedy_sites(
     not-yet-covered weight. ``objective`` "population" weighs each commune by its
     population; "fragile" by ``fragile`` (population × IFN / 10, see
     :func:`aisnemap.fragility.fragile_weight`). Each suggestion reports its gain under
-    both. Coverage never decreases; a step with no gain stops.
+    both. Coverage never decreases; a step with no gain stops. ``extra_xy``: places
+    already envisaged (the user's candidates, metric coordinates), counted as sites.
     """
     if objective not in ("population", "fragile"):
         raise ValueError("objective must be 'population' or 'fragile'")
@@ -195,6 +199,8 @@ def greedy_sites(
     candidates = communes if candidates is None else candidates
     within = points.within_km(candidates["code"], communes["code"], radius_km)
     sites_xy = metric_xy(sites, points.crs)
+    if extra_xy is not None and len(extra_xy):
+        sites_xy = np.vstack([sites_xy, extra_xy])
     points = points.xy_of(communes["code"])
     population = communes["population"].to_numpy().astype(np.int64)
     fragile_w = np.zeros(len(population)) if fragile is None else np.asarray(fragile, dtype=float)
@@ -244,7 +250,9 @@ def suggestions_table(suggestions: list[Suggestion]) -> pd.DataFrame:
                 "Rang": i + 1,
                 "Commune": f"{p.nom} ({p.code})",
                 "Habitants gagnés à moins de 10 km": p.gain,
-                "Population fragile gagnée (population × IFN/10)": round(p.gain_fragile),
+                "Population fragile gagnée (habitants pondérés par leur fragilité)": round(
+                    p.gain_fragile
+                ),
                 "Population couverte ensuite": p.covered_after,
             }
             for i, p in enumerate(suggestions)
@@ -285,11 +293,19 @@ def least_covered_fragile(
     )
 
 
+def services_in(france_services: pd.DataFrame, codes: set[str] | None) -> pd.DataFrame:
+    """The France Services of a territory (``codes``: its communes; None: all)."""
+    if codes is None:
+        return france_services
+    return france_services.loc[france_services["code_insee"].isin(codes)]
+
+
 def services_without_advisor(
     france_services: pd.DataFrame, sites: gpd.GeoDataFrame, radius_km: float, metric_crs: str
 ) -> pd.DataFrame:
     """France Services (with coordinates) whose nearest site shown is ``radius_km`` or more
-    away, with that distance (straight line, in the département's projection)."""
+    away, with that distance (straight line, in the département's projection). Sites
+    anywhere in the département count (a neighbour serves across a territory's edge)."""
     table = france_services.dropna(subset=["latitude", "longitude"]).copy()
     if table.empty:
         return table.assign(distance_km=[])

@@ -473,6 +473,13 @@ def territory_title(filters: Filters, communes: pd.DataFrame) -> str | None:
     return _TITLES[named[0].key].format(name=named[1]) if named else None
 
 
+def territory_phrase(filters: Filters, communes: pd.DataFrame) -> str | None:
+    """ "arrondissement de Vervins", "EPCI : CC …", "commune : Guise"; None: the
+    département (the words of :func:`describe`)."""
+    named = _territory_name(filters, communes)
+    return _TERRITORY_PHRASES[named[0].key].format(name=named[1]) if named else None
+
+
 def territory_slug_words(filters: Filters, communes: pd.DataFrame) -> str | None:
     """Words for a file name: "arrondissement Vervins", "epci CC …", "commune Guise"."""
     named = _territory_name(filters, communes)

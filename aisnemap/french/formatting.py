@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 
 #: Narrow no-break space (thousands) and no-break space (before a unit).
 THIN = "\u202f"
@@ -73,6 +74,16 @@ def fmt_date_long(day: dt.date) -> str:
 def fmt_month(day: dt.date) -> str:
     """« avril 2021 »."""
     return f"{MONTHS[day.month - 1]} {day.year}"
+
+
+def folded(text: object) -> str:
+    """Text compared without case, accents, hyphens or apostrophes (« hirson » finds
+    « Hirson », « chateau thierry » finds « Château-Thierry »)."""
+    plain = unicodedata.normalize("NFKD", str(text)).casefold()
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    for mark in "-'’":
+        plain = plain.replace(mark, " ")
+    return " ".join(plain.split())
 
 
 def plural(n: int, one: str, many: str) -> str:

@@ -51,6 +51,33 @@ def app_title(department) -> str:
     return f"Conseillers numériques {department.in_name}"
 
 
+def view_heading(department, territory: str | None) -> str:
+    """The page heading of a view: « Conseillers numériques dans l'Aisne — arrondissement
+    de Vervins » (``territory``: filters.territory_phrase, None for the département)."""
+    title = app_title(department)
+    return f"{title} — {territory}" if territory else title
+
+
+def view_summary(department, territory: str | None, reading: str) -> str:
+    """What the figures below count: « Arrondissement de Vervins (Aisne) : postes validés
+    au 05/04/2023 (liste nationale COSELEC) »."""
+    where = (
+        f"{sentence(territory)} ({department.name})" if territory else department_whole(department)
+    )
+    return f"{where} : {reading}"
+
+
+def department_whole(department) -> str:
+    """« Tout le département de l'Aisne »."""
+    return f"Tout le département {department.of_name}"
+
+
+def tab_title(page: str, department, territory: str | None = None) -> str:
+    """A browser tab's title: the page, then the territory and the département."""
+    where = f"{territory} ({department.name})" if territory else department.name
+    return f"{page} — {where} · Conseillers numériques"
+
+
 def print_creator(department) -> str:
     return f"Tableau de bord des conseillers numériques {department.of_name}"
 
@@ -212,6 +239,7 @@ NAV_MAP = "Carte"
 # Page URLs: the names Streamlit infers from pages/N_Name.py (see dashboard.py).
 URL_TERRITORIES = "Territoires"
 URL_COVERAGE = "Couverture"
+URL_FIND = "Trouver_un_lieu"
 URL_IMPORT = "Import"
 
 # Sidebar
@@ -380,6 +408,21 @@ UNPLACED_NOTE = (
     "{verb} dans le total du département, pas sur la carte."
 )
 CHART_TITLE = "Postes validés dans le département, cumulés par date de comité"
+CHART_NOTE = (
+    "Chaque marche est un comité de sélection : le total ne change qu'à ses dates "
+    "(liste nationale ANCT). Survolez un point pour sa date et son total."
+)
+
+
+def chart_label(points, au) -> str:
+    """The chart's text alternative: its span and its last total."""
+    if not points:
+        return CHART_TITLE
+    first, last = points[0], points[-1]
+    return (
+        f"{CHART_TITLE} : de {fmt_date_long(first[0])} ({fmt_int(first[1])} postes) "
+        f"au {fmt_date_long(au)} ({fmt_int(last[1])} postes, {len(points)} dates de comité)"
+    )
 
 
 def unplaced_note(n: int, names: str) -> str:
@@ -431,7 +474,7 @@ IFN_TOTAL_COLUMN = "IFN total (0 à 10)"
 FS_WITHOUT_ADVISOR_TITLE = "France Services sans conseiller à proximité"
 LABEL_FS_RADIUS = "Distance (km) au site de conseiller le plus proche, au moins"
 FS_WITHOUT_ADVISOR_NOTE = (
-    "{n} France Services sur {total} (liste ANCT du "
+    "{where} : {n} France Services sur {total} (liste ANCT du "
     + FRANCE_SERVICES_DAY
     + ") sont à {km} ou plus, à vol "
     "d'oiseau, du site de conseiller le plus proche parmi ceux affichés."
@@ -449,8 +492,9 @@ OBJECTIVES = {
     "fragile": "Population fragile à moins de 10 km",
 }
 OBJECTIVE_HELP = (
-    "Population fragile d'une commune = population × IFN total / 10 (IFN : score de 0 à 10 "
-    "de La Mednum). Une commune plus petite mais plus fragile peut ainsi passer devant."
+    "Population : chaque habitant compte autant. Population fragile : chaque habitant compte "
+    "selon la fragilité numérique de sa commune (indice de La Mednum, de 0 à 10) ; une "
+    "commune plus petite mais plus fragile peut ainsi passer devant."
 )
 LABEL_COLOUR_BY = "Colorer la carte selon"
 LAYER_FRAGILITY = "Fragilité numérique (IFN)"
@@ -584,9 +628,10 @@ _SOURCES_NATIONAL = (
     f"conseillers numériques validées en COSELEC ({LIST_DAY}).",
 )
 EXPORT_TITLE = "Exporter cette vue"
-EXPORT_PNG = "Image PNG (diapositive)"
-EXPORT_PDF = "PDF A4 paysage"
-EXPORT_HTML = "Carte interactive HTML"
+EXPORT_MENU_NOTE = "Chaque fichier reprend les filtres, la lecture et le territoire affichés."
+EXPORT_PNG = "Carte en image PNG (diapositive)"
+EXPORT_PDF = "Carte en PDF A4 paysage"
+EXPORT_HTML = "Carte interactive HTML (hors ligne)"
 EXPORT_SHEET = "Fiche territoire (PDF)"
 SHEET_PICK = "Fiche territoire de"
 EXPORT_FAILED = (
@@ -595,7 +640,7 @@ EXPORT_FAILED = (
 )
 EXPORT_CSV = "Tableau CSV (Excel)"
 EXPORT_XLSX = "Tableau XLSX"
-EXPORT_GEOJSON = "Sites GeoJSON"
+EXPORT_GEOJSON = "Sites en GeoJSON (SIG)"
 EXPORT_HELP = (
     "L'image et le PDF reprennent les filtres, la lecture et le territoire affichés, avec "
     "noms de lieux, chiffres clés, légende de ce qui est dessiné, échelle, flèche du nord, "
@@ -677,6 +722,25 @@ GLOSSARY = (
 
 # Table
 TABLE_TITLE = "Sites affichés"
+TABLE_SEARCH = "Rechercher dans le tableau"
+TABLE_SEARCH_HINT = "Un nom, une commune, un type… (accents et majuscules ignorés)"
+TABLE_SORT = "Trier par"
+TABLE_SORT_NONE = "Ordre d'origine"
+TABLE_ORDER = "Ordre"
+TABLE_ORDERS = ("croissant", "décroissant")
+TABLE_ALL_COLUMNS = "Toutes les colonnes (adresse, source…)"
+TABLE_DETAILS = "Toutes les informations d'une ligne"
+TABLE_DETAILS_NONE = "Choisissez une ligne"
+TABLE_FIELD = "Information"
+TABLE_VALUE = "Valeur"
+
+
+def table_count(found: int, total: int) -> str:
+    """« 5 lignes sur 25 »."""
+    lines = f"{fmt_int(found)} {plural(found, 'ligne', 'lignes')}"
+    return lines if found == total else f"{lines} sur {fmt_int(total)}"
+
+
 TABLE_COLUMNS = {
     "id": "Id",
     "laureat": "Lauréat",
@@ -696,6 +760,8 @@ TABLE_COLUMNS = {
     "source": "Source",
     "confiance": "Confiance",
 }
+#: The columns of the sites table shown at first (the others on request or per row).
+TABLE_MAIN_COLUMNS = ["Id", "Site", "Commune", "Type de service", "Conseillers", "Vague"]
 PRECISION_ADDRESS = "à l'adresse"
 PRECISION_COMMUNE = "au centre de la commune (adresse non localisée)"
 YES = "oui"
@@ -733,6 +799,44 @@ CHORO_LEGEND = "Habitants par poste implanté"
 
 # Page "Couverture"
 COVERAGE_TITLE = "Couverture"
+FIND_TITLE = "Trouver un lieu près de chez moi"
+FIND_NAV = "Trouver un lieu"
+FIND_INTRO = (
+    "Tapez le nom de votre commune (accents et majuscules sans importance) : la page donne "
+    "les sites de conseillers numériques et les France Services les plus proches, la distance "
+    "à vol d'oiseau depuis le point représentatif de la commune (ce n'est pas un trajet) et "
+    "ce que leurs sources publient : adresse, horaires, téléphone, courriel, rendez-vous."
+)
+FIND_TYPED = "Votre commune (nom ou code INSEE)"
+FIND_TYPED_HINT = "Par exemple : hirson, chateau-thierry, 02381"
+FIND_CHOICE = "Commune"
+FIND_NONE = "Aucune commune du département ne correspond à « {typed} »."
+FIND_SITES_TITLE = "Sites de conseillers numériques les plus proches"
+FIND_FS_TITLE = "France Services les plus proches"
+FIND_LINK = "Lien vers cette réponse (à copier) :"
+FIND_NO_FS = "La liste des France Services n'est pas construite pour ce département."
+FIND_MAP_NOTE = (
+    "Cercle blanc : la commune choisie ; tirets : la ligne droite mesurée jusqu'à chaque lieu."
+)
+LAYER_ROUTES = "Distances à vol d'oiseau"
+FIND_SITE_COLUMNS = {
+    "distance": "Distance (vol d'oiseau)",
+    "site": "Site",
+    "commune": "Commune",
+    "type_service": "Type de service",
+    "adresse": "Adresse",
+    "source": "Source",
+}
+FIND_FS_COLUMNS = {
+    "distance": "Distance (vol d'oiseau)",
+    "nom": "France Services",
+    "commune": "Commune",
+    "adresse": "Adresse",
+    "horaires": "Horaires",
+    "telephone": "Téléphone",
+    "courriel": "Courriel",
+    "prise_rdv": "Rendez-vous",
+}
 COVERAGE_INTRO = (
     "Distance à vol d'oiseau (en Lambert-93) entre chaque commune — son point représentatif, "
     "toujours situé dans la commune — et le site affiché le plus proche. Ce n'est pas un "
@@ -750,10 +854,10 @@ LEAST_COVERED_TITLE = "Communes les moins couvertes"
 DISTANCE_LEGEND = "Distance au site le plus proche"
 PLANNER_TITLE = "Préparer la vague 2"
 PLANNER_INTRO = (
-    "Choisissez des communes candidates pour voir l'effet de nouveaux sites sur les tranches "
-    "de distance. Les N communes qui ajoutent le plus d'habitants à moins de 10 km "
-    "(méthode gloutonne de couverture maximale) sont listées ci-dessous et numérotées sur la "
-    "carte."
+    "Ajoutez des communes candidates : le tableau montre combien d'habitants se "
+    "rapprocheraient d'un site. Les suggestions numérotées sur la carte sont les communes "
+    "qui, l'une après l'autre, ajoutent le plus d'habitants à moins de 10 km d'un site, en "
+    "tenant compte des sites existants et des candidates que vous avez choisies."
 )
 LABEL_CANDIDATES = "Communes candidates"
 LABEL_SUGGEST_N = "Nombre de sites à suggérer"
@@ -804,10 +908,8 @@ IMPORT_INTRO = (
     "Chaque problème est listé avec sa ligne et sa colonne ; rien n'est enregistré avant votre "
     "confirmation, et le fichier précédent est sauvegardé."
 )
-IMPORT_CLOSED = (
-    "Cette page est fermée : aucun secret administrateur n'est configuré "
-    "(secrets Streamlit « admin_secret » ou variable d'environnement AISNEMAP_ADMIN_SECRET)."
-)
+# Visitors never learn the name of the setting (the README tells administrators).
+IMPORT_CLOSED = "Cette page est fermée : l'import n'est pas ouvert sur ce serveur."
 IMPORT_SECRET = "Secret administrateur"
 IMPORT_LOGIN = "Entrer"
 IMPORT_REFUSED = "Accès refusé."
@@ -898,6 +1000,24 @@ WIDGET_FRENCH = {
         "Copy to clipboard": "Copier",
         "Skip to main content": "Aller au contenu principal",
         "Help": "Aide",
+        # The server gone (a restart, a network cut): Streamlit's own dialog.
+        "Connection error": "Connexion perdue",
+        "Streamlit server is not responding. Are you connected to the internet?": (
+            "Le serveur du tableau de bord ne répond pas. La page se reconnectera dès qu'il "
+            "sera de nouveau joignable ; vérifiez votre connexion au réseau."
+        ),
+        "Is Streamlit still running? If you accidentally stopped Streamlit, just restart it "
+        "in your terminal:": (
+            "Le serveur du tableau de bord est peut-être arrêté : prévenez son administrateur."
+        ),
+        "Rerun": "Relancer",
+        "Show data": "Afficher les données",
+        "Download as PNG": "Télécharger en PNG",
+        "Fullscreen": "Plein écran",
+        "Close fullscreen": "Quitter le plein écran",
+        "Search": "Rechercher",
+        "Download as CSV": "Télécharger en CSV",
+        "Type to search": "Tapez pour rechercher",
     },
     "patterns": [
         [r"^Press Enter to .+$", "Appuyez sur Entrée pour valider"],
@@ -948,6 +1068,7 @@ FRANCE_MAP_HELP = (
     "tableau ci-dessous donne les mêmes chiffres."
 )
 LAYER_FRANCE = "Départements"
+FRANCE_TAB = "France : conseillers numériques par département"
 FRANCE_LEGEND_TITLE = "Postes pour 10 000 habitants"
 FRANCE_INSETS_NOTE = (
     "Guadeloupe, Martinique, Guyane, La Réunion et Mayotte : rapprochées à l'ouest, "

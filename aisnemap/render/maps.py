@@ -139,7 +139,12 @@ class SitesLayer(Layer):
         _LAYER_PRELUDE
         + """
 aisne.sites({{ this.get_name() }}, {{ this._parent.get_name() }}, {{ this.data_json }}, {});
-{% if this.fit %}
+{% if this.legend_json %}
+aisne.siteLegend({{ this._parent.get_name() }}, {{ this.legend_json }});
+{% endif %}
+{% if this.view %}
+aisne.view({{ this._parent.get_name() }}, {{ this.view }});
+{% elif this.fit %}
 aisne.fit({{ this._parent.get_name() }}, {{ this.fit }});
 {% endif %}
 {% endmacro %}
@@ -151,9 +156,15 @@ aisne.fit({{ this._parent.get_name() }}, {{ this.fit }});
         records: list[dict],
         name: str = texts.LAYER_SITES,
         fit: Sequence[float] | None = None,
+        legend: dict | None = None,
+        view: tuple[float, float, float] | None = None,
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "SitesLayer"
+        # A view the reader chose (a shared link's ?vue=): kept instead of the fit.
+        self.view = safe_json(list(view)) if view else None
+        # The legend of what this layer draws (replaced with the layer on a filter change).
+        self.legend_json = safe_json(legend) if legend else None
         # The view fits the territory when the sites are (re)drawn: in the dashboard they
         # are a dynamic layer, so this runs on every filter change without a remount.
         self.fit = None
@@ -349,6 +360,23 @@ def site_records(sites: gpd.GeoDataFrame, colours: dict[str, str]) -> list[dict]
     return records
 
 
+def site_legend(sites: gpd.GeoDataFrame, colours: dict[str, str], records: list[dict]) -> dict:
+    """The legend of the sites drawn: only their service types, and only the notes that
+    say something about them (itinerant outline, pool ring, centred tint, groups)."""
+    drawn = set(sites[s.SERVICE_TYPE]) if len(sites) else set()
+    items = [[name, colour] for name, colour in colours.items() if name in drawn]
+    notes = [texts.LEGEND_SIZE]
+    if any(r["dash"] for r in records):
+        notes.append(texts.LEGEND_ITINERANT)
+    if len(sites) and sites[s.POOL].fillna(False).astype(bool).any():
+        notes.append(texts.LEGEND_POOL)
+    if len(sites) and sites.get("place_au_centre", pd.Series(dtype=bool)).fillna(False).any():
+        notes.append(texts.LEGEND_CENTROID)
+    if len(records) > 1:
+        notes.append(texts.LEGEND_GROUP)
+    return {"title": texts.LEGEND_TITLE, "items": items, "notes": notes}
+
+
 def local_map(location: tuple[float, float], zoom: int, static_url: str) -> folium.Map:
     """A folium map that loads Leaflet from the app's static files only."""
     fmap = folium.Map(
@@ -480,15 +508,6 @@ def base_map(
         show=False,
     ).add_to(fmap)
     PolygonLayer(layers.department, texts.LAYER_DEPARTMENT, DEPARTMENT_STYLE).add_to(fmap)
-    colours = service_colours(service_types)
-    notes = [
-        texts.LEGEND_SIZE,
-        texts.LEGEND_ITINERANT,
-        texts.LEGEND_POOL,
-        texts.LEGEND_CENTROID,
-        texts.LEGEND_GROUP,
-    ]
-    Legend([(k, v) for k, v in colours.items()], notes).add_to(fmap)
     if fit:
         fmap.fit_bounds([[south, west], [north, east]])
     return fmap
@@ -501,16 +520,21 @@ def view_layers(
     highlight: str | None = None,
     places: pd.DataFrame | None = None,
     extra: Sequence[Layer] = (),
+    view: tuple[float, float, float] | None = None,
 ) -> list[Layer]:
-    """The layers a filter changes: the sites (which also fit the view), the outline, the
-    place names of the view and ``extra`` optional layers (fragility, France Services),
-    drawn under the sites."""
+    """The layers a filter changes: the sites (which also fit the view, or keep ``view``,
+    (lat, lon, zoom), the reader's own), the outline, the place names of the view and
+    ``extra`` optional layers (fragility, France Services), drawn under the sites."""
     layers: list[Layer] = list(extra)
     if places is not None and len(places):
         layers.append(PlaceLabels(places))
     if highlight:
         layers.append(PolygonLayer(highlight, texts.LAYER_TERRITORY, TERRITORY_STYLE))
-    layers.append(SitesLayer(site_records(sites, service_colours(service_types)), fit=fit))
+    colours = service_colours(service_types)
+    records = site_records(sites, colours)
+    layers.append(
+        SitesLayer(records, fit=fit, legend=site_legend(sites, colours, records), view=view)
+    )
     for layer in layers:
         # streamlit-folium names a dynamic layer's variable as it names a FeatureGroup's
         # ("feature_group_<id>") when it adds and later removes it; match that naming.
@@ -611,6 +635,10 @@ FRANCE_STYLE = {
 }
 
 
+#: Width kept free for the national legend beside France (px).
+FRANCE_LEGEND_PX = 265
+
+
 def france_map(
     items_json: str,
     legend: list[tuple[str, str]],
@@ -623,5 +651,62 @@ def france_map(
     fmap.options.update(minZoom=4)
     PolygonLayer(items_json, texts.LAYER_FRANCE, FRANCE_STYLE).add_to(fmap)
     Legend(legend, [texts.FRANCE_INSETS_NOTE], title=texts.FRANCE_LEGEND_TITLE).add_to(fmap)
-    fmap.fit_bounds([[south, west], [north, east]])
+    # The legend's column (bottom right) is kept free: Provence, Corsica and every
+    # département stay clickable beside it.
+    fmap.fit_bounds([[south, west], [north, east]], padding_bottom_right=(FRANCE_LEGEND_PX, 0))
+    return fmap
+
+
+ROUTE_STYLE = {"color": "#000091", "weight": 2.5, "dashArray": "6 4", "opacity": 0.9}
+
+
+def nearby_map(
+    layers: MapLayers,
+    nearby,
+    france_services: pd.DataFrame | None,
+    service_types: Sequence[str],
+    static_url: str = config.STATIC_URL,
+) -> folium.Map:
+    """A commune and its nearest places (``nearby``: domain.nearby.Nearby), each joined
+    to the commune by the straight line its distance measures; framed on them all."""
+    fmap = local_map((nearby.lat, nearby.lon), 10, static_url)
+    PolygonLayer(
+        layers.communes,
+        texts.LAYER_COMMUNES,
+        {
+            "color": "#b0b0b0",
+            "weight": 0.5,
+            "fillColor": "#f3f1ea",
+            "fillOpacity": 0.5,
+            "className": "aisne-commune",
+        },
+    ).add_to(fmap)
+    PolygonLayer(layers.department, texts.LAYER_DEPARTMENT, DEPARTMENT_STYLE).add_to(fmap)
+    routes = folium.FeatureGroup(name=texts.LAYER_ROUTES)
+    points = [(nearby.lat, nearby.lon)]
+    for lat, lon in [*zip(nearby.sites["lat"], nearby.sites["lon"], strict=True)] + (
+        list(zip(france_services["latitude"], france_services["longitude"], strict=True))
+        if france_services is not None and len(france_services)
+        else []
+    ):
+        folium.PolyLine([(nearby.lat, nearby.lon), (lat, lon)], **ROUTE_STYLE).add_to(routes)
+        points.append((lat, lon))
+    routes.add_to(fmap)
+    folium.CircleMarker(
+        (nearby.lat, nearby.lon),
+        radius=7,
+        color="#000000",
+        weight=3,
+        fill=True,
+        fill_color="#ffffff",
+        fill_opacity=1,
+        tooltip=texts.literal(nearby.name),
+    ).add_to(fmap)
+    if france_services is not None and len(france_services):
+        FranceServicesLayer(france_services_records(france_services)).add_to(fmap)
+    colours = service_colours(service_types)
+    records = site_records(nearby.sites, colours)
+    SitesLayer(records, legend=site_legend(nearby.sites, colours, records)).add_to(fmap)
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
     return fmap

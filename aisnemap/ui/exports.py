@@ -93,7 +93,6 @@ def show_exports(view: View, shown: gpd.GeoDataFrame, outline: str | None) -> No
     def sheet() -> bytes:
         return printing.territory_sheet(printing.sheet_document(document(), view.sites, filters))
 
-    st.markdown(f"**{texts.EXPORT_TITLE}**", help=texts.EXPORT_HELP)
     buttons = (
         (texts.EXPORT_PNG, lambda: printing.map_png(document()), "png", "image/png"),
         (texts.EXPORT_PDF, lambda: printing.map_pdf(document()), "pdf", "application/pdf"),
@@ -118,19 +117,22 @@ def show_exports(view: View, shown: gpd.GeoDataFrame, outline: str | None) -> No
             "application/geo+json",
         ),
     )
-    for col, (label, make, ext, mime) in zip(st.columns(len(buttons)), buttons, strict=True):
-        key = "export_" + ext.replace(".", "_")
-        name = f"{stem}-fiche.pdf" if ext == "fiche.pdf" else f"{stem}.{ext}"
-        col.download_button(
-            label,
-            _guarded(make, label),
-            file_name=name,
-            mime=mime,
-            key=key,
-            on_click="ignore",
-            width="stretch",
-        )
-    mediation_download(view, shown, stem)
+    # One menu with full names (seven buttons side by side were cut at 1024 px).
+    with st.popover(texts.EXPORT_TITLE, help=texts.EXPORT_HELP):
+        st.caption(texts.EXPORT_MENU_NOTE)
+        for label, make, ext, mime in buttons:
+            key = "export_" + ext.replace(".", "_")
+            name = f"{stem}-fiche.pdf" if ext == "fiche.pdf" else f"{stem}.{ext}"
+            st.download_button(
+                label,
+                _guarded(make, label),
+                file_name=name,
+                mime=mime,
+                key=key,
+                on_click="ignore",
+                width="stretch",
+            )
+        mediation_download(view, shown, stem)
 
 
 def mediation_download(view: View, shown: gpd.GeoDataFrame, stem: str) -> None:
@@ -154,6 +156,7 @@ def mediation_download(view: View, shown: gpd.GeoDataFrame, stem: str) -> None:
         mime="text/csv",
         key="export_mediation",
         on_click="ignore",
+        width="stretch",
     )
     if skipped:
         st.caption(

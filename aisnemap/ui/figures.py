@@ -9,6 +9,7 @@ from aisnemap.domain.filters import Figures, announced_funding_eur
 from aisnemap.domain.programme import cumulative_posts
 from aisnemap.french import formatting, texts
 from aisnemap.french.formatting import fmt_date, fmt_eur, fmt_int
+from aisnemap.render import charts
 
 
 def figure_cards(figures: Figures, announcement=None) -> list[tuple[str, str, str]]:
@@ -163,6 +164,8 @@ def show_cumulative_chart(posts, au) -> None:
     if posts is None or posts.empty:
         return
     series = cumulative_posts(posts)
-    series = series.loc[series["date"].dt.date <= au].set_index("date")
+    series = series.loc[series["date"].dt.date <= au]
+    points = [(d.date(), int(v)) for d, v in zip(series["date"], series["postes"], strict=True)]
     with st.expander(texts.CHART_TITLE):
-        st.line_chart(series, y="postes", x_label="Date de comité", y_label="Postes cumulés")
+        st.html(charts.step_chart_svg(points, au, texts.chart_label(points, au)))
+        st.caption(texts.CHART_NOTE)

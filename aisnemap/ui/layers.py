@@ -28,7 +28,14 @@ def _fragility_json(column: str, version: FilesVersion, _data: AppData) -> str:
 
 
 def layer_controls(data: AppData) -> tuple[list[Layer], list[str]]:
-    """The two choices above the map; returns the layers to draw and their captions."""
+    """The two choices above the map; returns the layers to draw and their captions.
+    Both are kept in the URL (``?ifn=total&fs=2024``): a shared link opens with them."""
+    from aisnemap.ui.page import Q_FS, Q_IFN
+
+    for key, param, offered in ((K_IFN, Q_IFN, fragility.SCORES), (K_FS, Q_FS, texts.FS_EDITIONS)):
+        if key not in st.session_state:
+            asked = st.query_params.get(param, "")
+            st.session_state[key] = asked if asked in offered else ""
     left, right = st.columns(2, vertical_alignment="bottom")
     choice = left.selectbox(
         texts.LABEL_FRAGILITY,
@@ -42,6 +49,11 @@ def layer_controls(data: AppData) -> tuple[list[Layer], list[str]]:
         format_func=texts.FS_EDITIONS.get,
         key=K_FS,
     )
+    for param, value in ((Q_IFN, choice), (Q_FS, edition)):
+        if value and st.query_params.get(param) != value:
+            st.query_params[param] = value
+        elif not value and param in st.query_params:
+            del st.query_params[param]
     layers: list[Layer] = []
     notes: list[str] = []
     if choice:

@@ -31,7 +31,7 @@ from aisnemap.domain.departements import (
     normalise_code,
     unknown_code_message,
 )
-from aisnemap.domain.filters import Filters, reading_label
+from aisnemap.domain.filters import Filters, reading_label, territory_phrase
 from aisnemap.domain.schema import ERROR
 from aisnemap.french import texts
 from aisnemap.render.assets import ensure_assets
@@ -46,6 +46,32 @@ _STARTED_KEY = "vue_session_commencee"
 _DEPARTMENT_KEY = "vue_departement"
 #: Query parameter choosing the département (``?dep=59``).
 Q_DEP = "dep"
+#: The commune of « Trouver un lieu » (``?lieu=02381``).
+Q_PLACE = "lieu"
+#: The optional layers of the map (``?ifn=total&fs=2024``, see aisnemap.ui.layers).
+Q_IFN = "ifn"
+Q_FS = "fs"
+#: The map's zoom and centre after the reader moved it (``?vue=10.5/49.8123/3.9871``),
+#: written by the map's script; dropped when a filter changes (the map fits again).
+Q_MAP_VIEW = "vue"
+_VIEW_PARAMS = (Q_PLACE, Q_IFN, Q_FS, Q_MAP_VIEW)
+
+
+def _kept_view_params() -> dict[str, str]:
+    """Parameters of the view that are not filters, kept in the URL as they are."""
+    return {k: st.query_params[k] for k in _VIEW_PARAMS if k in st.query_params}
+
+
+def map_view_query() -> tuple[float, float, float] | None:
+    """(lat, lon, zoom) of ``?vue=`` when it is well formed, else None."""
+    raw = st.query_params.get(Q_MAP_VIEW)
+    try:
+        zoom, lat, lon = (float(p) for p in (raw or "").split("/"))
+    except ValueError:
+        return None
+    if not (4 <= zoom <= 18 and -90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lat, lon, zoom
 
 
 @dataclass(frozen=True)
@@ -75,6 +101,13 @@ class View:
         if self.recruitment:
             return self.data.recruitment
         return self.data.national if self.national else None
+
+    @property
+    def territory_phrase(self) -> str | None:
+        """« arrondissement de Vervins »…, None for the whole département."""
+        if not self.data.ok:
+            return None
+        return territory_phrase(self.filters, self.data.territory.communes)
 
     @property
     def sites(self):
@@ -217,7 +250,8 @@ def draw_sidebar(data: AppData, drawer: str = "routeur") -> None:
             data.readings,
             data.territory.communes,
             restore=last not in (None, drawer),
-            keep=department_query(data.department.code),
+            keep={**department_query(data.department.code), **_kept_view_params()},
+            view_keys=(Q_MAP_VIEW,),
         )
     st.session_state[_ROUTED_KEY] = True
 
@@ -261,11 +295,25 @@ def page_header(title: str, intro: str | Callable[[DepartmentContext], str]) -> 
     """Title and introduction of a page (``intro`` may be written from the département's
     context); returns what the page draws from."""
     view = current_view()
+    name_tab(title, view)
     st.title(title, anchor=False)
     st.caption(intro(view.data.context) if callable(intro) else intro)
     label = reading_label(view.filters, view.data.context.announcement_date)
-    st.markdown(f"**{texts.literal(texts.sentence(label))}**")
+    summary = texts.view_summary(view.data.department, view.territory_phrase, label)
+    st.markdown(f"**{texts.literal(summary)}**")
     return view
+
+
+def name_tab(page: str, view: View | None = None, department=None) -> None:
+    """The browser tab's title names the page and the territory shown (Streamlit lets a
+    script set the page's config again once its content is known)."""
+    if view is not None:
+        title = texts.tab_title(page, view.data.department, view.territory_phrase)
+    elif department is not None:
+        title = texts.tab_title(page, department)
+    else:
+        title = page
+    st.set_page_config(page_title=title)
 
 
 def run_page(render: Callable[[], None]) -> None:
@@ -287,6 +335,7 @@ _PAGE_STYLE = """<style>
 [data-testid="stMetric"] label p { font-size: 0.85rem; }
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: normal !important; word-break: normal !important; hyphens: auto;
 }
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {
@@ -296,6 +345,12 @@ _PAGE_STYLE = """<style>
 a.aisne-evitement { font-size: 0.9rem; }
 [data-testid="stTable"] td, [data-testid="stTable"] th { overflow-wrap: anywhere; }
 [data-testid="stTable"] [data-testid="stMarkdownContainer"] { overflow: visible !important; }
+/* Tables a person explores (aisnemap.ui.tables.explore_table): a fixed height, the header
+   kept in view while the rows scroll. */
+[class*="st-key-tableau_"] [data-testid="stTable"] > div { max-height: 26rem; overflow: auto; }
+[class*="st-key-tableau_"] [data-testid="stTable"] thead th {
+  position: sticky; top: 0; background: #ffffff; z-index: 1;
+}
 </style>"""
 
 

@@ -150,10 +150,12 @@ def sidebar_filters(
     communes: pd.DataFrame,
     restore: bool = False,
     keep: dict[str, str] | None = None,
+    view_keys: tuple[str, ...] = (),
 ) -> Filters:
     """Draw the filters in the sidebar and return the selected criteria.
 
-    ``keep``: query parameters that are not filters but stay in the URL (``dep``)."""
+    ``keep``: query parameters that are not filters but stay in the URL (``dep``, layers);
+    those of ``view_keys`` (the map's zoom) are dropped when the filters change."""
     if not st.session_state.get(K_INIT):
         params = _query_lists()
         handed = st.session_state.pop(K_START_AU, None)
@@ -225,8 +227,13 @@ def sidebar_filters(
         },
     )
     st.session_state[K_LAST] = filters
-    query = {**(keep or {}), **to_query(filters, options)}
     current = _query_lists()
+    wanted_filters = {
+        k: (v if isinstance(v, list) else [v]) for k, v in to_query(filters, options).items()
+    }
+    if current != wanted_filters:
+        keep = {k: v for k, v in (keep or {}).items() if k not in view_keys}
+    query = {**(keep or {}), **to_query(filters, options)}
     for key in keep or {}:
         if key in st.query_params:
             current[key] = st.query_params.get_all(key)

@@ -214,6 +214,11 @@
       }
     }
     clusters.on("clusterclick clusterkeypress", spread);
+    clusters.on("spiderfied unspiderfied animationend", function () {
+      if (A.scheduleDeclutter) {
+        A.scheduleDeclutter();
+      }
+    });
     clusters.addTo(group);
     A.groupeSites = clusters;
     return clusters;
@@ -239,10 +244,11 @@
     });
   };
 
-  /* Place names as text with a halo, shown by rank as the zoom grows. */
+  /* Place names as text with a halo, shown by rank as the zoom grows, with the rule of the
+     printed maps: the most important name first, and a name is drawn only where its box
+     touches no name already drawn and no marker (site, group, France Services,
+     suggestion). Recomputed after every zoom, move, resize and spread of a group. */
   A.places = function (group, map, places, minZoom) {
-    // Above the sites and their groups (markerPane is 600), below tooltips and popups:
-    // a name is never hidden by a marker, and its halo keeps the marker readable.
     if (!map.getPane("aisneLieux")) {
       var pane = map.createPane("aisneLieux");
       pane.style.zIndex = 640;
@@ -265,39 +271,193 @@
       m.addTo(group);
       return m;
     });
-    function update() {
-      var z = map.getZoom();
-      markers.forEach(function (m) {
-        var el = m.getElement();
-        if (el) {
-          el.style.display = z >= minZoom[m.rank] ? "" : "none";
-        }
-      });
+    A.placeMarkers = markers;
+    A.placesMinZoom = minZoom;
+    A.placesMap = map;
+    if (!map._aisneDeclutter) {
+      map._aisneDeclutter = true;
+      map.on("zoomend moveend resize layeradd layerremove", A.scheduleDeclutter);
     }
-    map.on("zoomend", update);
-    group.on("add", update);
-    setTimeout(update, 0);
+    group.on("add", A.scheduleDeclutter);
+    A.scheduleDeclutter();
+  };
+
+  /* Boxes of what a name may not cover: every marker icon drawn (the names' own pane is
+     not the marker pane) and the map's controls (legends, zoom, layers). */
+  function obstacleBoxes(map) {
+    var container = map.getContainer();
+    var icons = map.getPanes().markerPane.querySelectorAll(".leaflet-marker-icon");
+    var controls = container.querySelectorAll(".leaflet-control");
+    var boxes = [];
+    [icons, controls].forEach(function (list) {
+      for (var i = 0; i < list.length; i++) {
+        var r = list[i].getBoundingClientRect();
+        if (r.width > 0 && r.height > 0) {
+          boxes.push(r);
+        }
+      }
+    });
+    return boxes;
+  }
+
+  function overlaps(a, b, gap) {
+    return a.left < b.right + gap && b.left < a.right + gap &&
+      a.top < b.bottom + gap && b.top < a.bottom + gap;
+  }
+
+  function shifted(box, dx, dy) {
+    return { left: box.left + dx, right: box.right + dx, top: box.top + dy, bottom: box.bottom + dy };
+  }
+
+  /* Where a name may go around its point, in order of preference (px from the place
+     above its point): just above, above a marker drawn on the point, right, left, below. */
+  function candidates(box) {
+    var w = box.right - box.left;
+    return [[0, 0], [0, -14], [0, -20], [w / 2 + 18, 12], [-(w / 2 + 18), 12], [0, 40]];
+  }
+
+  A.declutter = function () {
+    var map = A.placesMap;
+    var markers = A.placeMarkers || [];
+    if (!map || !map._loaded) {
+      return;
+    }
+    var z = map.getZoom();
+    var drawn = obstacleBoxes(map);
+    var gap = 2;
+    var frame = map.getContainer().getBoundingClientRect();
+    function inside(box) {
+      return box.left >= frame.left && box.right <= frame.right &&
+        box.top >= frame.top && box.bottom <= frame.bottom;
+    }
+    markers.forEach(function (m) {
+      var el = m.getElement();
+      if (!el) {
+        return;
+      }
+      if (z < A.placesMinZoom[m.rank]) {
+        el.style.display = "none";
+        return;
+      }
+      var text = el.firstChild;
+      el.style.display = "";
+      el.style.visibility = "hidden";
+      text.style.transform = "";
+      var box = text.getBoundingClientRect();
+      var place = null;
+      if (box.width > 0) {
+        place = candidates(box).find(function (offset) {
+          var moved = shifted(box, offset[0], offset[1]);
+          return inside(moved) && drawn.every(function (other) {
+            return !overlaps(moved, other, gap);
+          });
+        });
+      }
+      if (place) {
+        // The stylesheet's own translate (-50 %, -135 %), moved by the offset.
+        text.style.transform = "translate(calc(-50% + " + place[0] + "px), calc(-135% + " +
+          place[1] + "px))";
+        el.style.visibility = "";
+        drawn.push(shifted(box, place[0], place[1]));
+      } else {
+        el.style.display = "none";
+      }
+    });
+  };
+
+  var declutterPending = false;
+  A.scheduleDeclutter = function () {
+    if (declutterPending) {
+      return;
+    }
+    declutterPending = true;
+    // After markercluster has redrawn its groups for this zoom or move.
+    setTimeout(function () {
+      window.requestAnimationFrame(function () {
+        declutterPending = false;
+        A.declutter();
+      });
+    }, 0);
   };
 
   /* The view fits the territory when the sites are (re)drawn. The frame may get its final
      size after this runs (a map below the fold): fit now and again on the first resize. */
   A.fit = function (map, bounds) {
     map.invalidateSize();
-    map.fitBounds(bounds, { animate: false });
-    map.once("resize", function () {
+    automatic(map, function () {
       map.fitBounds(bounds, { animate: false });
     });
+    map.once("resize", function () {
+      automatic(map, function () {
+        map.fitBounds(bounds, { animate: false });
+      });
+    });
+    keepViewInLink(map);
   };
 
-  /* A legend drawn by the app as a Leaflet control (a <details> that folds away). */
+  /* The view of a shared link (?vue=zoom/lat/lon): [lat, lon, zoom]. */
+  A.view = function (map, view) {
+    map.invalidateSize();
+    automatic(map, function () {
+      map.setView([view[0], view[1]], view[2], { animate: false });
+    });
+    map.once("resize", function () {
+      automatic(map, function () {
+        map.setView([view[0], view[1]], view[2], { animate: false });
+      });
+    });
+    keepViewInLink(map);
+  };
+
+  /* A move made by the app (a fit), not by the reader: not written in the link. */
+  function automatic(map, move) {
+    map._aisneAutomatic = true;
+    try {
+      move();
+    } finally {
+      map._aisneAutomatic = false;
+    }
+  }
+
+  /* After the reader zooms or pans, the page's URL says so (?vue=zoom/lat/lon), so that a
+     link copied then opens the same view; the other parameters are kept as they are. */
+  function keepViewInLink(map) {
+    if (map._aisneLink) {
+      return;
+    }
+    map._aisneLink = true;
+    map.on("moveend", function () {
+      if (map._aisneAutomatic) {
+        return;
+      }
+      try {
+        var page = window.parent;
+        var url = new URL(page.location.href);
+        var c = map.getCenter();
+        url.searchParams.set("vue", map.getZoom() + "/" + c.lat.toFixed(4) + "/" + c.lng.toFixed(4));
+        page.history.replaceState(page.history.state, "", url.toString());
+      } catch {
+        /* another origin: the link keeps its fitted view */
+      }
+    });
+  }
+
+  /* A legend drawn by the app as a Leaflet control (a <details> that folds away). Open on
+     a wide map, folded on a narrow one; folded while a popup is open (a popup is never
+     under a legend) and whenever it would cover a marker, unless the reader opened it
+     since the last zoom. */
+  A.legends = [];
   A.legend = function (map, spec, position) {
     var legend = L.control({ position: position || "bottomright" });
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "aisne-legend");
       var box = document.createElement("details");
-      // Open on a wide map; folded on a narrow one, where it would hide the territory.
       box.open = map.getSize().x >= 760;
-      box.appendChild(A.text("summary", spec.title));
+      var summary = A.text("summary", spec.title);
+      summary.addEventListener("click", function () {
+        box.aisneByReader = true;
+      });
+      box.appendChild(summary);
       spec.items.forEach(function (item) {
         var row = document.createElement("div");
         var sw = document.createElement("span");
@@ -315,11 +475,93 @@
       });
       div.appendChild(box);
       L.DomEvent.disableScrollPropagation(div);
+      legend.box = box;
       return div;
     };
     legend.addTo(map);
+    A.legends.push(legend);
+    watchLegends(map);
     return legend;
   };
+
+  A.removeLegend = function (legend) {
+    legend.remove();
+    A.legends = A.legends.filter(function (l) {
+      return l !== legend;
+    });
+  };
+
+  /* The legend of the sites drawn, replaced when the sites are redrawn. */
+  A.siteLegend = function (map, spec) {
+    if (A.siteLegendControl) {
+      A.removeLegend(A.siteLegendControl);
+    }
+    A.siteLegendControl = spec.items.length ? A.legend(map, spec) : null;
+    setTimeout(function () {
+      A.foldCoveringLegends(map);
+    }, 0);
+  };
+
+  /* Fold the open legends that cover a marker (icons in the marker pane) or an area the
+     map marks as clickable (``.aisne-cliquable`` paths, e.g. the France page's insets). */
+  A.foldCoveringLegends = function (map) {
+    var targets = map.getPanes().markerPane.querySelectorAll(".leaflet-marker-icon");
+    var areas = map.getContainer().querySelectorAll(".aisne-cliquable");
+    var boxes = [];
+    [targets, areas].forEach(function (list) {
+      for (var i = 0; i < list.length; i++) {
+        var r = list[i].getBoundingClientRect();
+        if (r.width > 0 && r.height > 0) {
+          boxes.push(r);
+        }
+      }
+    });
+    A.legends.forEach(function (legend) {
+      var box = legend.box;
+      if (!box || !box.open || box.aisneByReader) {
+        return;
+      }
+      var r = box.getBoundingClientRect();
+      if (boxes.some(function (b) { return overlaps(r, b, 0); })) {
+        box.open = false;
+      }
+    });
+  };
+
+  function watchLegends(map) {
+    if (map._aisneLegends) {
+      return;
+    }
+    map._aisneLegends = true;
+    map.on("popupopen", function () {
+      A.legends.forEach(function (legend) {
+        if (legend.box && legend.box.open) {
+          legend.box.open = false;
+          legend.box.aisneReopen = true;
+        }
+      });
+    });
+    map.on("popupclose", function () {
+      A.legends.forEach(function (legend) {
+        if (legend.box && legend.box.aisneReopen) {
+          legend.box.aisneReopen = false;
+          legend.box.open = true;
+        }
+      });
+    });
+    map.on("zoomstart", function () {
+      A.legends.forEach(function (legend) {
+        if (legend.box) {
+          legend.box.aisneByReader = false;
+        }
+      });
+    });
+    map.on("zoomend moveend resize layeradd", function () {
+      setTimeout(function () {
+        A.foldCoveringLegends(map);
+      }, 0);
+    });
+  }
 
   /* A legend that lives with an optional layer: shown while the layer is on the map. */
   A.layerLegend = function (group, map, spec) {
@@ -331,7 +573,7 @@
     }
     function hide() {
       if (control) {
-        control.remove();
+        A.removeLegend(control);
         control = null;
       }
     }

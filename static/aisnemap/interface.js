@@ -38,6 +38,24 @@
     return null;
   }
 
+  /* Streamlit draws its icons as words in an icon font (« keyboard_arrow_right »,
+     « check »): the glyph is seen, the word must not be read out nor join an accessible
+     name (« keyboard_arrow_right Définitions »). */
+  var ICONS = '[data-testid="stIconMaterial"], .material-symbols-rounded, .material-icons';
+
+  function hideIconWords(root) {
+    var icons = root.matches && root.matches(ICONS) ? [root] : [];
+    if (root.querySelectorAll) {
+      icons = icons.concat(Array.prototype.slice.call(root.querySelectorAll(ICONS)));
+    }
+    for (var i = 0; i < icons.length; i++) {
+      if (icons[i].getAttribute("aria-hidden") !== "true") {
+        icons[i].setAttribute("aria-hidden", "true");
+        icons[i].setAttribute("translate", "no");
+      }
+    }
+  }
+
   function fixElement(el) {
     for (var i = 0; i < ATTRIBUTES.length; i++) {
       var value = el.getAttribute(ATTRIBUTES[i]);
@@ -64,6 +82,7 @@
       return;
     }
     fixElement(root);
+    hideIconWords(root);
     var all = root.querySelectorAll("*");
     for (var i = 0; i < all.length; i++) {
       fixElement(all[i]);
@@ -82,7 +101,8 @@
     var boxes = doc.querySelectorAll('[data-testid="stTable"] > div');
     for (var i = 0; i < boxes.length; i++) {
       var box = boxes[i];
-      if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1 || box.scrollHeight > box.clientHeight + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
         box.setAttribute("aria-label", data.scrollLabel || "Tableau : faites défiler");

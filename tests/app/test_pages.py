@@ -121,15 +121,18 @@ def test_territoires_and_couverture_work_in_the_national_reading_and_say_so(buil
     at = _national("2022-11-30")
     at.switch_page(str(ROOT / "pages/1_Territoires.py")).run()
     assert not at.exception
-    assert (
-        plain(at.markdown[0].value) == "**Postes validés au 30/11/2022 (liste nationale COSELEC)**"
+    assert plain(at.markdown[0].value) == (
+        "**Tout le département de l'Aisne : postes validés au 30/11/2022 (liste nationale "
+        "COSELEC)**"
     )
     table = read_table(at, 0)
     # 49 posts = 30 of the other structures placed + the group of 16 + 3 without a place.
     assert table[analysis.POSTS_COLUMN].iloc[:5].sum() == 49 - 16 - 3
     at.switch_page(str(ROOT / "pages/2_Couverture.py")).run()
     assert not at.exception
-    assert plain(at.markdown[0].value).startswith("**Postes validés au 30/11/2022")
+    assert plain(at.markdown[0].value).startswith(
+        "**Tout le département de l'Aisne : postes validés au 30/11/2022"
+    )
     assert len(at.metric) == 3
 
 
@@ -158,14 +161,18 @@ def test_couverture_crosses_distance_and_fragility(app):
     by_population = _table_with(app, "Rang")
     app.radio("couverture_objectif").set_value("fragile").run()
     by_fragility = _table_with(app, "Rang")
-    column = "Population fragile gagnée (population × IFN/10)"
+    column = "Population fragile gagnée (habitants pondérés par leur fragilité)"
     assert by_fragility[column].iloc[0] >= by_population[column].iloc[0]
     assert list(by_fragility.columns)[2:4] == ["Habitants gagnés à moins de 10 km", column]
     # France Services with no advisor within 10 km of the sites shown.
     services = _table_with(app, "France Services")
     assert (services["Distance au site le plus proche (km)"] >= 10).all()
     # The current list (01/08/2024: 35 rows for the Aisne in the file).
-    assert any("France Services sur 35 (liste ANCT du 01/08/2024)" in c.value for c in app.caption)
+    assert any(
+        "Tout le département de l'Aisne : " in plain(c.value)
+        and "France Services sur 35 (liste ANCT du 01/08/2024)" in plain(c.value)
+        for c in app.caption
+    )
 
 
 def test_territoires_give_fragility_per_territory(app):
@@ -214,9 +221,11 @@ def test_the_september_2023_situation_on_the_map_in_territoires_and_in_print(bui
     assert not at.exception
     m = {x.label: x.value for x in at.metric}
     assert (m[texts.FIG_ATTRIBUTED], m[texts.FIG_RECRUITED]) == ("45", "37")
-    caption = plain(at.caption[0].value)
-    assert caption.startswith("**Postes attribués et conseillers recrutés au 13/09/2023")
-    assert "validés" not in caption
+    summary = next(plain(m.value) for m in at.markdown if "13/09/2023" in plain(m.value))
+    assert summary.startswith(
+        "**Tout le département de l'Aisne : postes attribués et conseillers recrutés au 13/09/2023"
+    )
+    assert "validés" not in summary
     at.switch_page(str(ROOT / "pages/1_Territoires.py")).run()
     at.radio("territoires_niveau").set_value("epci").run()
     table = read_table(at, 0)
