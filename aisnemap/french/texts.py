@@ -638,8 +638,11 @@ EXPORT_FAILED = (
     "Échec de l'export « {what} » : l'erreur a été consignée dans le journal du serveur. "
     "Réessayez ou signalez-la à l'administrateur."
 )
-EXPORT_CSV = "Tableau CSV (Excel)"
-EXPORT_XLSX = "Tableau XLSX"
+EXPORT_CSV = "Sites en tableau CSV (Excel)"
+EXPORT_XLSX = "Sites en tableau XLSX"
+#: The downloads under a table (the same rows, every column).
+TABLE_CSV = "Ce tableau en CSV (Excel)"
+TABLE_XLSX = "Ce tableau en XLSX"
 EXPORT_GEOJSON = "Sites en GeoJSON (SIG)"
 EXPORT_HELP = (
     "L'image et le PDF reprennent les filtres, la lecture et le territoire affichés, avec "

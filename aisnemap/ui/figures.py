@@ -167,5 +167,8 @@ def show_cumulative_chart(posts, au) -> None:
     series = series.loc[series["date"].dt.date <= au]
     points = [(d.date(), int(v)) for d, v in zip(series["date"], series["postes"], strict=True)]
     with st.expander(texts.CHART_TITLE):
-        st.html(charts.step_chart_svg(points, au, texts.chart_label(points, au)))
+        # Drawn by the app, every text escaped in charts.py (st.html's sanitiser drops an
+        # inline SVG; Markdown's raw HTML keeps it).
+        svg = charts.step_chart_svg(points, au, texts.chart_label(points, au))
+        st.markdown(svg, unsafe_allow_html=True)
         st.caption(texts.CHART_NOTE)

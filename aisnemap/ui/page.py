@@ -31,7 +31,7 @@ from aisnemap.domain.departements import (
     normalise_code,
     unknown_code_message,
 )
-from aisnemap.domain.filters import Filters, reading_label, territory_phrase
+from aisnemap.domain.filters import Q_AU, Filters, reading_label, territory_phrase
 from aisnemap.domain.schema import ERROR
 from aisnemap.french import texts
 from aisnemap.render.assets import ensure_assets
@@ -206,9 +206,13 @@ def open_department(code: str, au=None) -> None:
     ``au``: a fresh view, whatever the filters were."""
     forget_filters()
     st.session_state[_DEPARTMENT_KEY] = code
+    query = department_query(code)
     if au is not None:
         st.session_state[K_START_AU] = au
-    st.switch_page(PAGES["carte"], query_params=department_query(code))
+        # The whole URL of the view at once: the map's first run then leaves it as it is,
+        # so the browser's history holds the France page right before it (Back returns).
+        query[Q_AU] = au.isoformat()
+    st.switch_page(PAGES["carte"], query_params=query)
 
 
 def setup_app() -> AppData:

@@ -16,9 +16,9 @@ def table_downloads(table: pd.DataFrame, stem: str, key: str) -> None:
     """CSV (;, UTF-8 BOM, decimal comma) and XLSX buttons for a table."""
     safe = table.map(export.neutralise_formula)
     formats = (
-        (texts.EXPORT_CSV, lambda: export.csv_excel_bytes(safe), "csv", "text/csv"),
+        (texts.TABLE_CSV, lambda: export.csv_excel_bytes(safe), "csv", "text/csv"),
         (
-            texts.EXPORT_XLSX,
+            texts.TABLE_XLSX,
             lambda: export.xlsx_bytes(safe),
             "xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -31,7 +31,7 @@ def test_territoires_page(app):
     assert len(table) == 21
     assert "aisne-classe" in map_args(app)["script"]
     labels = [b.label for b in app.get("download_button")]
-    assert labels == [texts.EXPORT_CSV, texts.EXPORT_XLSX, texts.EXPORT_SHEET]
+    assert labels == [texts.TABLE_CSV, texts.TABLE_XLSX, texts.EXPORT_SHEET]
     # The fiche of any row: every EPCI of the table is offered.
     assert len(app.selectbox("fiche_epci").options) == 20
 
@@ -143,7 +143,7 @@ def test_rapprochement_page_lists_the_two_absent_structures(app):
     table = read_table(app, 0)
     absent = table.loc[table["Statut"] == "annoncée, absente de la liste", "Sites de l'annonce"]
     assert absent.tolist() == ["L02", "L08"]
-    assert [b.label for b in app.get("download_button")] == [texts.EXPORT_CSV, texts.EXPORT_XLSX]
+    assert [b.label for b in app.get("download_button")] == [texts.TABLE_CSV, texts.TABLE_XLSX]
 
 
 def test_couverture_crosses_distance_and_fragility(app):

@@ -32,6 +32,7 @@ PAGES = (
     ("", texts.app_title(AISNE)),
     (texts.URL_TERRITORIES, texts.TERRITORIES_TITLE),
     (texts.URL_COVERAGE, texts.COVERAGE_TITLE),
+    (f"{texts.URL_FIND}?lieu=02381", texts.FIND_TITLE),
     (texts.URL_RECONCILE, texts.RECONCILE_TITLE),
     (texts.URL_IMPORT, texts.IMPORT_TITLE),
 )
@@ -40,12 +41,23 @@ ENGLISH = re.compile(
     r"\b(Choose|Clear all|Clear value|Press Enter|Drag and drop|Browse files|per file|"
     r"Upload|Search|Download|Running|Stop|Close|Zoom in|Zoom out|Layers|No results|"
     r"Skip to|Help for|Show|Hide|Fullscreen|dashboard|Deploy|Collapse|Expand|Select|"
-    r"Remove|Link to|Main menu|View \d+ more|View less)\b"
+    r"Remove|Link to|Main menu|View \d+ more|View less|Connection error|not responding|"
+    r"Are you connected|Show data|Download as|Copy Vega|Copied|"
+    # Icon names of Streamlit's icon font, when they leak into text or names.
+    r"keyboard_arrow_\w+|expand_more|expand_less|check_circle|arrow_drop_down|check)\b"
 )
 #: Every text a person or a screen reader gets from a document: visible text, and the
 #: aria-label, title and placeholder attributes.
 _TEXTS_JS = """(_) => {
-  const out = [document.body.innerText];
+  // The text a person reads or hears: text nodes outside aria-hidden subtrees (Streamlit's
+  // icon words are drawn as glyphs and hidden from screen readers).
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
+    acceptNode: (n) => n.parentElement && n.parentElement.closest('[aria-hidden="true"], script, style')
+      ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+  });
+  let node;
+  while ((node = walker.nextNode())) out.push(node.nodeValue);
   for (const el of document.querySelectorAll("[aria-label], [title], [placeholder]")) {
     for (const a of ["aria-label", "title", "placeholder"]) {
       const v = el.getAttribute(a);
