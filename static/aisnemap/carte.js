@@ -286,10 +286,16 @@
      not the marker pane) and the map's controls (legends, zoom, layers). */
   function obstacleBoxes(map) {
     var container = map.getContainer();
-    var icons = map.getPanes().markerPane.querySelectorAll(".leaflet-marker-icon");
-    var controls = container.querySelectorAll(".leaflet-control");
+    return visibleBoxes([
+      map.getPanes().markerPane.querySelectorAll(".leaflet-marker-icon"),
+      container.querySelectorAll(".leaflet-control")
+    ]);
+  }
+
+  /* The screen boxes of the elements of some node lists that are drawn. */
+  function visibleBoxes(lists) {
     var boxes = [];
-    [icons, controls].forEach(function (list) {
+    lists.forEach(function (list) {
       for (var i = 0; i < list.length; i++) {
         var r = list[i].getBoundingClientRect();
         if (r.width > 0 && r.height > 0) {
@@ -505,17 +511,10 @@
   /* Fold the open legends that cover a marker (icons in the marker pane) or an area the
      map marks as clickable (``.aisne-cliquable`` paths, e.g. the France page's insets). */
   A.foldCoveringLegends = function (map) {
-    var targets = map.getPanes().markerPane.querySelectorAll(".leaflet-marker-icon");
-    var areas = map.getContainer().querySelectorAll(".aisne-cliquable");
-    var boxes = [];
-    [targets, areas].forEach(function (list) {
-      for (var i = 0; i < list.length; i++) {
-        var r = list[i].getBoundingClientRect();
-        if (r.width > 0 && r.height > 0) {
-          boxes.push(r);
-        }
-      }
-    });
+    var boxes = visibleBoxes([
+      map.getPanes().markerPane.querySelectorAll(".leaflet-marker-icon"),
+      map.getContainer().querySelectorAll(".aisne-cliquable")
+    ]);
     A.legends.forEach(function (legend) {
       var box = legend.box;
       if (!box || !box.open || box.aisneByReader) {
