@@ -230,16 +230,18 @@ def test_first_direct_visit_to_a_page_after_start(page_factory, built_data_dir):
         assert len(recorder.errors) == len(failed)
         # The menu names the pages as the router does, not by their files ("dashboard").
         menu = page.get_by_test_id("stSidebarNav")
-        for name in (texts.NAV_MAP, texts.TERRITORIES_TITLE, texts.IMPORT_TITLE):
+        for name in (texts.NAV_MAP, texts.TERRITORIES_TITLE, texts.FIND_NAV):
             assert menu.get_by_role("link", name=name, exact=True).count() == 1
         assert menu.get_by_text("dashboard").count() == 0
+        # With no admin secret on this server, the import is not offered.
+        assert menu.get_by_role("link", name=texts.IMPORT_TITLE, exact=True).count() == 0
         # Going on to the map keeps the territory (2 sites in the Château-Thierry area).
         menu.get_by_role("link", name=texts.NAV_MAP, exact=True).click()
         wait_for_map(page, sites=2)
         # A second visitor of the freshly started server gets the same menu.
         other, _ = page_factory()
-        other.goto(f"{srv.url}/{texts.URL_IMPORT}")
-        other.get_by_role("heading", name=texts.IMPORT_TITLE, level=1).wait_for()
+        other.goto(f"{srv.url}/{texts.URL_TERRITORIES}")
+        other.get_by_role("heading", name=texts.TERRITORIES_TITLE, level=1).wait_for()
         other_menu = other.get_by_test_id("stSidebarNav")
         assert other_menu.get_by_role("link", name=texts.NAV_MAP, exact=True).count() == 1
 
