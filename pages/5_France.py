@@ -31,7 +31,7 @@ def render() -> None:
     st.caption(texts.FRANCE_INTRO)
     loaded = national.national_data()
     if loaded is None:
-        st.error(texts.FRANCE_MISSING)
+        st.error(national.national_problem() or texts.FRANCE_MISSING)
         return
     data, rings = loaded.files, loaded.rings
     dates = france.committee_dates(data.posts)

@@ -27,10 +27,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from aisnemap import config
+from aisnemap import config, integrity
 from aisnemap.build.pipeline import (
     BuildError,
     _geojson_text,
+    _required,
     code_fingerprint,
     code_mapping,
     departments_of,
@@ -131,36 +132,29 @@ def ifn_means(raw: bytes, communes_ref: list[dict]) -> pd.Series:
     )
 
 
-def _followup(folder: Path, report: list[str]) -> tuple[pd.DataFrame, str | None]:
+def _followup(folder: Path, report: list[str]) -> tuple[pd.DataFrame, str]:
     """Per département: posts attributed and advisors recruited (September 2023), people
     helped and accompaniments declared (2021 – early 2024); and the whole activity table
-    as CSV (themes, age bands, kinds of support). A missing file is reported."""
+    as CSV (themes, age bands, kinds of support). A missing file stops the build."""
     parts = []
-    activity_csv = None
-    path = folder / followup.RECRUITMENT_FILE
-    if path.is_file():
-        totals = followup.recruitment_totals(followup.read_recruitment(path.read_bytes()))
-        parts.append(totals[[followup.R_ATTRIBUTED, followup.R_RECRUITED]])
-        report.append(
-            f"recrutement ({fmt_date(followup.RECRUITMENT_DATE)}) : "
-            f"{int(totals[followup.R_ATTRIBUTED].sum())} postes attribués, "
-            f"{int(totals[followup.R_RECRUITED].sum())} conseillers recrutés"
-        )
-    else:
-        report.append(f"fichier de recrutement absent ({path}) : colonnes vides")
-    path = folder / followup.ACTIVITY_FILE
-    if path.is_file():
-        activity = followup.read_activity(path.read_bytes()).set_index("code")
-        activity_csv = activity.reset_index().to_csv(index=False, lineterminator="\n")
-        parts.append(activity[list(followup.ACTIVITY_COLUMNS)])
-        report.append(
-            f"activité déclarée ({followup.ACTIVITY_PERIOD}) : "
-            f"{int(activity['usagers'].sum())} usagers accompagnés, "
-            f"{int(activity['accompagnements'].sum())} accompagnements"
-        )
-    else:
-        report.append(f"fichier d'activité absent ({path}) : colonnes vides")
-    return (pd.concat(parts, axis=1) if parts else pd.DataFrame()), activity_csv
+    path = _required(folder, followup.RECRUITMENT_FILE)
+    totals = followup.recruitment_totals(followup.read_recruitment(path.read_bytes()))
+    parts.append(totals[[followup.R_ATTRIBUTED, followup.R_RECRUITED]])
+    report.append(
+        f"recrutement ({fmt_date(followup.RECRUITMENT_DATE)}) : "
+        f"{int(totals[followup.R_ATTRIBUTED].sum())} postes attribués, "
+        f"{int(totals[followup.R_RECRUITED].sum())} conseillers recrutés"
+    )
+    path = _required(folder, followup.ACTIVITY_FILE)
+    activity = followup.read_activity(path.read_bytes()).set_index("code")
+    activity_csv = activity.reset_index().to_csv(index=False, lineterminator="\n")
+    parts.append(activity[list(followup.ACTIVITY_COLUMNS)])
+    report.append(
+        f"activité déclarée ({followup.ACTIVITY_PERIOD}) : "
+        f"{int(activity['usagers'].sum())} usagers accompagnés, "
+        f"{int(activity['accompagnements'].sum())} accompagnements"
+    )
+    return pd.concat(parts, axis=1), activity_csv
 
 
 def france_services_counts(raw: bytes) -> pd.Series:
@@ -235,25 +229,19 @@ def build_france(
     communes_ref = read_json(join(base, SourceLayout().reference_file(year, "communes.json")))
     table = department_table(departments, communes_ref)
     report = [f"vue nationale — {len(table)} départements, COG {year}"]
-    list_path = folder / programme.LIST_FILE
-    if not list_path.is_file():
-        raise BuildError(f"liste nationale absente ({list_path}) : vue nationale impossible")
+    list_path = _required(folder, programme.LIST_FILE)
     try:
         rows = programme.read_national_list(list_path.read_bytes())
         posts, problems = posts_by_committee(rows, communes_ref, codes)
-        ifn_path = folder / fragility.IFN_COMMUNES_FILE
-        means = ifn_means(ifn_path.read_bytes(), communes_ref) if ifn_path.is_file() else None
-        fs_path = folder / fragility.FRANCE_SERVICES_FILE
-        fs = france_services_counts(fs_path.read_bytes()) if fs_path.is_file() else None
+        means = ifn_means(_required(folder, fragility.IFN_COMMUNES_FILE).read_bytes(), communes_ref)
+        fs = france_services_counts(_required(folder, fragility.FRANCE_SERVICES_FILE).read_bytes())
         follow, activity_csv = _followup(folder, report)
     except ValueError as exc:
         raise BuildError(str(exc)) from exc
     for column in follow.columns:
         table[column] = table["code"].map(follow[column]).astype("Int64")
-    table["ifn_moyen"] = table["code"].map(means).round(3) if means is not None else np.nan
-    table["france_services"] = (
-        table["code"].map(fs).fillna(0).astype(int) if fs is not None else pd.NA
-    )
+    table["ifn_moyen"] = table["code"].map(means).round(3)
+    table["france_services"] = table["code"].map(fs).fillna(0).astype(int)
     report += problems
     report.append(
         f"liste nationale : {int(posts['postes'].sum())} postes dans les 101 départements, "
@@ -274,16 +262,17 @@ def build_france(
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     report.append(f"durée : {fmt_decimal(time.perf_counter() - started)} s")
-    write_atomic(
-        {
-            out_dir / TABLE_FILE: table.to_csv(index=False, lineterminator="\n"),
-            out_dir / POSTS_FILE: posts.to_csv(index=False, lineterminator="\n"),
-            out_dir / OUTLINES_FILE: _geojson_text(shapes, DECIMALS),
-            **({out_dir / ACTIVITY_OUT: activity_csv} if activity_csv else {}),
-            out_dir / config.REPORT_FILE: "\n".join(report) + "\n",
-            out_dir / config.MANIFEST_FILE: json.dumps(manifest, indent=2),
-        }
-    )
+    files: dict[Path, str | bytes] = {
+        out_dir / TABLE_FILE: table.to_csv(index=False, lineterminator="\n"),
+        out_dir / POSTS_FILE: posts.to_csv(index=False, lineterminator="\n"),
+        out_dir / OUTLINES_FILE: _geojson_text(shapes, DECIMALS),
+        out_dir / ACTIVITY_OUT: activity_csv,
+        out_dir / config.REPORT_FILE: "\n".join(report) + "\n",
+    }
+    # What the page checks each file against (size, SHA-256, rows); the manifest goes last.
+    manifest[integrity.FILES_KEY] = integrity.records(files)
+    files[out_dir / config.MANIFEST_FILE] = json.dumps(manifest, indent=2)
+    write_atomic(files)
     return report
 
 
@@ -297,13 +286,20 @@ def is_built(out_dir: Path | None = None, year: int = config.COG_YEAR) -> bool:
         built = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return built.get("cog") == year and built.get("code") == code_fingerprint()
+    return (
+        built.get("cog") == year
+        and built.get("code") == code_fingerprint()
+        and integrity.FILES_KEY in built
+    )
 
 
 def known_departments(out_dir: Path | None = None) -> dict[str, Department]:
     """The départements a server can show, from the national table (or the COG reference
     in the sources when the table is not built)."""
-    loaded = load_table(out_dir)
+    try:
+        loaded = load_table(out_dir)
+    except integrity.DamagedFileError:
+        loaded = None  # the page says the table is damaged; the names come from the COG
     if loaded is not None:
         table = loaded.table
         return {r.code: Department(r.code, r.nom, int(r.liaison)) for r in table.itertuples()}

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from aisnemap import config
+from aisnemap import config, integrity
 from aisnemap.build.sources import (
     SourceError,
     SourceLayout,
@@ -52,7 +52,7 @@ from aisnemap.storage import write_atomic
 
 #: Version of the outputs' content: bump it when the build changes what it writes, so that
 #: ``--if-missing`` (used by ``make run`` / ``make test``) rebuilds stale outputs.
-BUILD_FORMAT = 1
+BUILD_FORMAT = 2
 #: Modules whose code decides what the build writes: a change in any of them rebuilds.
 _BUILD_CODE = (
     "build/pipeline.py",
@@ -387,13 +387,22 @@ def round_coordinates(geometries: Any, decimals: int) -> Any:
     return shapely.transform(geometries, lambda coords: np.round(coords, decimals))
 
 
-def _national_file(programme_dir: Path | None, name: str, reader, absent: str, report: BuildReport):
-    """A national file read by ``reader`` (None, reported with ``absent``, when the file
-    is not there; a malformed file stops the build with its French message)."""
+def _required(programme_dir: Path | None, name: str) -> Path:
+    """The path of a national file the build needs; a missing one stops the build (no
+    département is marked built without its posts, follow-up, IFN or France Services)."""
     path = (programme_dir or config.PROGRAMME_DIR) / name
     if not path.is_file():
-        report.add(absent.format(path=path))
-        return None
+        raise BuildError(
+            f"fichier source manquant : {name} (attendu dans {path.parent}) ; "
+            "rien n'a été écrit, les fichiers précédents sont conservés"
+        )
+    return path
+
+
+def _national_file(programme_dir: Path | None, name: str, reader):
+    """A national file read by ``reader``; a missing or malformed file stops the build
+    with its French message."""
+    path = _required(programme_dir, name)
     try:
         return reader(path.read_bytes())
     except ValueError as exc:
@@ -407,19 +416,11 @@ def build_posts(
     programme_dir: Path | None,
     report: BuildReport,
     communes: gpd.GeoDataFrame | None = None,
-) -> programme.PostsBuild | None:
-    """The département's posts of the national list (None, reported, when it is absent),
+) -> programme.PostsBuild:
+    """The département's posts of the national list (a missing list stops the build),
     placed at their geocoded address where the June 2021 list has a sure one inside their
     commune (``communes``: the exact layer)."""
-    rows = _national_file(
-        programme_dir,
-        programme.LIST_FILE,
-        programme.read_national_list,
-        "liste nationale absente ({path}) : lecture « postes validés » indisponible",
-        report,
-    )
-    if rows is None:
-        return None
+    rows = _national_file(programme_dir, programme.LIST_FILE, programme.read_national_list)
     communes_ref = read_json(join(base, SourceLayout().reference_file(year, "communes.json")))
     departments = {c.get("departement") for c in communes_ref} - {None}
     posts = programme.department_posts(
@@ -444,8 +445,8 @@ def build_posts(
             f"liste nationale : code {row[programme.P_INSEE_LIST]} → {row[programme.P_INSEE]} "
             f"(COG {year}) pour {row[programme.P_NAME]}"
         )
-    geocoded_path = (programme_dir or config.PROGRAMME_DIR) / programme.GEOCODED_FILE
-    if communes is not None and geocoded_path.is_file():
+    if communes is not None:
+        geocoded_path = _required(programme_dir, programme.GEOCODED_FILE)
         try:
             geocoded = programme.read_geocoded(geocoded_path.read_bytes())
         except ValueError as exc:
@@ -456,8 +457,6 @@ def build_posts(
         posts = replace(posts, table=placed)
         for line in lines:
             report.add(line)
-    elif communes is not None:
-        report.add(f"liste géocodée absente ({geocoded_path}) : structures au centre de la commune")
     return posts
 
 
@@ -468,18 +467,10 @@ def build_recruitment(
     programme_dir: Path | None,
     posts: programme.PostsBuild,
     report: BuildReport,
-) -> pd.DataFrame | None:
+) -> pd.DataFrame:
     """The September 2023 recruitment of the département's structures, joined on SIRET
-    with the list (None, reported, when the file is absent)."""
-    entries = _national_file(
-        programme_dir,
-        followup.RECRUITMENT_FILE,
-        followup.read_recruitment,
-        "fichier de recrutement absent ({path}) : lecture « recrutement » indisponible",
-        report,
-    )
-    if entries is None:
-        return None
+    with the list (a missing file stops the build)."""
+    entries = _national_file(programme_dir, followup.RECRUITMENT_FILE, followup.read_recruitment)
     communes_ref = read_json(join(base, SourceLayout().reference_file(year, "communes.json")))
     mapping = code_mapping(communes_ref, department)
     table, lines = followup.recruitment_posts(
@@ -500,24 +491,21 @@ def build_fragility(
     mapping: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """The IFN scores and the France Services of the département, as CSV texts by output
-    file name (a missing national file is reported and skipped); ``districts``: the
+    file name (a missing national file stops the build); ``districts``: the
     municipal arrondissements of Paris, Lyon and Marseille (see fragility.read_ifn)."""
     folder = programme_dir or config.PROGRAMME_DIR
     names = names or files_for(department)
     out: dict[str, str] = {}
-    ifn_path = folder / fragility.IFN_COMMUNES_FILE
-    if ifn_path.is_file():
-        try:
-            ifn = fragility.read_ifn(ifn_path.read_bytes(), communes["code"], districts)
-        except ValueError as exc:
-            raise BuildError(str(exc)) from exc
-        for line in ifn.report:
-            report.add(line)
-        known = int(ifn.scores["total"].notna().sum())
-        report.add(f"IFN : {known} communes sur {len(communes)} avec un score")
-        out[names.ifn] = ifn.scores.to_csv(index=False)
-    else:
-        report.add(f"IFN absent ({ifn_path}) : couche de fragilité indisponible")
+    ifn_path = _required(folder, fragility.IFN_COMMUNES_FILE)
+    try:
+        ifn = fragility.read_ifn(ifn_path.read_bytes(), communes["code"], districts)
+    except ValueError as exc:
+        raise BuildError(str(exc)) from exc
+    for line in ifn.report:
+        report.add(line)
+    known = int(ifn.scores["total"].notna().sum())
+    report.add(f"IFN : {known} communes sur {len(communes)} avec un score")
+    out[names.ifn] = ifn.scores.to_csv(index=False)
     editions = (
         (fragility.FRANCE_SERVICES_FILE, fragility.FRANCE_SERVICES_DATE, names.france_services),
         (
@@ -527,10 +515,7 @@ def build_fragility(
         ),
     )
     for source, day, name in editions:
-        fs_path = folder / source
-        if not fs_path.is_file():
-            report.add(f"liste France Services absente ({fs_path}) : couche indisponible")
-            continue
+        fs_path = _required(folder, source)
         try:
             fs = fragility.read_france_services(fs_path.read_bytes(), department, communes, mapping)
         except ValueError as exc:
@@ -567,22 +552,17 @@ def run_build(
     exact, display = build_layers(base, year, named, report)
     files: dict[Path, str | bytes] = {}
     posts = build_posts(base, year, department, programme_dir, report, exact.communes)
-    if posts is not None:
-        files[out_dir / names.posts] = programme.posts_csv(posts.table)
-        recruitment = build_recruitment(base, year, department, programme_dir, posts, report)
-        if recruitment is not None:
-            files[out_dir / names.recruitment] = programme.posts_csv(recruitment)
-    june_path = (programme_dir or config.PROGRAMME_DIR) / programme.GEOCODED_FILE
-    if june_path.is_file():
-        try:
-            june = programme.june_posts(june_path.read_bytes(), department)
-        except ValueError as exc:
-            raise BuildError(str(exc)) from exc
-        files[out_dir / names.june] = june.to_csv(index=False, lineterminator="\n")
-        report.add(
-            f"liste du {programme.GEOCODED_DATE:%d/%m/%Y} : {june[programme.P_SIRET].nunique()} "
-            f"structures (SIRET distincts), {int(june[programme.P_POSTS].sum())} postes"
-        )
+    files[out_dir / names.posts] = programme.posts_csv(posts.table)
+    recruitment = build_recruitment(base, year, department, programme_dir, posts, report)
+    files[out_dir / names.recruitment] = programme.posts_csv(recruitment)
+    june = _national_file(
+        programme_dir, programme.GEOCODED_FILE, lambda raw: programme.june_posts(raw, department)
+    )
+    files[out_dir / names.june] = june.to_csv(index=False, lineterminator="\n")
+    report.add(
+        f"liste du {programme.GEOCODED_DATE:%d/%m/%Y} : {june[programme.P_SIRET].nunique()} "
+        f"structures (SIRET distincts), {int(june[programme.P_POSTS].sum())} postes"
+    )
     reference = read_json(join(base, SourceLayout().reference_file(year, "communes.json")))
     districts = fragility.districts_of(reference)
     mapping = code_mapping(reference, department)
@@ -610,6 +590,8 @@ def run_build(
     }
     report.add(f"durée : {fmt_decimal(time.perf_counter() - started)} s")
     files[out_dir / config.REPORT_FILE] = report.text()
+    # Size, SHA-256 and rows of every file: what the app checks each file against.
+    manifest[integrity.FILES_KEY] = integrity.records(files)
     # The manifest goes last in the dict: it marks a complete build.
     files[out_dir / config.MANIFEST_FILE] = json.dumps(manifest, indent=2, ensure_ascii=False)
     write_atomic(files)

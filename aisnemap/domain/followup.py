@@ -260,12 +260,15 @@ def load_recruitment(path) -> pd.DataFrame | None:
     """The built recruitment table of a département, or None when not built."""
     from pathlib import Path
 
+    from aisnemap import integrity
     from aisnemap.domain import programme as p
+    from aisnemap.french import data_files
 
     path = Path(path)
-    if not path.is_file():
-        return None
     frame = p.load_posts(path)
+    if frame is None:
+        return None
+    integrity.require_columns(frame, FOLLOWUP_COLUMNS, path.name, data_files.file_role(path.name))
     for column in FOLLOWUP_COLUMNS:
         frame[column] = pd.to_numeric(frame[column], errors="coerce").fillna(0).astype(int)
     return frame

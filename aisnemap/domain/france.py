@@ -4,15 +4,16 @@ each département's posts at a date of situation. Built by :mod:`aisnemap.build.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from aisnemap import config
+from aisnemap import config, integrity
 from aisnemap.domain import programme
+from aisnemap.french import data_files
 
 FOLDER = "france"
 TABLE_FILE = "departements.csv"
@@ -45,17 +46,38 @@ class National:
     outside: int
 
 
-def load_table(out_dir: Path | None = None) -> National | None:
-    """The national files as built, or None when they are not."""
-    out_dir = out_dir or france_dir()
-    try:
-        table = pd.read_csv(out_dir / TABLE_FILE, dtype={"code": str})
-        posts = pd.read_csv(out_dir / POSTS_FILE, dtype={"code": str})
-        outlines = (out_dir / OUTLINES_FILE).read_text(encoding="utf-8")
-        manifest = json.loads((out_dir / config.MANIFEST_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError, pd.errors.ParserError):
+def _checked_csv(out_dir: Path, name: str, dtypes: dict) -> pd.DataFrame | None:
+    """A national CSV checked against its build (None when not written)."""
+    role = data_files.file_role(name)
+    raw = integrity.read_built(out_dir / name, role)
+    if raw is None:
         return None
+    try:
+        frame = pd.read_csv(io.BytesIO(raw), dtype=dtypes)
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise integrity.DamagedFileError(role, f"{out_dir / name} : {exc}") from exc
+    integrity.rows_as_built(len(frame), out_dir / name, role)
+    return frame
+
+
+def load_table(out_dir: Path | None = None) -> National | None:
+    """The national files as built, or None when they are not; each checked against its
+    build (integrity.DamagedFileError, naming the file by its role, when it differs)."""
+    out_dir = out_dir or france_dir()
+    manifest = integrity.read_manifest(out_dir)
+    if manifest is None:
+        return None
+    table = _checked_csv(out_dir, TABLE_FILE, {"code": str})
+    posts = _checked_csv(out_dir, POSTS_FILE, {"code": str})
+    raw = integrity.read_built(out_dir / OUTLINES_FILE, data_files.file_role(OUTLINES_FILE))
+    if table is None or posts is None or raw is None:
+        return None
+    integrity.require_columns(table, COLUMNS, TABLE_FILE, data_files.file_role(TABLE_FILE))
+    integrity.require_columns(
+        posts, ("code", "date", "postes"), POSTS_FILE, data_files.file_role(POSTS_FILE)
+    )
     posts["date"] = pd.to_datetime(posts["date"]).dt.date
+    outlines = raw.decode("utf-8")
     return National(table, posts, outlines, int(manifest.get("postes_hors_departements", 0)))
 
 
@@ -102,9 +124,7 @@ def rate_class(rate: float, posts: int) -> tuple[str, str]:
 
 
 def load_activity(out_dir: Path | None = None) -> pd.DataFrame | None:
-    """The declared activity per département as built (None when not built)."""
-    path = (out_dir or france_dir()) / ACTIVITY_OUT
-    try:
-        return pd.read_csv(path, dtype={"code": str}).set_index("code")
-    except (OSError, ValueError, pd.errors.ParserError):
-        return None
+    """The declared activity per département as built (None when not built; raises
+    integrity.DamagedFileError when it differs from its build)."""
+    frame = _checked_csv(out_dir or france_dir(), ACTIVITY_OUT, {"code": str})
+    return None if frame is None else frame.set_index("code")

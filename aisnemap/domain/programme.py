@@ -25,9 +25,11 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from aisnemap import integrity
 from aisnemap.domain import schema as s
 from aisnemap.domain.followup import FOLLOWUP_COLUMNS, json_payload
 from aisnemap.domain.territory import locate_sites
+from aisnemap.french import data_files
 from aisnemap.french.formatting import MONTHS, proper_name
 
 LIST_FILE = "cnfs-structures-2023-04-05.csv"
@@ -378,17 +380,30 @@ def posts_csv(table: pd.DataFrame) -> str:
     return table.to_csv(index=False, lineterminator="\n")
 
 
+#: The columns the app reads from a built posts table.
+POSTS_COLUMNS = (P_SIRET, P_NAME, P_POSTS, P_DATE, P_TYPE, P_INSEE, P_INSEE_LIST, P_PLACE)
+
+
 def load_posts(path: Path) -> pd.DataFrame | None:
-    """The built posts table, or None when it was not built."""
-    if not path.is_file():
+    """The built posts table, or None when it was not built; checked against its build
+    (raises integrity.DamagedFileError, naming the file by its role, when it differs)."""
+    role = data_files.file_role(path.name)
+    raw = integrity.read_built(path, role)
+    if raw is None:
         return None
-    frame = pd.read_csv(
-        path,
-        dtype={P_SIRET: str, P_INSEE: str, P_INSEE_LIST: str, P_POSTCODE: str},
-        keep_default_na=False,
-        na_values={P_INVEST: [""]},
-    )
-    frame[P_DATE] = pd.to_datetime(frame[P_DATE]).dt.date
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(raw),
+            dtype={P_SIRET: str, P_INSEE: str, P_INSEE_LIST: str, P_POSTCODE: str},
+            keep_default_na=False,
+            na_values={P_INVEST: [""]},
+        )
+        integrity.require_columns(frame, POSTS_COLUMNS, path.name, role)
+        integrity.rows_as_built(len(frame), path, role)
+        frame[P_DATE] = pd.to_datetime(frame[P_DATE]).dt.date
+        frame[P_POSTS] = pd.to_numeric(frame[P_POSTS], errors="raise")
+    except (ValueError, TypeError, pd.errors.ParserError) as exc:
+        raise integrity.DamagedFileError(role, f"{path} : {exc}") from exc
     for column in GEOCODE_COLUMNS:
         if column not in frame:
             frame[column] = None

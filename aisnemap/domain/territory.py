@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import logging
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -10,11 +12,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from aisnemap import config
+from aisnemap import config, integrity
 from aisnemap.domain import schema as s
 from aisnemap.domain.departements import DepartmentContext
 from aisnemap.domain.layers import LayerSet
 from aisnemap.domain.schema import Problem
+from aisnemap.french import data_files
+
+LOG = logging.getLogger("aisnemap.data")
 
 COMMUNE_ATTRS = (
     "nom",
@@ -138,15 +143,21 @@ class Territory:
 
 
 def _read_layer(path: Path) -> gpd.GeoDataFrame:
-    if not path.is_file():
-        raise MissingDataError(
-            f"Fichier de données manquant : {path.name}. Lancez la construction des données "
-            "(« make data » ou « python -m aisnemap.build »)."
-        )
+    role = data_files.file_role(path.name)
     try:
-        frame = gpd.read_file(path)
+        raw = integrity.read_built(path, role)
+    except integrity.DamagedFileError as exc:
+        # The visitor reads the file's role; the server's log keeps the file and the reason.
+        LOG.error("fichier de données endommagé : %s", exc.detail)
+        raise MissingDataError(data_files.damaged_file(role)) from exc
+    if raw is None:
+        raise MissingDataError(data_files.missing_file(role))
+    try:
+        frame = gpd.read_file(io.BytesIO(raw))
+        integrity.rows_as_built(len(frame), path, role)
     except Exception as exc:  # pyogrio raises several types for a corrupt file
-        raise MissingDataError(f"Fichier de données illisible : {path.name} ({exc})") from exc
+        LOG.error("fichier de données illisible : %s", path, exc_info=True)
+        raise MissingDataError(data_files.damaged_file(role)) from exc
     for column in ("code", "epci_siren", "arrondissement_code"):
         if column in frame:
             frame[column] = frame[column].astype(str)

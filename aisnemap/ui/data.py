@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,14 +12,14 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from aisnemap import config
+from aisnemap import config, integrity
 from aisnemap.domain import followup, programme, schema
 from aisnemap.domain.departements import Department, DepartmentContext, context_of_code
 from aisnemap.domain.filters import Options, Readings, options_from
 from aisnemap.domain.programme import NationalReading
 from aisnemap.domain.schema import Problem
 from aisnemap.domain.territory import MissingDataError, Territory, load_territory, locate_sites
-from aisnemap.french import texts
+from aisnemap.french import data_files, texts
 from aisnemap.render.maps import MapLayers, bounds_of, prepare_layers
 
 LOG = logging.getLogger("aisnemap.ui")
@@ -127,9 +128,21 @@ def _load(version: FilesVersion) -> AppData:
     # every session reads the same file version (a new version gives a new entry).
     context = version.context
     try:
-        territory = load_territory(context)
+        return _load_checked(context, version)
     except MissingDataError as exc:
         return AppData(context, None, None, error=str(exc), version=version)
+    except integrity.DamagedFileError as exc:
+        # Never a wrong figure: the visitor reads which file, the log says how it differs.
+        LOG.error("fichier de données endommagé : %s", exc.detail)
+        error = data_files.damaged_file(exc.role)
+        return AppData(context, None, None, error=error, version=version)
+    except Exception:  # noqa: BLE001 - the loader's boundary: the page says it in French
+        LOG.exception("données du département %s illisibles", context.code)
+        return AppData(context, None, None, error=texts.DATA_UNREADABLE, version=version)
+
+
+def _load_checked(context: DepartmentContext, version: FilesVersion) -> AppData:
+    territory = load_territory(context)
     layers = prepare_layers(territory.display)
     # Per-version work done once, not on every rerun: the communes' representative points.
     territory.points.drawn  # noqa: B018 - computed and kept by the frozen Territory
@@ -225,14 +238,18 @@ _FS_TYPES = {"code_insee": str, "id": str, "code_postal": str, "telephone": str}
 
 
 def _read_optional_csv(path: Path, dtypes: dict) -> pd.DataFrame | None:
-    """A built CSV the app can do without (None, logged, when absent or unreadable)."""
-    if not path.is_file():
+    """A built CSV checked against its build (None when the build did not write it;
+    integrity.DamagedFileError when it differs from what was written)."""
+    role = data_files.file_role(path.name)
+    raw = integrity.read_built(path, role)
+    if raw is None:
         return None
     try:
-        return pd.read_csv(path, dtype=dtypes)
-    except (OSError, ValueError, pd.errors.ParserError):
-        LOG.warning("fichier illisible : %s", path, exc_info=True)
-        return None
+        frame = pd.read_csv(io.BytesIO(raw), dtype=dtypes)
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise integrity.DamagedFileError(role, f"{path} : {exc}") from exc
+    integrity.rows_as_built(len(frame), path, role)
+    return frame
 
 
 def load_app_data(

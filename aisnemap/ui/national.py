@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -11,16 +12,22 @@ import pandas as pd
 import streamlit as st
 from shapely.geometry import Point
 
+from aisnemap import config, integrity
 from aisnemap.domain import france
-from aisnemap.french import formatting, texts
+from aisnemap.french import data_files, formatting, texts
 from aisnemap.render.maps import encode_geometry, safe_json
 
+LOG = logging.getLogger("aisnemap.ui")
 
-def _version() -> float:
+
+def _version() -> tuple[str, int]:
+    """What the national caches are keyed on: the folder and its manifest's time (a build
+    rewrites the manifest last)."""
+    folder = france.france_dir()
     try:
-        return (france.france_dir() / france.OUTLINES_FILE).stat().st_mtime_ns
+        return str(folder), (folder / config.MANIFEST_FILE).stat().st_mtime_ns
     except OSError:
-        return -1
+        return str(folder), -1
 
 
 @dataclass(frozen=True)
@@ -38,8 +45,13 @@ class NationalData:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _load(_version: float) -> NationalData | None:
-    national = france.load_table()
+def _load(version: tuple[str, int]) -> NationalData | str | None:
+    """The national data, None when not built, or the French message of a damaged file."""
+    try:
+        national = france.load_table()
+    except integrity.DamagedFileError as exc:
+        LOG.error("fichier national endommagé : %s", exc.detail)
+        return data_files.damaged_file(exc.role)
     if national is None:
         return None
     shapes = gpd.GeoDataFrame.from_features(json.loads(national.outlines)["features"])
@@ -51,13 +63,24 @@ def _load(_version: float) -> NationalData | None:
 
 
 def national_data() -> NationalData | None:
-    """The national data (None: not built)."""
-    return _load(_version())
+    """The national data (None: not built or damaged, see :func:`national_problem`)."""
+    loaded = _load(_version())
+    return loaded if isinstance(loaded, NationalData) else None
+
+
+def national_problem() -> str | None:
+    """The French message of a damaged national file (None when the files are sound)."""
+    loaded = _load(_version())
+    return loaded if isinstance(loaded, str) else None
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _activity(_version: float) -> pd.DataFrame | None:
-    return france.load_activity()
+def _activity(version: tuple[str, int]) -> pd.DataFrame | None:
+    try:
+        return france.load_activity()
+    except integrity.DamagedFileError as exc:
+        LOG.error("fichier national endommagé : %s", exc.detail)
+        return None
 
 
 def department_activity(code: str) -> tuple[pd.Series, pd.Series] | None:

@@ -12,7 +12,7 @@ from aisnemap import config
 from aisnemap.admin import importer
 from aisnemap.domain import schema
 from aisnemap.domain import schema as s
-from aisnemap.french import texts
+from aisnemap.french import data_files, texts
 from tests.conftest import FIXTURES
 from tests.support.apptest import plain
 from tests.support.server import ROOT
@@ -32,8 +32,8 @@ def test_missing_built_data(tmp_path, monkeypatch):
     monkeypatch.setattr(config, "DATA_DIR", tmp_path)
     at = AppTest.from_file(DASHBOARD, default_timeout=120).run()
     errors = " ".join(plain(e.value) for e in at.error)
-    assert texts.DATA_MISSING in errors and "Fichier de données manquant" in errors
-    assert "make data" in errors
+    assert data_files.missing_file("les contours des communes") in errors
+    assert "make data" in errors and str(tmp_path) not in errors
     _all_pages_run(at)
 
 

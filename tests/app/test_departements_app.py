@@ -5,13 +5,14 @@ a département without posts."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from aisnemap import config
+from aisnemap import config, integrity
 from aisnemap.domain.departements import department_dir, files_for
 from aisnemap.french import texts
 from tests.support.apptest import map_args, metrics, plain
@@ -99,7 +100,12 @@ def test_a_departement_without_posts_shows_an_empty_state(
     folder = department_dir("974", data)
     shutil.copytree(department_dir("974"), folder)
     posts = folder / files_for("974").posts
-    posts.write_text(posts.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    emptied = posts.read_text(encoding="utf-8").splitlines()[0] + "\n"
+    posts.write_text(emptied, encoding="utf-8")
+    # As a build from a list without any post there records it (else: a damaged file).
+    manifest = json.loads((folder / config.MANIFEST_FILE).read_text(encoding="utf-8"))
+    manifest[integrity.FILES_KEY][posts.name] = integrity.describe(posts.name, emptied)
+    (folder / config.MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
     monkeypatch.setattr(config, "DATA_DIR", data)
     monkeypatch.setenv("AISNEMAP_DEPARTEMENT", "974")
     at = _run(AppTest.from_file(DASHBOARD, default_timeout=120))
