@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import io
 import re
 import unicodedata
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from aisnemap.domain import characters
 from aisnemap.domain.departements import the_announcement
 from aisnemap.french.formatting import fmt_decimal
 
@@ -261,6 +263,12 @@ def decode(raw: bytes) -> tuple[str, str]:
             "fichier encodé en UTF-16 : enregistrez-le en « CSV UTF-8 » ou « CSV (séparateur : "
             "point-virgule) » depuis le tableur"
         )
+    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
+        # A workbook (XLSX or ODS are ZIP archives; XLS is an OLE2 file), not a CSV text.
+        raise DecodeError(
+            "classeur Excel : enregistrez-le au format CSV (dans le tableur : Fichier > "
+            "Enregistrer sous > « CSV UTF-8 » ou « CSV (séparateur : point-virgule) »)"
+        )
     if b"\x00" in raw:
         raise DecodeError("le fichier n'est pas un texte CSV (octets nuls : fichier binaire ?)")
     try:
@@ -346,12 +354,12 @@ def read_structures(
         try:
             raw = path.read_bytes()
         except FileNotFoundError:
-            return Validation(empty_frame(), [Problem(None, None, f"fichier introuvable : {path}")])
+            message = f"fichier introuvable : {path.name}"
+            return Validation(empty_frame(), [Problem(None, None, message)])
         except OSError as exc:
-            return Validation(
-                empty_frame(),
-                [Problem(None, None, f"lecture impossible de {path} ({exc.strerror})")],
-            )
+            code = errno.errorcode.get(exc.errno or 0, "erreur")
+            message = f"lecture impossible du fichier {path.name} ({code})"
+            return Validation(empty_frame(), [Problem(None, None, message)])
     else:
         raw = source
     if len(raw) > MAX_BYTES:
@@ -450,6 +458,17 @@ def _check_texts(row: pd.Series, _known: set[str] | None) -> Checked:
         if len(row[column]) > MAX_TEXT
     ]
     issues += [(c, "valeur obligatoire manquante", ERROR) for c in REQUIRED_TEXT if not row[c]]
+    return {}, issues
+
+
+def _check_characters(row: pd.Series, _known: set[str] | None) -> Checked:
+    """Invisible and control characters are refused, naming the column and the character
+    (a zero-width space would make another operator; a U+FEFF broke the prints)."""
+    issues = []
+    for column in COLUMNS:
+        message = characters.problem_text(str(row[column]))
+        if message:
+            issues.append((column, message, ERROR))
     return {}, issues
 
 
@@ -617,6 +636,7 @@ def _check_coordinates(row: pd.Series, _known: set[str] | None) -> Checked:
 
 
 ROW_CHECKS = (
+    _check_characters,
     _check_texts,
     _check_id,
     _check_siret,

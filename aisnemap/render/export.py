@@ -18,6 +18,7 @@ import pandas as pd
 
 from aisnemap import config
 from aisnemap.domain import schema as s
+from aisnemap.domain.characters import printable
 from aisnemap.domain.views import sites_table
 from aisnemap.render import assets
 
@@ -25,9 +26,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise_formula(value):
-    """Make a text cell inert in a spreadsheet (OWASP CSV injection): prefix with '."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """Make a text cell inert in a spreadsheet (OWASP CSV injection): prefix with ';
+    invisible and control characters removed (a spreadsheet cannot hold them all)."""
+    if isinstance(value, str):
+        value = printable(value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
     return value
 
 

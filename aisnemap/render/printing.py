@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import matplotlib
+import matplotlib.text
 import pandas as pd
 from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -30,6 +31,7 @@ from pypdf.generic import NameObject, TextStringObject
 
 from aisnemap import config
 from aisnemap.domain import schema as s
+from aisnemap.domain.characters import printable
 from aisnemap.domain.coverage import compute_coverage
 from aisnemap.domain.departements import Department, DepartmentContext
 from aisnemap.domain.filters import (
@@ -449,12 +451,23 @@ def _with_metadata(raw: bytes, title: str, subject: str, creator: str) -> bytes:
     return out.getvalue()
 
 
+def _drawable(fig: Figure) -> Figure:
+    """Every text of a figure without invisible or control characters (a U+FEFF or a
+    direction override in a name from any source must not break or garble a print)."""
+    for text in fig.findobj(matplotlib.text.Text):
+        shown = text.get_text()
+        clean = printable(shown, keep_lines=True)
+        if clean != shown:
+            text.set_text(clean)
+    return fig
+
+
 def _pdf(figures: Sequence[Figure], doc: MapDocument) -> bytes:
-    title, subject = doc.title, " · ".join(doc.subtitle)
+    title, subject = printable(doc.title), printable(" · ".join(doc.subtitle))
     buffer = io.BytesIO()
     with matplotlib.rc_context(_RC), PdfPages(buffer) as pdf:
         for fig in figures:
-            pdf.savefig(fig, facecolor="white")
+            pdf.savefig(_drawable(fig), facecolor="white")
     return _with_metadata(buffer.getvalue(), title, subject, texts.print_creator(doc.department))
 
 
@@ -462,7 +475,9 @@ def map_png(doc: MapDocument) -> bytes:
     """The map page as PNG, 2338 × 1654 px."""
     buffer = io.BytesIO()
     with matplotlib.rc_context(_RC):
-        render_map_page(doc).savefig(buffer, format="png", dpi=PNG_DPI, facecolor="white")
+        _drawable(render_map_page(doc)).savefig(
+            buffer, format="png", dpi=PNG_DPI, facecolor="white"
+        )
     return buffer.getvalue()
 
 

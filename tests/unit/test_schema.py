@@ -323,3 +323,36 @@ def test_three_groups_with_two_rows_each_are_counted_once_each():
     count = schema.count_advisors(v.frame)
     assert count.pools == {"G1": 16, "G2": 2, "G3": 5}
     assert (count.own, count.total) == (2, 25)
+
+
+@pytest.mark.parametrize(
+    ("char", "named"),
+    [
+        ("\ufeff", "U+FEFF"),
+        ("\u200b", "espace sans chasse (U+200B)"),
+        ("\u202e", "forçage droite-à-gauche (U+202E)"),
+        ("\x07", "caractère de contrôle (U+0007)"),
+        ("\t", "tabulation (U+0009)"),
+    ],
+)
+def test_invisible_characters_are_refused_naming_line_column_and_character(char, named):
+    """« Commune\u200b de Ribemont » made a second operator; a U+FEFF broke the prints."""
+    row = GOOD.replace("Commune d'Alpha", f"Commune{char} d'Alpha")
+    validation = schema.read_structures(_csv(row), KNOWN)
+    assert not validation.ok
+    [message] = [m for m in _messages(validation) if "invisible" in m]
+    assert message.startswith("ligne 2, colonne « operateur » : caractère invisible")
+    assert named in message and "au 8e caractère" in message
+
+
+def test_a_joiner_inside_an_emoji_or_a_script_is_not_hidden():
+    row = GOOD.replace("Site A", "Site 👩\u200d💻 مکتب\u200cها")
+    assert schema.read_structures(_csv(row), KNOWN).ok
+
+
+@pytest.mark.parametrize(
+    "start", [b"PK\x03\x04\x14\x00\x06\x00", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00"]
+)
+def test_a_workbook_is_told_to_be_saved_as_csv(start):
+    [message] = _messages(schema.read_structures(start + b"\x00" * 200, KNOWN))
+    assert message.startswith("classeur Excel : enregistrez-le au format CSV")
