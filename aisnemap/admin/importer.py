@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import re
@@ -255,11 +256,47 @@ def _checksum_path(backup: Path) -> Path:
 
 
 def clean_temp_files(target: Path | None = None, backup_dir: Path | None = None) -> list[Path]:
-    """Remove temporary files left by an interrupted save (taken under the lock)."""
+    """Tidy what an interrupted save left, under the lock: temporary files removed, a
+    checksum without its backup removed, a backup without its checksum finished (each file
+    is renamed into place whole, so its bytes are complete). Returns what was removed."""
     target = target or config.STRUCTURES_CSV
     backup_dir = backup_dir or config.BACKUP_DIR
     with locked(target):
-        return clean_leftovers([target.parent, backup_dir])
+        removed = clean_leftovers([target.parent, backup_dir])
+        if backup_dir.is_dir():
+            for checksum in backup_dir.glob("*.csv.sha256"):
+                if not checksum.with_name(checksum.name.removesuffix(".sha256")).is_file():
+                    checksum.unlink(missing_ok=True)
+                    removed.append(checksum)
+            for backup in list_backups(backup_dir):
+                if not _checksum_path(backup).is_file():
+                    write_file_atomic(
+                        _checksum_path(backup), _checksum_line(backup.read_bytes(), backup)
+                    )
+        return removed
+
+
+def _checksum_line(raw: bytes, backup: Path) -> bytes:
+    return f"{version_of(raw)}  {backup.name}\n".encode("ascii")
+
+
+#: French reasons for the write errors a save may meet (never the system's English text).
+_WRITE_ERRORS = {
+    errno.ENOSPC: "disque plein",
+    errno.EDQUOT: "quota de disque dépassé",
+    errno.EFBIG: "fichier trop grand pour le système de fichiers",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.EACCES: "droits d'écriture insuffisants",
+    errno.EPERM: "droits d'écriture insuffisants",
+    errno.EIO: "erreur matérielle d'entrée-sortie",
+}
+
+
+def write_error_reason(exc: OSError) -> str:
+    """A write error in French (« disque plein »), with its system code for the log."""
+    reason = _WRITE_ERRORS.get(exc.errno, "erreur d'écriture")
+    name = errno.errorcode.get(exc.errno or 0)
+    return f"{reason} ({name})" if name else reason
 
 
 def _conflict_message(target: Path) -> str:
@@ -295,13 +332,18 @@ def _save_locked(
         if current is not None:
             backup_dir.mkdir(parents=True, exist_ok=True)
             backup = backup_dir / f"{target.stem}-{moment:%Y%m%d-%H%M%S-%f}.csv"
+            # The checksum first: a backup never exists without the sum that verifies it
+            # (a kill in between leaves a lone checksum, removed at the next start).
+            write_file_atomic(_checksum_path(backup), _checksum_line(current, backup))
             write_file_atomic(backup, current)
-            digest = f"{version_of(current)}  {backup.name}\n".encode("ascii")
-            write_file_atomic(_checksum_path(backup), digest)
         write_file_atomic(target, data)
     except OSError as exc:
+        if backup is not None:  # a refused save leaves no backup behind
+            backup.unlink(missing_ok=True)
+            _checksum_path(backup).unlink(missing_ok=True)
         raise SaveError(
-            f"enregistrement impossible ({exc.strerror or exc}) : le fichier précédent est conservé"
+            f"enregistrement impossible ({write_error_reason(exc)}) : le fichier précédent "
+            "est conservé"
         ) from exc
     rotate_backups(backup_dir, moment)
     return backup
@@ -381,7 +423,8 @@ def rotate_backups(
     keep_days: int = KEEP_DAYS,
 ) -> list[Path]:
     """Delete old backups: keep the newest ``keep_last`` and one a day for ``keep_days``."""
-    backups = list_backups(backup_dir)
+    # Only restorable backups count toward those kept; others are left for --list to show.
+    backups = [b for b in list_backups(backup_dir) if verify_backup(b) is None]
     now = now or dt.datetime.now()
     keep = set(backups[:keep_last])
     days_seen: set[dt.date] = set()
@@ -542,6 +585,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--restore", type=Path, help="remettre en service une sauvegarde")
     parser.add_argument("--oui", action="store_true", help="enregistrer (sinon : aperçu)")
     args = parser.parse_args(argv)
+    # What a killed command left (temporary files, a backup's unfinished checksum).
+    clean_temp_files()
     if args.list:
         for path in list_backups():
             stamp = _stamp_of(path)

@@ -64,10 +64,24 @@ def test_failed_save_leaves_the_previous_file(served, monkeypatch):
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(importer.SaveError, match="le fichier précédent est conservé"):
+    with pytest.raises(importer.SaveError, match="le fichier précédent est conservé") as refused:
         importer.save_structures(_table(ROW.replace("Site A", "Site B")), target, backups)
     assert target.read_bytes() == before
     assert [p for p in target.parent.iterdir() if p.suffix == ".tmp"] == []
+    # In French, without the system's English words, and no backup of a save not made.
+    assert "disque plein" in str(refused.value) and "No space" not in str(refused.value)
+    assert importer.list_backups(backups) == [] and list(backups.glob("*.sha256")) == []
+
+
+@pytest.mark.parametrize("code", [27, 13, 122])
+def test_write_errors_are_said_in_french(code):
+    reason = importer.write_error_reason(OSError(code, "File too large"))
+    assert reason.split(" (")[0] in {
+        "fichier trop grand pour le système de fichiers",
+        "droits d'écriture insuffisants",
+        "quota de disque dépassé",
+    }
+    assert "File" not in reason
 
 
 def test_a_stale_preview_is_refused_with_the_conflict_message(served, tiny_communes):
@@ -173,11 +187,12 @@ def test_unknown_mode(tiny_communes):
 # --- backups ------------------------------------------------------------------------
 
 
-def _backup_at(backups, when: dt.datetime, content: bytes = b"x") -> None:
+def _backup_at(backups, when: dt.datetime, content: bytes = b"x"):
     backups.mkdir(exist_ok=True)
     path = backups / f"structures-{when:%Y%m%d-%H%M%S-%f}.csv"
     path.write_bytes(content)
     path.with_name(path.name + ".sha256").write_text(f"{importer.version_of(content)}  x\n")
+    return path
 
 
 def test_rotation_keeps_the_last_ones_and_one_a_day(tmp_path):
@@ -242,6 +257,28 @@ def test_restore_backs_up_the_current_file_first(served, tiny_communes):
     assert schema.read_structures(target).frame[s.SITE].tolist() == ["Site A"]
     assert new_backup.read_bytes() == replaced
     assert importer.verify_backup(new_backup) is None
+
+
+def test_a_lone_checksum_is_removed_and_a_backup_without_one_is_finished(served):
+    target, backups = served
+    importer.save_structures(_table(ROW.replace("Site A", "Site B")), target, backups)
+    [backup] = importer.list_backups(backups)
+    (backups / "structures-20200101-000000-000000.csv.sha256").write_text("abc  x\n")
+    importer._checksum_path(backup).unlink()  # as a kill right after the backup, before
+    importer.clean_temp_files(target, backups)
+    assert importer.verify_backup(backup) is None
+    assert sorted(p.name for p in backups.iterdir()) == [backup.name, backup.name + ".sha256"]
+
+
+def test_only_restorable_backups_count_toward_those_kept(tmp_path):
+    backups = tmp_path / "b"
+    now = dt.datetime(2026, 11, 26, 12, 0)
+    good = [_backup_at(backups, now - dt.timedelta(hours=h)) for h in range(3, 6)]
+    broken = _backup_at(backups, now - dt.timedelta(hours=1))
+    broken.write_bytes(b"tronque")
+    importer.rotate_backups(backups, now, keep_last=3, keep_days=0)
+    # The three good ones are all kept: the damaged one did not take a place.
+    assert set(good) <= set(importer.list_backups(backups))
 
 
 def test_leftover_temp_files_are_cleaned(served):
@@ -339,3 +376,37 @@ def test_cli_restore_outside_the_backup_folder_fails_in_french(cli_env):
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 1
     assert "seules les sauvegardes du dossier" in err
+
+
+def _save_forever(target, backups) -> None:
+    """A save after another, until killed (run in a forked child)."""
+    frame = schema.read_structures(target).frame.drop(columns="_ligne")
+    turn = 0
+    while True:
+        turn += 1
+        frame.loc[frame.index[0], s.SITE] = f"Site {turn}"
+        importer.save_structures(frame, target, backups)
+
+
+def test_forty_kills_during_saves_leave_only_restorable_backups(served):
+    """SIGKILL at random moments of saves (backup, checksum, file): after the next command
+    every backup listed verifies and no temporary file is left."""
+    import random
+    import signal
+    import time
+
+    target, backups = served
+    fork = multiprocessing.get_context("fork")
+    chance = random.Random(2026)
+    for _ in range(40):
+        child = fork.Process(target=_save_forever, args=(target, backups))
+        child.start()
+        time.sleep(chance.uniform(0.05, 0.25))
+        os.kill(child.pid, signal.SIGKILL)
+        child.join()
+    importer.clean_temp_files(target, backups)  # what every command does first
+    listed = importer.list_backups(backups)
+    assert len(listed) > 40
+    assert [b.name for b in listed if importer.verify_backup(b) is not None] == []
+    assert list(target.parent.glob(".*.tmp")) == [] and list(backups.glob(".*.tmp")) == []
+    assert schema.read_structures(target).ok
