@@ -66,4 +66,13 @@ def static_url_for(base_url_path: str | None) -> str:
 
 
 MANIFEST_FILE = "build_manifest.json"
+
+
+def builds_on_visit() -> bool:
+    """Whether a visitor's first request for an unbuilt département builds it (one at a
+    time, in a child process); a deployment builds every département beforehand and sets
+    ``AISNEMAP_BUILD_ON_VISIT=0``."""
+    return os.environ.get("AISNEMAP_BUILD_ON_VISIT", "1").strip() != "0"
+
+
 REPORT_FILE = "build_report.txt"

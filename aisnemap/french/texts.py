@@ -159,11 +159,37 @@ def built(department, seconds: float) -> str:
     return f"Données {department.of_name} construites en {fmt_decimal(seconds)} s."
 
 
-def build_failed(department, reason: str) -> str:
+def build_failed(department) -> str:
     return (
-        f"Les données {department.of_name} ne peuvent pas être construites : {reason}. "
-        "Les fichiers existants sont conservés."
+        f"Les données {department.of_name} n'ont pas pu être construites sur ce serveur. "
+        "L'incident est consigné dans le journal du serveur ; les fichiers existants sont "
+        "conservés. L'administrateur peut lancer « make data-all »."
     )
+
+
+def build_busy(department) -> str:
+    return (
+        f"Les données {department.of_name} ne sont pas encore prêtes, et ce serveur prépare "
+        "déjà un autre département (une préparation à la fois). Réessayez dans une minute."
+    )
+
+
+def building_for_another(department) -> str:
+    return (
+        f"Les données {department.of_name} sont en cours de préparation pour un autre "
+        "visiteur : la carte s'affiche dès qu'elles sont prêtes…"
+    )
+
+
+def not_built(department) -> str:
+    return (
+        f"Les données {department.of_name} ne sont pas construites sur ce serveur. "
+        "L'administrateur peut les préparer avec « make data-all »."
+    )
+
+
+BUILD_BUSY_SHORT = "Un autre département est en cours de préparation."
+BUILD_FAILED_SHORT = "Préparation impossible."
 
 
 def no_announcement(department) -> str:
@@ -776,7 +802,13 @@ PAGE_ERROR = (
     "Une erreur inattendue empêche d'afficher cette partie de la page. Elle a été consignée "
     "dans le journal du serveur ; les données n'ont pas été modifiées."
 )
-DATA_MISSING = "Les données territoriales ne sont pas construites."
+
+
+DATA_UNREADABLE = (
+    "Les données de ce département ne peuvent pas être lues. L'incident a été consigné dans "
+    "le journal du serveur ; l'administrateur doit relancer la construction des données "
+    "(« make data »)."
+)
 STRUCTURES_INVALID = (
     "Le fichier des structures contient des erreurs : les sites ne peuvent pas être "
     "affichés tant qu'elles ne sont pas corrigées."

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,9 +19,8 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from aisnemap import config, storage
 from aisnemap.admin.importer import clean_temp_files
-from aisnemap.build import france
+from aisnemap.build import france, on_demand
 from aisnemap.build import pipeline as build
-from aisnemap.build.sources import SourceError
 from aisnemap.domain.departements import (
     Department,
     DepartmentContext,
@@ -163,36 +160,32 @@ def department_query(code: str) -> dict[str, str]:
 
 
 _BUILT: set[str] = set()
-_BUILD_LOCKS: dict[str, threading.Lock] = {}
-_LOCKS_GUARD = threading.Lock()
 
 
 def ensure_built(context: DepartmentContext) -> str | None:
-    """Build a département's data on its first visit (once per server, with a progress
-    message); returns a French error message, or None when the data is there. The build
-    kept in the data folder itself is made by ``make data``, never on a visit."""
+    """A département's data, built on its first visit where the server allows it: one
+    build at a time for the whole data folder, in a child process (aisnemap.build.on_demand);
+    returns a French message (no path), or None when the data is there. The build kept
+    in the data folder itself is made by ``make data``, never on a visit."""
     department, code = context.department, context.code
     if code in _BUILT or context.folder == config.DATA_DIR:
         return None
     if build.is_built(department=code):
         _BUILT.add(code)
         return None
-    with _LOCKS_GUARD:
-        lock = _BUILD_LOCKS.setdefault(code, threading.Lock())
-    with lock:  # two first visitors of the same département: one build
-        if build.is_built(department=code):
-            _BUILT.add(code)
-            return None
-        with st.status(texts.building(department), expanded=False) as status:
-            started = time.perf_counter()
-            try:
-                build.run_build(department=code)
-            except (SourceError, build.BuildError) as exc:
-                LOG.warning("construction du département %s impossible", code, exc_info=True)
-                status.update(label=texts.literal(str(exc))[:200], state="error")
-                return texts.build_failed(department, texts.literal(str(exc)))
-            seconds = time.perf_counter() - started
-            status.update(label=texts.built(department, seconds), state="complete")
+    if not config.builds_on_visit():
+        return texts.not_built(department)
+    with st.status(texts.building(department), expanded=False) as status:
+        result = on_demand.request_build(
+            code, waiting=lambda: status.update(label=texts.building_for_another(department))
+        )
+        if result.outcome is on_demand.Outcome.BUSY:
+            status.update(label=texts.BUILD_BUSY_SHORT, state="error")
+            return texts.build_busy(department)
+        if result.outcome is on_demand.Outcome.FAILED:
+            status.update(label=texts.BUILD_FAILED_SHORT, state="error")
+            return texts.build_failed(department)
+        status.update(label=texts.built(department, result.seconds), state="complete")
     _BUILT.add(code)
     return None
 
@@ -231,7 +224,7 @@ def setup_app() -> AppData:
     # Named by its build once built (the context above may predate it).
     data = load_context_data(context_of_code(department.code))
     if data.error:
-        st.error(f"{texts.DATA_MISSING} {texts.literal(data.error)}")
+        st.error(texts.literal(data.error))
     elif data.empty:
         st.info(texts.no_posts(data.department))
     elif data.sites is None:
