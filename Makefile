@@ -10,7 +10,7 @@ PORT ?= 8501
 # AISNEMAP_DEPARTEMENT=59 make run.
 DEPARTEMENT ?= $(or $(AISNEMAP_DEPARTEMENT),02)
 
-.PHONY: setup data assets run test test-fast lint bench clean-data
+.PHONY: setup data data-all assets run serve-cluster test test-fast lint bench clean-data
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,22 @@ data: setup
 	$(BIN)/python -m aisnemap.build.france --if-missing
 	$(BIN)/python -m aisnemap.build --if-missing --departement $(DEPARTEMENT)
 
+# Every département built once (a deployment's step: no visitor ever triggers a build).
+data-all: data
+	$(BIN)/python -m aisnemap.build.all
+
 assets: setup
 	$(BIN)/python -m aisnemap.render.assets > /dev/null
 
 run: data assets
 	AISNEMAP_DEPARTEMENT=$(DEPARTEMENT) $(BIN)/python -m aisnemap.serve --server.port $(PORT)
+
+# Production mode: N replicas behind Debian's nginx (apt-get install nginx-light), one data
+# folder, every département built beforehand. make serve-cluster N=2 CLUSTER_PORT=8080
+N ?= 2
+CLUSTER_PORT ?= 8080
+serve-cluster: data-all assets
+	AISNEMAP_DEPARTEMENT=$(DEPARTEMENT) $(BIN)/python -m aisnemap.cluster --repliques $(N) --port $(CLUSTER_PORT)
 
 test: data assets
 	$(BIN)/python -m pytest
