@@ -62,6 +62,8 @@ bench: data assets
 	$(BIN)/python -m bench.run_all
 	$(BIN)/python -m bench.national
 	$(BIN)/python -m bench.scale
+	$(BIN)/python -m bench.load_protocol
+	$(BIN)/python -m bench.builds_on_visit
 
 clean-data:
 	rm -f data/*.geojson data/build_manifest.json data/build_report.txt

@@ -49,7 +49,7 @@ def cookie_secret(state_dir: Path | None = None) -> str:
 def nginx_config(listen: str, ports: list[int], run_dir: Path, host: str = "127.0.0.1") -> str:
     """The nginx configuration for replicas on ``host:ports``, listening on ``listen``."""
     servers = "\n".join(
-        f"        server {host}:{port} max_fails=1 fail_timeout=5s;" for port in ports
+        f"        server {host}:{port} max_fails=3 fail_timeout=10s;" for port in ports
     )
     text = TEMPLATE.read_text(encoding="utf-8")
     return (
