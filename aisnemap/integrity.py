@@ -126,3 +126,17 @@ def read_built(path: Path, role: str) -> bytes | None:
 def rows_as_built(frame_rows: int, path: Path, role: str) -> None:
     """Raise DamagedFileError when a file read gives another row count than its build's."""
     check_rows(frame_rows, path.name, role, read_manifest(path.parent))
+
+
+def read_built_csv(path: Path, role: str, dtypes: dict) -> pd.DataFrame | None:
+    """A built CSV checked against its build and read (None when the build did not write
+    it); DamagedFileError when it differs or cannot be parsed."""
+    raw = read_built(path, role)
+    if raw is None:
+        return None
+    try:
+        frame = pd.read_csv(io.BytesIO(raw), dtype=dtypes)
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise DamagedFileError(role, f"{path} : {exc}") from exc
+    rows_as_built(len(frame), path, role)
+    return frame

@@ -16,6 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from aisnemap import config
+from aisnemap.build import on_demand
 from aisnemap.build.pipeline import departments_of
 from aisnemap.build.sources import SourceError
 from aisnemap.domain.departements import sort_key
@@ -24,16 +25,7 @@ from aisnemap.french.formatting import fmt_decimal
 
 def _build(code: str, sources: str) -> tuple[str, int, str]:
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "aisnemap.build",
-            "--departement",
-            code,
-            "--sources",
-            sources,
-            "--if-missing",
-        ],
+        on_demand.build_command(code, sources),
         capture_output=True,
         text=True,
         cwd=config.ROOT,

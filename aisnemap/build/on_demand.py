@@ -58,7 +58,7 @@ def lock_path() -> Path:
     return config.STATE_DIR / LOCK_NAME
 
 
-def build_command(code: str) -> list[str]:
+def build_command(code: str, sources: str | None = None) -> list[str]:
     """The child's command line: the same build as ``make data`` would run."""
     return [
         sys.executable,
@@ -67,7 +67,7 @@ def build_command(code: str) -> list[str]:
         "--departement",
         code,
         "--sources",
-        str(config.SOURCES_DIR),
+        str(sources or config.SOURCES_DIR),
         "--out",
         str(department_dir(code)),
         "--if-missing",

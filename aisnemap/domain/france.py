@@ -4,7 +4,6 @@ each département's posts at a date of situation. Built by :mod:`aisnemap.build.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,16 +47,7 @@ class National:
 
 def _checked_csv(out_dir: Path, name: str, dtypes: dict) -> pd.DataFrame | None:
     """A national CSV checked against its build (None when not written)."""
-    role = data_files.file_role(name)
-    raw = integrity.read_built(out_dir / name, role)
-    if raw is None:
-        return None
-    try:
-        frame = pd.read_csv(io.BytesIO(raw), dtype=dtypes)
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise integrity.DamagedFileError(role, f"{out_dir / name} : {exc}") from exc
-    integrity.rows_as_built(len(frame), out_dir / name, role)
-    return frame
+    return integrity.read_built_csv(out_dir / name, data_files.file_role(name), dtypes)
 
 
 def load_table(out_dir: Path | None = None) -> National | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -238,18 +237,8 @@ _FS_TYPES = {"code_insee": str, "id": str, "code_postal": str, "telephone": str}
 
 
 def _read_optional_csv(path: Path, dtypes: dict) -> pd.DataFrame | None:
-    """A built CSV checked against its build (None when the build did not write it;
-    integrity.DamagedFileError when it differs from what was written)."""
-    role = data_files.file_role(path.name)
-    raw = integrity.read_built(path, role)
-    if raw is None:
-        return None
-    try:
-        frame = pd.read_csv(io.BytesIO(raw), dtype=dtypes)
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise integrity.DamagedFileError(role, f"{path} : {exc}") from exc
-    integrity.rows_as_built(len(frame), path, role)
-    return frame
+    """A built CSV checked against its build (None when the build did not write it)."""
+    return integrity.read_built_csv(path, data_files.file_role(path.name), dtypes)
 
 
 def load_app_data(
