@@ -57,6 +57,9 @@ class Recorder:
         return [u for u in self.requests if not u.startswith(local)]
 
 
+NAVIGATION_TIMEOUT_MS = 120_000
+
+
 @pytest.fixture
 def page_factory(browser, request):
     """New pages in fresh contexts; a screenshot of each is saved if the test fails."""
@@ -66,6 +69,9 @@ def page_factory(browser, request):
         context = browser.new_context(
             viewport={"width": width, "height": height}, accept_downloads=True
         )
+        # A loaded CI machine may take more than Playwright's 30 s to answer a navigation;
+        # what a test waits for is its own condition, with its own timeout.
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
         recorder = Recorder()
         recorder.attach(context)
         page = context.new_page()

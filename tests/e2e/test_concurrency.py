@@ -18,7 +18,7 @@ from aisnemap.domain import schema
 from aisnemap.domain import schema as s
 from aisnemap.french import texts
 from tests.conftest import FIXTURES
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, NAVIGATION_TIMEOUT_MS
 from tests.e2e.helpers import _MAP_READY_JS, COMMUNES, MAP_IFRAME, SITES_IN_WINDOW_JS
 from tests.support.server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 
@@ -78,6 +78,9 @@ def test_ten_sessions_at_once_each_see_their_own_view(sites, built_data_dir):
 
     async def one(browser, url: str, query: str) -> dict:
         context = await browser.new_context(viewport={"width": 1300, "height": 900})
+        # Eleven pages open at once on two cores: the first answer may take longer than
+        # Playwright's default 30 s (it did on CI); the test waits on what is drawn.
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
         page = await context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -148,6 +151,9 @@ def test_import_while_others_read(tmp_path, sites, built_data_dir):
 
     async def reader(browser, url: str, ready: asyncio.Event, imported: asyncio.Event) -> dict:
         context = await browser.new_context(viewport={"width": 1300, "height": 900})
+        # Eleven pages open at once on two cores: the first answer may take longer than
+        # Playwright's default 30 s (it did on CI); the test waits on what is drawn.
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
         page = await context.new_page()
         await page.goto(url)
         await _wait_sites(page, 25)
