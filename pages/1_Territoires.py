@@ -7,7 +7,7 @@ from aisnemap.domain import analysis, schema
 from aisnemap.domain.filters import criteria_mask
 from aisnemap.french import texts
 from aisnemap.render import maps
-from aisnemap.ui.exports import sheet_download
+from aisnemap.ui.exports import department_atlas_download, sheet_download
 from aisnemap.ui.layers import threshold_slider
 from aisnemap.ui.page import footer, page_header, run_page, static_url
 from aisnemap.ui.tables import explore_table
@@ -51,6 +51,7 @@ def render() -> None:
     shown = analysis.french_table(stats)
     explore_table(shown, "territoires", texts.TERRITORIES_TITLE, f"territoires-{level}")
     sheet_download(view, level, stats)
+    department_atlas_download(view, level)
 
     chosen = analysis.LEVELS[level]
     areas = analysis.choropleth_frame(

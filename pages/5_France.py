@@ -6,8 +6,9 @@ from streamlit_folium import st_folium
 
 from aisnemap.domain import fragility, france
 from aisnemap.french import formatting, texts
-from aisnemap.render import maps
+from aisnemap.render import atlas, maps
 from aisnemap.ui import national
+from aisnemap.ui.exports import atlas_section
 from aisnemap.ui.page import (
     current_view,
     footer,
@@ -97,6 +98,23 @@ def render() -> None:
         texts.FRANCE_TABLE_TITLE,
         f"conseillers-numeriques-france-{au.isoformat()}",
         shown_as=national.displayed,
+    )
+    france_atlas_download(loaded, frame, au)
+
+
+def france_atlas_download(loaded, frame, au) -> None:
+    """The France atlas at the date chosen: a page per département."""
+    st.subheader(texts.ATLAS_FRANCE_SECTION, anchor=False)
+
+    def make(progress) -> bytes:
+        return atlas.france_atlas(frame, loaded.files.posts, loaded.shapes, au, progress=progress)
+
+    atlas_section(
+        ("france", au.isoformat()),
+        len(frame),
+        texts.ATLAS_FRANCE_MAKE,
+        make,
+        f"conseillers-numeriques-france-atlas-{au.isoformat()}.pdf",
     )
 
 

@@ -1152,3 +1152,83 @@ def france_tooltip(name: str, code: str, posts: int, rate: float, ifn: float | N
         f"{name} ({code}) : {fmt_int(posts)} poste{'s' if posts > 1 else ''}, "
         f"{rate_text} pour 10 000 hab., IFN moyen {ifn_text}"
     )
+
+
+# --- atlases (aisnemap.render.atlas, the Territoires and France pages) ------------------
+
+#: (plural words, "per" words) of each level an atlas pages through.
+ATLAS_LEVELS = {
+    "epci": ("EPCI", "par EPCI"),
+    "arrondissement": ("arrondissements", "par arrondissement"),
+    "departement": ("départements", "par département"),
+}
+ATLAS_SUMMARY = "Sommaire"
+ATLAS_TERRITORY = "Territoire"
+ATLAS_DEPARTMENT = "Département"
+ATLAS_PAGE = "Page"
+ATLAS_POPULATION = "Population"
+ATLAS_RATE = "Pour 10 000 hab."
+#: Short column heads of an atlas's summary for the figures' long labels.
+ATLAS_SHORT = {FIG_POPULATION: ATLAS_POPULATION, FIG_COMMUNES: "Communes avec site"}
+ATLAS_FRANCE_TITLE = "Atlas des conseillers numériques — France, par département"
+ATLAS_FRANCE_CHART = "Postes validés cumulés, par date de comité de sélection"
+ATLAS_FRANCE_SOURCES = FRANCE_SOURCES
+FRANCE_CREATOR = "Tableau de bord des conseillers numériques — vue nationale"
+ATLAS_SECTION = "Atlas : une fiche par territoire, en un seul PDF"
+ATLAS_FRANCE_SECTION = "Atlas de la France : une page par département, en un seul PDF"
+ATLAS_LEVEL_LABEL = "Une fiche par"
+ATLAS_MAKE = "Préparer l'atlas ({n} fiches)"
+ATLAS_FRANCE_MAKE = "Préparer l'atlas de la France ({n} pages de département)"
+ATLAS_PROGRESS = "Atlas en préparation : {done} sur {total} — {name}"
+ATLAS_READY = "Atlas prêt : {pages} pages, {size}."
+ATLAS_DOWNLOAD = "Télécharger l'atlas (PDF)"
+ATLAS_FAILED = (
+    "L'atlas n'a pas pu être préparé ; les fiches une à une restent disponibles. "
+    "L'incident est consigné dans le journal du serveur."
+)
+ATLAS_HELP = (
+    "Une couverture, un sommaire des chiffres clés de chaque territoire, puis la fiche "
+    "territoire de chacun (mêmes filtres et même lecture que la vue). Préparé à la demande ; "
+    "la page reste utilisable pendant ce temps pour les autres visiteurs."
+)
+
+
+def atlas_title(department, level_words: tuple[str, str]) -> str:
+    """« Atlas des conseillers numériques de l'Aisne, par EPCI »."""
+    return f"Atlas des conseillers numériques {department.of_name}, {level_words[1]}"
+
+
+def atlas_count(n: int, level_words: tuple[str, str]) -> str:
+    return f"{fmt_int(n)} {level_words[0]}, une page chacun, après le sommaire."
+
+
+def atlas_france_subtitle(au) -> str:
+    return (
+        f"Postes validés par les comités de sélection jusqu'au {au:%d/%m/%Y} "
+        "(liste nationale des postes validés, ANCT)"
+    )
+
+
+def atlas_france_lines(row) -> list[str]:
+    """The figures of a département's page of the France atlas (what each counts)."""
+
+    def number(column: str) -> str:
+        value = row.get(column)
+        return "—" if value is None or value != value else fmt_int(int(value))
+
+    rate = row.get("pour_10000")
+    ifn = row.get("ifn_moyen")
+    lines = [
+        f"{FRANCE_FIG_POSTS} : {number('postes')}",
+        f"{FRANCE_FIG_RATE} : " + ("—" if rate != rate else fmt_decimal(float(rate), 2)),
+        f"{FIG_POPULATION} : {number('population')}",
+        f"Communes : {number('communes')}",
+        "IFN moyen (0 à 10) : " + ("non renseigné" if ifn != ifn else fmt_decimal(float(ifn), 2)),
+        f"France Services : {number('france_services')}",
+    ]
+    if "postes_attribues" in row:
+        lines += [
+            f"Postes attribués ({RECRUITMENT_DAY}) : {number('postes_attribues')}",
+            f"Conseillers recrutés ({RECRUITMENT_DAY}) : {number('conseillers_recrutes')}",
+        ]
+    return lines

@@ -530,6 +530,11 @@ def map_pdf(doc: MapDocument) -> bytes:
 def territory_sheet(doc: MapDocument) -> bytes:
     """The "fiche territoire": A4 portrait, map with names, key figures, population by
     distance band and the territory's sites (a second page when they do not fit)."""
+    return _pdf(sheet_figures(doc), doc)
+
+
+def sheet_figures(doc: MapDocument, footer: str = "") -> list[Figure]:
+    """The pages of a fiche territoire (an atlas adds its page number in ``footer``)."""
     with matplotlib.rc_context(_RC):
         fig = Figure(figsize=A4_PORTRAIT_IN)
         FigureCanvasAgg(fig)  # a renderer, to measure the place names
@@ -584,6 +589,8 @@ def territory_sheet(doc: MapDocument) -> bytes:
         )
         fig.text(0.06, 0.03, doc.sources, fontsize=6.5, color="#333333")
         fig.text(0.94, 0.03, f"Export du {doc.export_date:%d/%m/%Y}", fontsize=6.5, ha="right")
+        if footer:
+            fig.text(0.5, 0.012, footer, fontsize=7, ha="center", color="#333333")
         pages = [fig]
         if len(lines) > room:
             rest = Figure(figsize=A4_PORTRAIT_IN)
@@ -597,7 +604,7 @@ def territory_sheet(doc: MapDocument) -> bytes:
             )
             rest.text(0.06, 0.92, "\n".join(lines[room:]), fontsize=7.5, va="top", linespacing=1.5)
             pages.append(rest)
-    return _pdf(pages, doc)
+    return pages
 
 
 def map_document(

@@ -14,8 +14,8 @@ from aisnemap import config
 from aisnemap.domain import schema
 from aisnemap.domain.filters import Filters, territory_communes, territory_slug_words
 from aisnemap.domain.places import place_names
-from aisnemap.french import texts
-from aisnemap.render import export, printing
+from aisnemap.french import formatting, texts
+from aisnemap.render import atlas, export, printing
 from aisnemap.render.maps import bounds_of, build_map
 from aisnemap.ui.page import View
 
@@ -195,3 +195,80 @@ def sheet_download(view: View, level: str, stats) -> None:
         on_click="ignore",
         width="stretch",
     )
+
+
+K_ATLAS = "atlas_pret"
+
+
+def _pdf_pages(raw: bytes) -> int:
+    return raw.count(b"/Type /Page") - raw.count(b"/Type /Pages")
+
+
+def atlas_section(key: tuple, count: int, label: str, make, file_name: str) -> None:
+    """A button that prepares an atlas with a progress bar, then its download button.
+
+    The atlas is kept in the session under ``key`` (what it was made from), so a rerun
+    neither makes it again nor offers an atlas of other filters. ``make(progress)``
+    returns the PDF; it runs in this session's script thread, so other visitors' pages
+    go on being served meanwhile."""
+    if st.button(label.format(n=count), key=f"atlas_{key[0]}", help=texts.ATLAS_HELP):
+        bar = st.progress(0.0, text=texts.ATLAS_PROGRESS.format(done=0, total=count, name="…"))
+
+        def progress(done: int, total: int, name: str) -> None:
+            bar.progress(
+                done / max(total, 1),
+                text=texts.literal(texts.ATLAS_PROGRESS.format(done=done, total=total, name=name)),
+            )
+
+        try:
+            pdf = make(progress)
+        except Exception:  # noqa: BLE001 - the boundary of one export
+            LOG.exception("échec de l'atlas %s", key[0])
+            bar.empty()
+            st.error(texts.ATLAS_FAILED)
+            return
+        bar.empty()
+        st.session_state[K_ATLAS] = (key, pdf)
+    ready = st.session_state.get(K_ATLAS)
+    if ready is None or ready[0] != key:
+        return
+    pdf = ready[1]
+    size = f"{formatting.fmt_decimal(len(pdf) / 1_000_000, 1)} Mo"
+    st.caption(texts.ATLAS_READY.format(pages=_pdf_pages(pdf), size=size))
+    st.download_button(
+        texts.ATLAS_DOWNLOAD,
+        pdf,
+        file_name=file_name,
+        mime="application/pdf",
+        key=f"atlas_{key[0]}_pdf",
+        on_click="ignore",
+    )
+
+
+def department_atlas_download(view: View, level: str) -> None:
+    """The atlas of the département: a fiche per EPCI or arrondissement (same criteria and
+    reading as the view, its territory aside)."""
+    data, filters = view.data, view.filters.without_territory()
+    st.subheader(texts.ATLAS_SECTION, anchor=False)
+    count = len(atlas.territories_of(data.territory.communes, level))
+    words = texts.ATLAS_LEVELS[level]
+    stem = export.export_basename(
+        f"atlas {words[1]}",
+        f"postes au {filters.au.isoformat()}" if filters.au else None,
+        department=data.department.name,
+    )
+
+    def make(progress) -> bytes:
+        return atlas.department_atlas(
+            data.territory,
+            view.sites,
+            filters,
+            view.options,
+            level,
+            context=data.context,
+            unplaced=view.unplaced,
+            progress=progress,
+        )
+
+    key = ("departement", data.department.code, level, repr(filters), len(view.sites))
+    atlas_section(key, count, texts.ATLAS_MAKE, make, f"{stem}.pdf")

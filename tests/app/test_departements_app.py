@@ -131,6 +131,9 @@ def test_the_france_page_counts_every_post_and_opens_a_departement(built_departe
     assert nord[texts.FRANCE_COLUMNS["postes"]] == "121"
     assert nord[texts.FRANCE_COLUMNS["population"]] == f"2{NBSP}608{NBSP}346"
     assert nord[texts.FRANCE_COLUMNS["pour_10000"]] == "0,46"
+    # The France atlas is offered at the date chosen, a page per département.
+    [atlas] = [b for b in at.button if b.key == "atlas_france"]
+    assert atlas.label == texts.ATLAS_FRANCE_MAKE.format(n=101)
     # An earlier date colours fewer posts.
     at.select_slider(key="france_au").set_value(dt.date(2021, 3, 24))
     _run(at)

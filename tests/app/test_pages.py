@@ -36,6 +36,24 @@ def test_territoires_page(app):
     assert len(app.selectbox("fiche_epci").options) == 20
 
 
+def test_territoires_prepare_an_atlas_then_offer_it(app):
+    """The atlas button makes the PDF (a fiche per arrondissement here) and offers it; a
+    rerun keeps it; another level asks for its own."""
+    app.switch_page(str(ROOT / "pages/1_Territoires.py")).run()
+    [button] = [b for b in app.button if b.key == "atlas_departement"]
+    assert button.label == texts.ATLAS_MAKE.format(n=5)
+    button.click().run()
+    assert not app.exception and not app.error
+    assert texts.ATLAS_DOWNLOAD in [b.label for b in app.get("download_button")]
+    assert any(texts.ATLAS_READY.split(" :")[0] in c.value for c in app.caption)
+    app.run()
+    assert texts.ATLAS_DOWNLOAD in [b.label for b in app.get("download_button")]
+    app.radio("territoires_niveau").set_value("epci").run()
+    assert texts.ATLAS_DOWNLOAD not in [b.label for b in app.get("download_button")]
+    [button] = [b for b in app.button if b.key == "atlas_departement"]
+    assert button.label == texts.ATLAS_MAKE.format(n=20)
+
+
 def test_territoires_follow_the_service_filter(app):
     app.multiselect("f_service").set_value(["UTAS"]).run()
     app.switch_page(str(ROOT / "pages/1_Territoires.py")).run()
