@@ -60,6 +60,8 @@ lint: setup node_modules/.package-lock.json
 
 bench: data assets
 	$(BIN)/python -m bench.run_all
+	$(BIN)/python -m bench.exports
+	$(BIN)/python -m bench.trace
 	$(BIN)/python -m bench.national
 	$(BIN)/python -m bench.scale
 	$(BIN)/python -m bench.load_protocol

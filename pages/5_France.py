@@ -107,7 +107,14 @@ def france_atlas_download(loaded, frame, au) -> None:
     st.subheader(texts.ATLAS_FRANCE_SECTION, anchor=False)
 
     def make(progress) -> bytes:
-        return atlas.france_atlas(frame, loaded.files.posts, loaded.shapes, au, progress=progress)
+        return atlas.in_child_process(
+            atlas.france_atlas,
+            progress,
+            frame=frame,
+            posts=loaded.files.posts,
+            shapes=loaded.shapes,
+            au=au,
+        )
 
     atlas_section(
         ("france", au.isoformat()),

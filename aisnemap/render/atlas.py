@@ -381,3 +381,31 @@ def france_atlas(
         (f"{row['nom']} ({row['code']})", len(front) + i) for i, row in frame.iterrows()
     ]
     return _finish(buffer.getvalue(), title, lines[0], texts.FRANCE_CREATOR, bookmarks)
+
+
+# --- made in a child process ---------------------------------------------------------------
+
+
+def _in_child(make: Callable[..., bytes], kwargs: dict, queue) -> bytes:
+    return make(**kwargs, progress=lambda done, total, name: queue.put((done, total, name)))
+
+
+def in_child_process(make: Callable[..., bytes], progress: Progress = _no_progress, **kwargs):
+    """``make(**kwargs)`` (an atlas) in a child process, its progress relayed to
+    ``progress`` here: the server's own process (its GIL) stays free for the other
+    visitors while the pages are drawn. The arguments travel pickled."""
+    import multiprocessing
+    import queue as queues
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager, ProcessPoolExecutor(1, mp_context=context) as pool:
+        channel = manager.Queue()
+        future = pool.submit(_in_child, make, kwargs, channel)
+        while True:
+            try:
+                progress(*channel.get(timeout=0.2))
+            except queues.Empty:
+                if future.done():
+                    break
+        return future.result()

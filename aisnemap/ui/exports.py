@@ -259,15 +259,16 @@ def department_atlas_download(view: View, level: str) -> None:
     )
 
     def make(progress) -> bytes:
-        return atlas.department_atlas(
-            data.territory,
-            view.sites,
-            filters,
-            view.options,
-            level,
+        return atlas.in_child_process(
+            atlas.department_atlas,
+            progress,
+            territory=data.territory,
+            sites=view.sites,
+            filters=filters,
+            options=view.options,
+            level=level,
             context=data.context,
             unplaced=view.unplaced,
-            progress=progress,
         )
 
     key = ("departement", data.department.code, level, repr(filters), len(view.sites))

@@ -1,0 +1,113 @@
+"""Where a warm navigation's time goes, from navigation to the map drawn.
+
+Run: ``.venv/bin/python -m bench.trace [--reps 5]`` (part of ``make bench``). Chromium's
+DevTools protocol gives the websocket frames (their time and size); a script added to the
+page before Streamlit's own marks, frame by frame, when the map's component frame is
+inserted, when its Leaflet is defined and when the 800 communes and the sites are drawn.
+Printed: the median time of each step since the navigation, over ``--reps`` warm
+navigations (same browser context, a new tab each). Figures, not asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+_MARKS_JS = r"""
+(() => {
+  if (window !== window.top) return;
+  const log = (k) => { (window.__marks = window.__marks || {})[k] = performance.now(); };
+  document.addEventListener("DOMContentLoaded", () => log("page scripts parsed (DOMContentLoaded)"));
+  const tick = () => {
+    const m = window.__marks || {};
+    const f = document.querySelector("iframe");
+    if (f && !m["map frame inserted"]) log("map frame inserted");
+    let w, d;
+    try { w = f && f.contentWindow; d = f && f.contentDocument; } catch (e) {}
+    if (w && d) {
+      if (w.L && !m["Leaflet loaded in the frame"]) log("Leaflet loaded in the frame");
+      if (d.querySelectorAll("path.aisne-commune").length >= 800 && !m["800 communes drawn"])
+        log("800 communes drawn");
+      const g = w.aisne && w.aisne.groupeSites;
+      if (g && g._map && !m["sites drawn"]) log("sites drawn");
+    }
+    if (!(m["800 communes drawn"] && m["sites drawn"])) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})();
+"""
+ORDER = (
+    "page scripts parsed (DOMContentLoaded)",
+    "websocket: first message",
+    "websocket: map element received",
+    "websocket: last message of the run",
+    "map frame inserted",
+    "Leaflet loaded in the frame",
+    "800 communes drawn",
+    "sites drawn",
+)
+
+
+def trace(reps: int) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
+
+    runs: list[dict[str, float]] = []
+    with StreamlitServer("dashboard.py") as srv, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.add_init_script(_MARKS_JS)
+        for i in range(reps + 1):  # the first one warms the caches
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            sent: list[float] = []
+            frames: list[tuple[float, int]] = []
+            cdp.on("Network.requestWillBeSent", lambda e, s=sent: s.append(e["timestamp"]))
+            cdp.on(
+                "Network.webSocketFrameReceived",
+                lambda e, f=frames: f.append((e["timestamp"], len(e["response"]["payloadData"]))),
+            )
+            page.goto(srv.url)
+            page.wait_for_function(
+                "() => { const m = window.__marks || {}; "
+                "return !!(m['800 communes drawn'] && m['sites drawn']); }",
+                timeout=120_000,
+                polling=20,
+            )
+            time.sleep(0.3)
+            marks = dict(page.evaluate("window.__marks"))
+            origin = sent[0]  # the navigation's request, on the protocol's clock
+            biggest = max(frames, key=lambda f: f[1])
+            marks["websocket: first message"] = (frames[0][0] - origin) * 1000
+            marks["websocket: map element received"] = (biggest[0] - origin) * 1000
+            marks["websocket: last message of the run"] = (frames[-1][0] - origin) * 1000
+            page.close()
+            if i:
+                runs.append(marks)
+        browser.close()
+    return {k: round(statistics.median(r[k] for r in runs)) for k in ORDER}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=5)
+    args = parser.parse_args(argv)
+    steps = trace(args.reps)
+    print(f"warm navigation -> map drawn, median of {args.reps} (ms since navigation)")
+    previous = 0
+    for name in ORDER:
+        print(f"  {steps[name]:>6} ms  (+{steps[name] - previous:>5})  {name}")
+        previous = steps[name]
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
