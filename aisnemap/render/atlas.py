@@ -47,7 +47,8 @@ _RC = {"text.parse_math": False, "pdf.fonttype": 42}
 
 @dataclass(frozen=True)
 class Entry:
-    """One territory of an atlas: its code, name, summary cells and its pages."""
+    """One territory of an atlas: its code, its name (its fiche's title) and its cells in
+    the summary."""
 
     code: str
     name: str

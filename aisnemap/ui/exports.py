@@ -201,7 +201,11 @@ K_ATLAS = "atlas_pret"
 
 
 def _pdf_pages(raw: bytes) -> int:
-    return raw.count(b"/Type /Page") - raw.count(b"/Type /Pages")
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(raw)).pages)
 
 
 def atlas_section(key: tuple, count: int, label: str, make, file_name: str) -> None:
