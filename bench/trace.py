@@ -54,13 +54,13 @@ ORDER = (
 )
 
 
-def trace(reps: int) -> dict[str, float]:
+def trace(reps: int, script: str = "dashboard.py") -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
     from tests.support.server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 
     runs: list[dict[str, float]] = []
-    with StreamlitServer("dashboard.py") as srv, sync_playwright() as pw:
+    with StreamlitServer(script) as srv, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         context.add_init_script(_MARKS_JS)
@@ -99,8 +99,9 @@ def trace(reps: int) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--script", default="dashboard.py", help="the page to trace")
     args = parser.parse_args(argv)
-    steps = trace(args.reps)
+    steps = trace(args.reps, args.script)
     print(f"warm navigation -> map drawn, median of {args.reps} (ms since navigation)")
     previous = 0
     for name in ORDER:

@@ -119,7 +119,7 @@ def france_atlas_download(loaded, frame, au) -> None:
     atlas_section(
         ("france", au.isoformat()),
         len(frame),
-        texts.ATLAS_FRANCE_MAKE,
+        texts.ATLAS_FRANCE_MAKE.format(n=len(frame)),
         make,
         f"conseillers-numeriques-france-atlas-{au.isoformat()}.pdf",
     )

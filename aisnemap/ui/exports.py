@@ -209,13 +209,14 @@ def _pdf_pages(raw: bytes) -> int:
 
 
 def atlas_section(key: tuple, count: int, label: str, make, file_name: str) -> None:
-    """A button that prepares an atlas with a progress bar, then its download button.
+    """A button (``label``) that prepares an atlas of ``count`` territories with a progress
+    bar, then its download button.
 
     The atlas is kept in the session under ``key`` (what it was made from), so a rerun
     neither makes it again nor offers an atlas of other filters. ``make(progress)``
     returns the PDF; it runs in this session's script thread, so other visitors' pages
     go on being served meanwhile."""
-    if st.button(label.format(n=count), key=f"atlas_{key[0]}", help=texts.ATLAS_HELP):
+    if st.button(label, key=f"atlas_{key[0]}", help=texts.ATLAS_HELP):
         bar = st.progress(0.0, text=texts.ATLAS_PROGRESS.format(done=0, total=count, name="…"))
 
         def progress(done: int, total: int, name: str) -> None:
@@ -276,4 +277,5 @@ def department_atlas_download(view: View, level: str) -> None:
         )
 
     key = ("departement", data.department.code, level, repr(filters), len(view.sites))
-    atlas_section(key, count, texts.ATLAS_MAKE, make, f"{stem}.pdf")
+    label = texts.ATLAS_MAKE.format(per=words[1], n=count)
+    atlas_section(key, count, label, make, f"{stem}.pdf")

@@ -41,7 +41,7 @@ def test_territoires_prepare_an_atlas_then_offer_it(app):
     rerun keeps it; another level asks for its own."""
     app.switch_page(str(ROOT / "pages/1_Territoires.py")).run()
     [button] = [b for b in app.button if b.key == "atlas_departement"]
-    assert button.label == texts.ATLAS_MAKE.format(n=5)
+    assert button.label == texts.ATLAS_MAKE.format(per="par arrondissement", n=5)
     button.click().run()
     assert not app.exception and not app.error
     assert texts.ATLAS_DOWNLOAD in [b.label for b in app.get("download_button")]
@@ -53,7 +53,7 @@ def test_territoires_prepare_an_atlas_then_offer_it(app):
     app.radio("territoires_niveau").set_value("epci").run()
     assert texts.ATLAS_DOWNLOAD not in [b.label for b in app.get("download_button")]
     [button] = [b for b in app.button if b.key == "atlas_departement"]
-    assert button.label == texts.ATLAS_MAKE.format(n=20)
+    assert button.label == texts.ATLAS_MAKE.format(per="par EPCI", n=20)
 
 
 def test_territoires_follow_the_service_filter(app):
