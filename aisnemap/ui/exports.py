@@ -17,9 +17,19 @@ from aisnemap.domain.places import place_names
 from aisnemap.french import formatting, texts
 from aisnemap.render import atlas, export, printing
 from aisnemap.render.maps import bounds_of, build_map
+from aisnemap.render.shared import SharedResults
 from aisnemap.ui.page import View
 
 LOG = logging.getLogger("aisnemap.exports")
+#: Drawn exports (PNG, PDF, fiche) of a view, shared by every session of this process.
+SHARED = SharedResults(max_entries=32)
+
+
+def _shared(kind: str, view: View, filters: Filters, make: Callable[[], bytes]):
+    """``make`` made once per (kind, data version, filters and reading, day): the same view
+    printed the same day is the same file for every official."""
+    key = (kind, view.data.version, repr(filters), dt.date.today())
+    return lambda: SHARED.get(key, make)
 
 
 def _guarded(make: Callable[[], bytes], what: str) -> Callable[[], bytes]:
@@ -94,9 +104,24 @@ def show_exports(view: View, shown: gpd.GeoDataFrame, outline: str | None) -> No
         return printing.territory_sheet(printing.sheet_document(document(), view.sites, filters))
 
     buttons = (
-        (texts.EXPORT_PNG, lambda: printing.map_png(document()), "png", "image/png"),
-        (texts.EXPORT_PDF, lambda: printing.map_pdf(document()), "pdf", "application/pdf"),
-        (texts.EXPORT_SHEET, sheet, "fiche.pdf", "application/pdf"),
+        (
+            texts.EXPORT_PNG,
+            _shared("png", view, filters, lambda: printing.map_png(document())),
+            "png",
+            "image/png",
+        ),
+        (
+            texts.EXPORT_PDF,
+            _shared("pdf", view, filters, lambda: printing.map_pdf(document())),
+            "pdf",
+            "application/pdf",
+        ),
+        (
+            texts.EXPORT_SHEET,
+            _shared("fiche", view, filters, sheet),
+            "fiche.pdf",
+            "application/pdf",
+        ),
         (texts.EXPORT_HTML, html, "html", "text/html"),
         (
             texts.EXPORT_CSV,
@@ -188,7 +213,7 @@ def sheet_download(view: View, level: str, stats) -> None:
 
     right.download_button(
         texts.EXPORT_SHEET,
-        _guarded(make, texts.EXPORT_SHEET),
+        _guarded(_shared("fiche", view, chosen, make), texts.EXPORT_SHEET),
         file_name=f"{stem}-fiche.pdf",
         mime="application/pdf",
         key=f"fiche_{level}_pdf",
