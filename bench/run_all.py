@@ -3,7 +3,8 @@
 Run: ``make bench`` (or ``.venv/bin/python -m bench.run_all [--reps 7] [--no-browser]``).
 Writes ``bench/results/department.json`` and ``.csv`` (git-ignored). Figures, not asserts.
 
-Measured, for the baseline (``bench/baseline_app.py``) and the real app in the same run:
+Measured, for the baseline (``bench/baseline_app.py``), the real app and, in the browser,
+an empty Streamlit page (``bench/empty_app.py``, the floor) in the same run:
 1. server time of one script run (AppTest, so both include the same harness overhead),
    default view and after a filter change (arrondissement Saint-Quentin <-> all);
 2. bytes of the map component's payload (the ``st_folium`` arguments) for the default view;
@@ -11,10 +12,11 @@ Measured, for the baseline (``bench/baseline_app.py``) and the real app in the s
    filter choice to the updated markers drawn;
 4. in Chromium: the first visit after a server start (fresh server, fresh browser
    context), navigation to map drawn;
-5. time to export the PNG (real app only: the baseline has no export).
+(each export's time: ``bench/exports.py``).
 
-Budgets (issue 9): warm navigation ≤ 1.5 s, first visit after a start ≤ 3 s, filter ->
-markers ≤ 0.6 s, map payload of the department's view ≤ 250 KB (labels and grouping in).
+Targets (issue 23): warm navigation ≤ 0.6 × the naive page and ≤ 2 × the empty page, first
+visit after a start ≤ 2 × the empty page's, filter -> markers median ≤ 0.4 s and worst of
+20 ≤ 1 s; map payload of the department's view ≤ 250 KB (issue 9).
 """
 
 from __future__ import annotations
@@ -239,27 +241,6 @@ def first_visit_times(reps: int) -> dict[str, dict[str, float]]:
     }
 
 
-def png_export_ms(reps: int) -> float:
-    """Median ms to render the department view to PNG (matplotlib, server side)."""
-    from aisnemap.domain import filters, schema, territory
-    from aisnemap.domain.departements import served_context
-    from aisnemap.render import printing
-
-    context = served_context()
-    t = territory.load_territory(context)
-    validation = schema.read_structures(ROOT / "data" / "structures.csv", t.insee_codes)
-    sites, _ = territory.locate_sites(validation.frame, t.communes, metric_crs="EPSG:2154")
-    options = filters.options_from(sites)
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        printing.map_png(
-            printing.map_document(t, sites, filters.Filters(), options, context=context)
-        )
-        times.append(time.perf_counter() - start)
-    return median_ms(times)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=7)
@@ -313,7 +294,6 @@ def main(argv: list[str] | None = None) -> int:
             "warm": {k: v["map_drawn_spread_ms"] for k, v in browser.items()},
             "first_visit": {k: v["first_visit_spread_ms"] for k, v in first.items()},
         }
-    rows.append(("PNG export (ms)", None, png_export_ms(args.reps), None, "≤ 1 000"))
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     records = [

@@ -1172,7 +1172,6 @@ ATLAS_RATE = "Pour 10 000 hab."
 ATLAS_SHORT = {FIG_POPULATION: ATLAS_POPULATION, FIG_COMMUNES: "Communes avec site"}
 ATLAS_FRANCE_TITLE = "Atlas des conseillers numériques — France, par département"
 ATLAS_FRANCE_CHART = "Postes validés cumulés, par date de comité de sélection"
-ATLAS_FRANCE_SOURCES = FRANCE_SOURCES
 FRANCE_CREATOR = "Tableau de bord des conseillers numériques — vue nationale"
 ATLAS_SECTION = "Atlas : une fiche par territoire, en un seul PDF"
 ATLAS_FRANCE_SECTION = "Atlas de la France : une page par département, en un seul PDF"

@@ -8,7 +8,7 @@
 
 Pages are drawn one after the other and reported to ``progress(done, total, name)`` so a
 page can show a progress bar; nothing here knows Streamlit. No timing is promised here:
-``bench/atlas.py`` measures it.
+``bench/exports.py`` measures it.
 """
 
 from __future__ import annotations
@@ -27,11 +27,8 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
 
 from aisnemap.domain.analysis import LEVELS
-from aisnemap.domain.characters import printable
 from aisnemap.domain.departements import DepartmentContext
 from aisnemap.domain.filters import Filters, Options, describe
 from aisnemap.domain.territory import Territory
@@ -42,7 +39,6 @@ from aisnemap.render import printing
 
 Progress = Callable[[int, int, str], None]
 SUMMARY_ROWS_PER_PAGE = 34
-_RC = {"text.parse_math": False, "pdf.fonttype": 42}
 
 
 @dataclass(frozen=True)
@@ -140,27 +136,6 @@ def _numbered(pages: list[Figure], first: int, total: int) -> None:
         fig.text(0.5, 0.012, f"Page {first + i} / {total}", fontsize=7, ha="center")
 
 
-def _finish(
-    raw: bytes, title: str, subject: str, creator: str, bookmarks: Sequence[tuple[str, int]]
-) -> bytes:
-    """A PDF with its metadata, its language and a bookmark per territory (0-based page)."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
-    writer.add_metadata(
-        {
-            "/Title": printable(title),
-            "/Subject": printable(subject),
-            "/Creator": creator,
-            "/Author": "",
-        }
-    )
-    writer._root_object[NameObject("/Lang")] = TextStringObject("fr-FR")
-    for name, index in bookmarks:
-        writer.add_outline_item(printable(name), index)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def _save(pdf: PdfPages, fig: Figure, dpi: float | None = None) -> None:
     pdf.savefig(printing._drawable(fig), facecolor="white", dpi=dpi)
 
@@ -226,13 +201,13 @@ def department_atlas(
     every = [cover, *summary, *(fig for pages in fiches for fig in pages)]
     _numbered(every, 1, len(every))
     buffer = io.BytesIO()
-    with matplotlib.rc_context(_RC), PdfPages(buffer) as pdf:
+    with matplotlib.rc_context(printing._RC), PdfPages(buffer) as pdf:
         for fig in every:
             _save(pdf, fig)
     bookmarks = [(texts.ATLAS_SUMMARY, 1)] + [
         (entry.name, start - 1) for entry, start in zip(entries, starts, strict=True)
     ]
-    return _finish(
+    return printing._with_metadata(
         buffer.getvalue(), title, " · ".join(reading), texts.print_creator(department), bookmarks
     )
 
@@ -330,7 +305,7 @@ def france_atlas(
 
     today = today or dt.date.today()
     frame = frame.sort_values("code").reset_index(drop=True)
-    sources = texts.ATLAS_FRANCE_SOURCES
+    sources = texts.FRANCE_SOURCES
     # The background of every locator map, built once.
     polygons = []
     for geom in shapes.geometry:
@@ -349,9 +324,8 @@ def france_atlas(
         texts.ATLAS_RATE,
         texts.ATLAS_POPULATION,
     )
-    widths = (40, 18, 18, 18)
     summary_header = (*header, texts.ATLAS_PAGE)
-    widths = (*widths, 6)
+    widths = (40, 18, 18, 18, 6)
     first_page = 2 + len(_summary_pages("", summary_header, [summary_header] * total, widths))
     rows = [(*r, str(first_page + i)) for i, r in enumerate(rows)]
     summary = _summary_pages(
@@ -366,7 +340,7 @@ def france_atlas(
     pages_total = len(front) + total
     _numbered(front, 1, pages_total)
     buffer = io.BytesIO()
-    with matplotlib.rc_context(_RC), PdfPages(buffer) as pdf:
+    with matplotlib.rc_context(printing._RC), PdfPages(buffer) as pdf:
         for fig in front:
             _save(pdf, fig)
         for i, row in frame.iterrows():
@@ -381,7 +355,9 @@ def france_atlas(
     bookmarks = [(texts.ATLAS_SUMMARY, 1)] + [
         (f"{row['nom']} ({row['code']})", len(front) + i) for i, row in frame.iterrows()
     ]
-    return _finish(buffer.getvalue(), title, lines[0], texts.FRANCE_CREATOR, bookmarks)
+    return printing._with_metadata(
+        buffer.getvalue(), title, lines[0], texts.FRANCE_CREATOR, bookmarks
+    )
 
 
 # --- made in a child process ---------------------------------------------------------------

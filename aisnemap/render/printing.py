@@ -472,11 +472,27 @@ def _table_pages(doc: MapDocument) -> list[Figure]:
     return pages
 
 
-def _with_metadata(raw: bytes, title: str, subject: str, creator: str) -> bytes:
-    """Title, Subject, Creator and the document language (fr) of a PDF."""
+def _with_metadata(
+    raw: bytes,
+    title: str,
+    subject: str,
+    creator: str,
+    bookmarks: Sequence[tuple[str, int]] = (),
+) -> bytes:
+    """Title, Subject, Creator, the document language (fr) and ``bookmarks`` (name,
+    0-based page) of a PDF."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
-    writer.add_metadata({"/Title": title, "/Subject": subject, "/Creator": creator, "/Author": ""})
+    writer.add_metadata(
+        {
+            "/Title": printable(title),
+            "/Subject": printable(subject),
+            "/Creator": creator,
+            "/Author": "",
+        }
+    )
     writer._root_object[NameObject("/Lang")] = TextStringObject("fr-FR")
+    for name, index in bookmarks:
+        writer.add_outline_item(printable(name), index)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -533,8 +549,8 @@ def territory_sheet(doc: MapDocument) -> bytes:
     return _pdf(sheet_figures(doc), doc)
 
 
-def sheet_figures(doc: MapDocument, footer: str = "") -> list[Figure]:
-    """The pages of a fiche territoire (an atlas adds its page number in ``footer``)."""
+def sheet_figures(doc: MapDocument) -> list[Figure]:
+    """The pages of a fiche territoire (an atlas puts them between its own pages)."""
     with matplotlib.rc_context(_RC):
         fig = Figure(figsize=A4_PORTRAIT_IN)
         FigureCanvasAgg(fig)  # a renderer, to measure the place names
@@ -589,8 +605,6 @@ def sheet_figures(doc: MapDocument, footer: str = "") -> list[Figure]:
         )
         fig.text(0.06, 0.03, doc.sources, fontsize=6.5, color="#333333")
         fig.text(0.94, 0.03, f"Export du {doc.export_date:%d/%m/%Y}", fontsize=6.5, ha="right")
-        if footer:
-            fig.text(0.5, 0.012, footer, fontsize=7, ha="center", color="#333333")
         pages = [fig]
         if len(lines) > room:
             rest = Figure(figsize=A4_PORTRAIT_IN)

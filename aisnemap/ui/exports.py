@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 from collections.abc import Callable
 from dataclasses import replace
 
 import geopandas as gpd
 import streamlit as st
+from pypdf import PdfReader
 
 from aisnemap import config
 from aisnemap.domain import schema
@@ -225,22 +227,14 @@ def sheet_download(view: View, level: str, stats) -> None:
 K_ATLAS = "atlas_pret"
 
 
-def _pdf_pages(raw: bytes) -> int:
-    import io
-
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(raw)).pages)
-
-
 def atlas_section(key: tuple, count: int, label: str, make, file_name: str) -> None:
     """A button (``label``) that prepares an atlas of ``count`` territories with a progress
     bar, then its download button.
 
     The atlas is kept in the session under ``key`` (what it was made from), so a rerun
     neither makes it again nor offers an atlas of other filters. ``make(progress)``
-    returns the PDF; it runs in this session's script thread, so other visitors' pages
-    go on being served meanwhile."""
+    returns the PDF (made in a child process, :func:`atlas.in_child_process`); its page
+    count is read once, when it is made, not on every rerun."""
     if st.button(label, key=f"atlas_{key[0]}", help=texts.ATLAS_HELP):
         bar = st.progress(0.0, text=texts.ATLAS_PROGRESS.format(done=0, total=count, name="…"))
 
@@ -258,13 +252,13 @@ def atlas_section(key: tuple, count: int, label: str, make, file_name: str) -> N
             st.error(texts.ATLAS_FAILED)
             return
         bar.empty()
-        st.session_state[K_ATLAS] = (key, pdf)
+        st.session_state[K_ATLAS] = (key, pdf, len(PdfReader(io.BytesIO(pdf)).pages))
     ready = st.session_state.get(K_ATLAS)
     if ready is None or ready[0] != key:
         return
-    pdf = ready[1]
+    _, pdf, pages = ready
     size = f"{formatting.fmt_decimal(len(pdf) / 1_000_000, 1)} Mo"
-    st.caption(texts.ATLAS_READY.format(pages=_pdf_pages(pdf), size=size))
+    st.caption(texts.ATLAS_READY.format(pages=pages, size=size))
     st.download_button(
         texts.ATLAS_DOWNLOAD,
         pdf,
@@ -301,6 +295,6 @@ def department_atlas_download(view: View, level: str) -> None:
             unplaced=view.unplaced,
         )
 
-    key = ("departement", data.department.code, level, repr(filters), len(view.sites))
+    key = ("departement", data.version, level, repr(filters))
     label = texts.ATLAS_MAKE.format(per=words[1], n=count)
     atlas_section(key, count, label, make, f"{stem}.pdf")
