@@ -147,6 +147,9 @@ aisne.view({{ this._parent.get_name() }}, {{ this.view }});
 {% elif this.fit %}
 aisne.fit({{ this._parent.get_name() }}, {{ this.fit }});
 {% endif %}
+{% if this.report_drawn %}
+aisne.reportDrawn();
+{% endif %}
 {% endmacro %}
 """
     )
@@ -158,9 +161,12 @@ aisne.fit({{ this._parent.get_name() }}, {{ this.fit }});
         fit: Sequence[float] | None = None,
         legend: dict | None = None,
         view: tuple[float, float, float] | None = None,
+        report_drawn: bool = False,
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "SitesLayer"
+        # The dashboard's first run draws the map alone; the map says when it is drawn.
+        self.report_drawn = report_drawn
         # A view the reader chose (a shared link's ?vue=): kept instead of the fit.
         self.view = safe_json(list(view)) if view else None
         # The legend of what this layer draws (replaced with the layer on a filter change).
@@ -521,6 +527,7 @@ def view_layers(
     places: pd.DataFrame | None = None,
     extra: Sequence[Layer] = (),
     view: tuple[float, float, float] | None = None,
+    report_drawn: bool = False,
 ) -> list[Layer]:
     """The layers a filter changes: the sites (which also fit the view, or keep ``view``,
     (lat, lon, zoom), the reader's own), the outline, the place names of the view and
@@ -533,7 +540,13 @@ def view_layers(
     colours = service_colours(service_types)
     records = site_records(sites, colours)
     layers.append(
-        SitesLayer(records, fit=fit, legend=site_legend(sites, colours, records), view=view)
+        SitesLayer(
+            records,
+            fit=fit,
+            legend=site_legend(sites, colours, records),
+            view=view,
+            report_drawn=report_drawn,
+        )
     )
     for layer in layers:
         # streamlit-folium names a dynamic layer's variable as it names a FeatureGroup's

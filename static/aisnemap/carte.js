@@ -388,6 +388,19 @@
 
   /* The view fits the territory when the sites are (re)drawn. The frame may get its final
      size after this runs (a map below the fold): fit now and again on the first resize. */
+  /* A session's first run of the dashboard stops after the map
+     (aisnemap.ui.page.start_map_first): once the sites are drawn, the map tells
+     Streamlit (a new component value, once per frame), which runs the page again, whole. */
+  A.reportDrawn = function () {
+    if (A.drawnReported || !window.Streamlit) {
+      return;
+    }
+    A.drawnReported = true;
+    setTimeout(function () {
+      window.Streamlit.setComponentValue({ dessinee: Date.now() });
+    }, 0);
+  };
+
   A.fit = function (map, bounds) {
     map.invalidateSize();
     automatic(map, function () {

@@ -180,3 +180,55 @@ def test_scale_bar_is_metric_only(layers):
     html = _render(maps.build_map(layers, _sites(1), (3.5, 49.5, 3.7, 49.6)))
     assert "L.control.scale({imperial: false, metric: true})" in html
     assert "L.control.scale()" not in html
+
+
+def _component_arguments(monkeypatch, draw) -> dict:
+    """The arguments a call hands to streamlit-folium's component (its front end)."""
+    import streamlit_folium
+
+    calls: list[dict] = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: calls.append(kw))
+    draw()
+    (arguments,) = calls
+    arguments.pop("on_change")
+    return arguments
+
+
+def test_kept_base_map_hands_the_component_what_st_folium_would(layers, monkeypatch):
+    """aisnemap.ui.folium_map renders the base map once and each run's layers alone: the
+    component gets the same script, layers, control and links as from st_folium."""
+    import folium
+    from streamlit_folium import st_folium
+
+    from aisnemap.ui.folium_map import folium_map
+
+    types = ["France Services", "UTAS"]
+    bounds = (3.5, 49.5, 3.8, 49.7)
+
+    def base():
+        return maps.base_map(layers, bounds, types, fit=False)
+
+    def dynamic(n: int):
+        return maps.view_layers(_sites(n), types, fit=bounds, report_drawn=True)
+
+    key = ("test", id(layers))
+    for n in (2, 3, 1):  # the first run renders the base map, the next ones reuse it
+        ours = _component_arguments(
+            monkeypatch, lambda n=n: folium_map(key, base, dynamic(n), key="carte", height=600)
+        )
+        theirs = _component_arguments(
+            monkeypatch,
+            lambda n=n: st_folium(
+                base(),
+                key="carte",
+                height=600,
+                use_container_width=True,
+                returned_objects=[],
+                feature_group_to_add=dynamic(n),
+                layer_control=folium.LayerControl(collapsed=True),
+            ),
+        )
+        assert ours == theirs
+        assert ours["feature_group"].count('"S0"') == 1  # this run's sites only
+        assert ("S2" in ours["feature_group"]) == (n == 3)
+    assert "aisne.reportDrawn();" in ours["feature_group"]
