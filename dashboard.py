@@ -4,7 +4,6 @@ The shared sidebar is drawn here once for every page (Streamlit's ``st.navigatio
 no page repeats it.
 """
 
-import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -20,20 +19,26 @@ from aisnemap.ui.figures import (
     show_definitions,
     show_figures,
 )
+from aisnemap.ui.folium_map import folium_map
 from aisnemap.ui.importing import configured_secret
-from aisnemap.ui.layers import layer_controls
+from aisnemap.ui.layers import chosen_layers, layer_choices, layer_controls
 from aisnemap.ui.page import (
     PAGES,
     current_view,
     draw_sidebar,
+    end_map_first,
     footer,
+    french_page,
+    map_first,
     map_view_query,
     mark_routed,
     name_tab,
+    rest_after_map,
     run_page,
     setup_app,
     show_problems,
     skip_link,
+    start_map_first,
     static_url,
 )
 from aisnemap.ui.tables import explore_table
@@ -62,31 +67,30 @@ def map_page() -> None:
         view.recruitment,
     )
     reading = reading_label(filters, data.context.announcement_date)
-    st.caption(texts.literal(subtitle))
-    # What the figures count, where and from which reading, right above them.
-    st.markdown(f"**{texts.literal(texts.view_summary(data.department, where, reading))}**")
+    # The figures and the layer choices are drawn above the map but sent after it
+    # (containers filled once the map is sent): the browser renders elements in the order
+    # they come, so the map's frame, or its new layers after a filter change, come first;
+    # on a session's first run they come with the next run (start_map_first).
+    head = st.container()
     communes = data.territory.communes
     shown = apply_filters(view.sites, filters)
     figures = key_figures(view.sites, communes, filters, shown, view.unplaced)
-    cards = show_figures(figures, announcement)
-    if view.national and data.readings.before_first_committee(filters.au):
-        st.info(texts.before_first_committee(data.department, data.readings.dates[0]))
-    elif shown.empty:
-        st.info(texts.NO_SITE)
     types = view.options.service_types
     bounds = bounds_of(territory_communes(communes, filters))
     outline = territory_outline(data.territory.display, filters.most_precise())
-    extra, layer_notes = layer_controls(data)
+    controls = st.container()  # the two layer choices, drawn once the map is sent
+    extra, layer_notes = chosen_layers(data, *layer_choices())
     skip_link()
-    # The base map's script does not depend on the filters, so streamlit-folium keeps the
-    # map mounted; only the dynamic layers (sites, outline) are redrawn on a filter change.
-    st_folium(
-        base_map(data.layers, data.department_bounds, types, static_url=static_url(), fit=False),
-        key="carte",
-        height=600,
-        use_container_width=True,
-        returned_objects=[],
-        feature_group_to_add=view_layers(
+    first = map_first()
+    # The base map does not depend on the filters: its script is rendered once per data
+    # version and streamlit-folium keeps the map mounted; a filter change only redraws
+    # the dynamic layers (sites, outline, place names).
+    folium_map(
+        ("carte", data.department.code, data.version, tuple(types), static_url()),
+        lambda: base_map(
+            data.layers, data.department_bounds, types, static_url=static_url(), fit=False
+        ),
+        view_layers(
             shown,
             types,
             fit=bounds,
@@ -94,9 +98,25 @@ def map_page() -> None:
             places=view_places(view, shown),
             extra=extra,
             view=map_view_query(),
+            report_drawn=True,
         ),
-        layer_control=folium.LayerControl(collapsed=True),
+        key="carte",
+        height=600,
     )
+    if first:  # the rest comes with the next run (aisnemap.ui.page.start_map_first)
+        rest_after_map()
+        return
+    with controls:
+        layer_controls()
+    with head:
+        st.caption(texts.literal(subtitle))
+        # What the figures count, where and from which reading, right above them.
+        st.markdown(f"**{texts.literal(texts.view_summary(data.department, where, reading))}**")
+        cards = show_figures(figures, announcement)
+        if view.national and data.readings.before_first_committee(filters.au):
+            st.info(texts.before_first_committee(data.department, data.readings.dates[0]))
+        elif shown.empty:
+            st.info(texts.NO_SITE)
     notes = figure_notes(figures)
     for note in layer_notes:
         st.caption(texts.literal(note))
@@ -158,8 +178,13 @@ if data.curated:
         )
 france_page = st.Page("pages/5_France.py", title=texts.FRANCE_NAV, url_path=texts.URL_FRANCE)
 navigation = st.navigation([*pages, france_page])
-if navigation.url_path != texts.URL_FRANCE:  # the national page has its own date only
-    draw_sidebar(data)
-else:
+if navigation.url_path == texts.URL_FRANCE:  # the national page has its own date only
     mark_routed()
-run_page(navigation.run)
+    run_page(navigation.run)
+elif navigation.url_path == home.url_path and start_map_first(data):
+    run_page(navigation.run)  # the title and the map alone: the rest comes next run
+    end_map_first()
+else:
+    draw_sidebar(data)
+    run_page(navigation.run)
+french_page()  # last: see aisnemap.ui.page.french_page

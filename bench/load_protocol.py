@@ -6,7 +6,9 @@ a websocket to ``/_stcore/stream`` speaking Streamlit's own protobuf messages (`
 out, ``ForwardMsg`` in), then the media file fetched over HTTP with the session's cookies.
 Each session:
 
-1. opens the map (``rerun_script``), timed until ``script_finished``;
+1. opens the map (``rerun_script``), timed until ``script_finished``; the first run sends
+   the title and the map alone, so the session then reports the map drawn, as the
+   browser's map does, and the opening is timed until that second run finishes;
 2. waits a reader's pause, then chooses an arrondissement (the selectbox's widget state),
    timed until the rerun finishes (markers, figures and map sent);
 3. waits again, then asks for the view's PNG (the deferred download's backend operation)
@@ -66,6 +68,7 @@ class Session:
         self.session_id = ""
         self.selectboxes: dict[str, tuple[str, list[str]]] = {}
         self.downloads: dict[str, str] = {}
+        self.map_id = ""
         self.ws = None
 
     async def open(self) -> None:
@@ -110,13 +113,23 @@ class Session:
 
     def _keep(self, element) -> None:
         kind = element.WhichOneof("type")
-        if kind == "selectbox":
+        if kind == "component_instance" and element.component_instance.component_name.endswith(
+            "st_folium"
+        ):
+            self.map_id = element.component_instance.id
+        elif kind == "selectbox":
             box = element.selectbox
             self.selectboxes[box.label] = (box.id, list(box.options))
         elif kind == "download_button":
             button = element.download_button
             if button.HasField("deferred_file_id") and button.id.endswith(PNG_KEY):
                 self.downloads[PNG_KEY] = button.deferred_file_id
+
+    async def report_drawn(self) -> float:
+        """What the browser's map does once drawn on a session's first run (the page sent
+        its title and map alone): its component value, which brings the rest."""
+        value = f'{{"dessinee": {int(time.time() * 1000)}}}'
+        return await self.rerun(widgets=[WidgetState(id=self.map_id, json_value=value)])
 
     async def choose(self, label: str, option: str) -> float:
         widget_id, options = self.selectboxes[label]
@@ -168,7 +181,10 @@ async def one_visit(base: str, delay: float, pause: float, chance: random.Random
     session = Session(base)
     try:
         await session.open()
-        out.opened.append(await session.rerun())
+        opened = await session.rerun()
+        if LABEL_ARRONDISSEMENT not in session.selectboxes and session.map_id:
+            opened += await session.report_drawn()  # the map alone came first
+        out.opened.append(opened)
         await asyncio.sleep(chance.uniform(0.5, 1.5) * pause)
         out.filtered.append(await session.choose(LABEL_ARRONDISSEMENT, chance.choice(CHOICES)))
         await asyncio.sleep(chance.uniform(0.5, 1.5) * pause)

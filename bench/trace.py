@@ -42,11 +42,12 @@ _MARKS_JS = r"""
   requestAnimationFrame(tick);
 })();
 """
+LAST = "websocket: last message (the whole page, after the map)"
 ORDER = (
     "page scripts parsed (DOMContentLoaded)",
     "websocket: first message",
     "websocket: map element received",
-    "websocket: last message of the run",
+    LAST,
     "map frame inserted",
     "Leaflet loaded in the frame",
     "800 communes drawn",
@@ -88,7 +89,7 @@ def trace(reps: int, script: str = "dashboard.py") -> dict[str, float]:
             biggest = max(frames, key=lambda f: f[1])
             marks["websocket: first message"] = (frames[0][0] - origin) * 1000
             marks["websocket: map element received"] = (biggest[0] - origin) * 1000
-            marks["websocket: last message of the run"] = (frames[-1][0] - origin) * 1000
+            marks[LAST] = (frames[-1][0] - origin) * 1000
             page.close()
             if i:
                 runs.append(marks)

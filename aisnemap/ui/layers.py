@@ -27,15 +27,24 @@ def _fragility_json(column: str, version: FilesVersion, _data: AppData) -> str:
     return encode_layer(frame, "etiquette", "couleur")
 
 
-def layer_controls(data: AppData) -> tuple[list[Layer], list[str]]:
-    """The two choices above the map; returns the layers to draw and their captions.
-    Both are kept in the URL (``?ifn=total&fs=2024``): a shared link opens with them."""
+def layer_choices() -> tuple[str, str]:
+    """The two choices above the map (fragility score, France Services edition), as the
+    widgets hold them, from the URL (``?ifn=total&fs=2024``) on a session's first run:
+    read before the map is sent, the widgets being drawn after it (:func:`layer_controls`)."""
     from aisnemap.ui.page import Q_FS, Q_IFN
 
     for key, param, offered in ((K_IFN, Q_IFN, fragility.SCORES), (K_FS, Q_FS, texts.FS_EDITIONS)):
         if key not in st.session_state:
             asked = st.query_params.get(param, "")
             st.session_state[key] = asked if asked in offered else ""
+    return st.session_state[K_IFN], st.session_state[K_FS]
+
+
+def layer_controls() -> None:
+    """The two choices' widgets, kept in the URL: a shared link opens with them."""
+    from aisnemap.ui.page import Q_FS, Q_IFN
+
+    layer_choices()
     left, right = st.columns(2, vertical_alignment="bottom")
     choice = left.selectbox(
         texts.LABEL_FRAGILITY,
@@ -54,6 +63,10 @@ def layer_controls(data: AppData) -> tuple[list[Layer], list[str]]:
             st.query_params[param] = value
         elif not value and param in st.query_params:
             del st.query_params[param]
+
+
+def chosen_layers(data: AppData, choice: str, edition: str) -> tuple[list[Layer], list[str]]:
+    """The optional layers to draw for the two choices, and their captions."""
     layers: list[Layer] = []
     notes: list[str] = []
     if choice:

@@ -33,7 +33,13 @@ from aisnemap.domain.schema import ERROR
 from aisnemap.french import texts
 from aisnemap.render.assets import ensure_assets
 from aisnemap.ui.data import AppData, load_app_data, load_context_data
-from aisnemap.ui.sidebar import K_START_AU, forget_filters, sidebar_filters
+from aisnemap.ui.sidebar import (
+    K_START_AU,
+    filters_started,
+    first_filters,
+    forget_filters,
+    sidebar_filters,
+)
 
 LOG = logging.getLogger("aisnemap.ui")
 _FILTERS_KEY = "vue_filtres"
@@ -41,6 +47,11 @@ _ROUTED_KEY = "vue_routee"
 _DRAWER_KEY = "vue_dessinee_par"
 _STARTED_KEY = "vue_session_commencee"
 _DEPARTMENT_KEY = "vue_departement"
+_MAP_FIRST_KEY = "vue_carte_d_abord"
+_MAP_FIRST_DONE_KEY = "vue_carte_d_abord_faite"
+_MAP_WAIT_KEY = "vue_attente_carte"
+#: Seconds after which the rest of the page comes even if the map never said it was drawn.
+MAP_FIRST_FALLBACK_S = 10
 #: Query parameter choosing the département (``?dep=59``).
 Q_DEP = "dep"
 #: The commune of « Trouver un lieu » (``?lieu=02381``).
@@ -210,12 +221,12 @@ def open_department(code: str, au=None) -> None:
 
 def setup_app() -> AppData:
     """Page config and local assets, then the département's data (errors shown, never
-    raised)."""
+    raised). The page's styles and French script come at the end of the run
+    (:func:`french_page`, called by the router)."""
     department, message = chosen_department()
     context = context_of_code(department.code)
     st.set_page_config(page_title=texts.app_title(department), layout="wide")
     _assets_once()
-    french_page()
     if message:
         st.error(message)
     failure = ensure_built(context)
@@ -241,6 +252,9 @@ def draw_sidebar(data: AppData, drawer: str = "routeur") -> None:
     """
     last = st.session_state.get(_DRAWER_KEY)
     st.session_state[_DRAWER_KEY] = drawer
+    # After a map-first run, the filters it read from the URL (a later run's URL may be
+    # another, e.g. one a fragment's rerun sent).
+    after_map_first = st.session_state.pop(_MAP_FIRST_DONE_KEY, False)
     st.session_state[_STARTED_KEY] = True
     if data.ok:
         st.session_state[_FILTERS_KEY] = sidebar_filters(
@@ -249,6 +263,7 @@ def draw_sidebar(data: AppData, drawer: str = "routeur") -> None:
             restore=last not in (None, drawer),
             keep={**department_query(data.department.code), **_kept_view_params()},
             view_keys=(Q_MAP_VIEW,),
+            start=st.session_state.get(_FILTERS_KEY) if after_map_first else None,
         )
     st.session_state[_ROUTED_KEY] = True
 
@@ -276,11 +291,59 @@ def current_view() -> View:
         # from one page to another in this mode also restores the last filters.
         ctx = get_script_run_ctx()
         draw_sidebar(setup_app(), drawer=f"page:{ctx.page_script_hash if ctx else ''}")
+        french_page()
         st.session_state.pop(_ROUTED_KEY, None)
     return View(
         load_app_data(department=session_department()),
         st.session_state.get(_FILTERS_KEY, Filters()),
     )
+
+
+def start_map_first(data: AppData) -> bool:
+    """On a browser session's first run of the map page, the map goes alone: the filters
+    come from the URL without drawing the sidebar, the page sends its title and the map,
+    and stops. The sidebar, the figures and the rest come with the next run, which the map
+    asks for once drawn (its component value, ``aisne.reportDrawn`` in carte.js), or
+    ``MAP_FIRST_FALLBACK_S`` later if it never does. The browser renders the elements that
+    come together in one go, waiting for each one's code: sent alone, the map's frame is
+    inserted 400 ms sooner (bench/trace.py). Without a browser (``AppTest``: no request
+    headers) the page is whole at once. True when this run is such a run."""
+    if not (data.ok and st.context.headers) or filters_started():
+        return False  # AppTest, or the sidebar already set the filters (a later run)
+    if st.session_state.get(_MAP_FIRST_DONE_KEY):
+        return False  # the run right after a map-first run draws everything
+    st.session_state[_FILTERS_KEY] = first_filters(data.readings, data.territory.communes)
+    st.session_state[_MAP_FIRST_KEY] = True
+    st.session_state[_MAP_FIRST_DONE_KEY] = True
+    mark_routed()
+    return True
+
+
+def end_map_first() -> None:
+    """After a map-first run (its sidebar is drawn by the next run)."""
+    st.session_state.pop(_MAP_FIRST_KEY, None)
+    st.session_state.pop(_ROUTED_KEY, None)
+
+
+def map_first() -> bool:
+    """True on the run where the map page stops after its map (see start_map_first)."""
+    return bool(st.session_state.get(_MAP_FIRST_KEY))
+
+
+@st.fragment(run_every=MAP_FIRST_FALLBACK_S)
+def _rest_of_page_later() -> None:
+    # Run once inline (count 1), then by its timer: the second run brings the whole page.
+    runs = st.session_state.get(_MAP_WAIT_KEY, 0) + 1
+    st.session_state[_MAP_WAIT_KEY] = runs
+    if runs > 1:
+        st.rerun()
+
+
+def rest_after_map() -> None:
+    """Ends a first run: the rest of the page comes with the map's report, or after
+    ``MAP_FIRST_FALLBACK_S`` seconds if it never comes (a map that failed to draw)."""
+    st.session_state[_MAP_WAIT_KEY] = 0
+    _rest_of_page_later()
 
 
 def static_url() -> str:
@@ -359,7 +422,10 @@ def _french_script(mtime: float) -> str:
 
 
 def french_page() -> None:
-    """``lang="fr"``, Streamlit's own widget texts in French and the page styles."""
+    """``lang="fr"``, Streamlit's own widget texts in French and the page styles, sent
+    last in a run: the browser renders elements in the order they come, and an HTML
+    element (its lazily loaded renderer) before the map delayed the map's frame by about
+    150 ms (bench/trace.py)."""
     st.html(_PAGE_STYLE)
     path = config.STATIC_DIR / "aisnemap" / "interface.js"
     try:

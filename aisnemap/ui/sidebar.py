@@ -145,28 +145,44 @@ def _default_filters(readings: Readings) -> Filters:
     return Filters(au=readings.default_au())
 
 
+def filters_started() -> bool:
+    """True once this session's filters were set from its first URL."""
+    return bool(st.session_state.get(K_INIT))
+
+
+def first_filters(readings: Readings, communes: pd.DataFrame) -> Filters:
+    """The filters a session starts from: its URL, else a date handed over by the France
+    page, else the defaults. Draws nothing and changes no state."""
+    params = _query_lists()
+    handed = st.session_state.get(K_START_AU)
+    if handed is not None and readings.bounds:
+        handed = min(max(handed, readings.bounds[0]), readings.bounds[1])
+    au = date_from_query(params, readings.bounds) or handed or readings.default_au()
+    filters = from_query(params, readings.options(au), communes, readings.bounds)
+    if filters.au != au and au is not None:
+        filters = replace(filters, au=au)
+    return filters
+
+
 def sidebar_filters(
     readings: Readings,
     communes: pd.DataFrame,
     restore: bool = False,
     keep: dict[str, str] | None = None,
     view_keys: tuple[str, ...] = (),
+    start: Filters | None = None,
 ) -> Filters:
     """Draw the filters in the sidebar and return the selected criteria.
+
+    ``start``: the filters a first run already read from the URL (a map-first run), kept
+    as they were whatever the URL of the next run says.
 
     ``keep``: query parameters that are not filters but stay in the URL (``dep``, layers);
     those of ``view_keys`` (the map's zoom) are dropped when the filters change."""
     if not st.session_state.get(K_INIT):
-        params = _query_lists()
-        handed = st.session_state.pop(K_START_AU, None)
-        if handed is not None and readings.bounds:
-            handed = min(max(handed, readings.bounds[0]), readings.bounds[1])
-        au = date_from_query(params, readings.bounds) or handed or readings.default_au()
-        options = readings.options(au)
-        filters = from_query(params, options, communes, readings.bounds)
-        if filters.au != au and au is not None:
-            filters = replace(filters, au=au)
-        _state_from_filters(filters, options, readings)
+        filters = start or first_filters(readings, communes)
+        st.session_state.pop(K_START_AU, None)
+        _state_from_filters(filters, readings.options(filters.au), readings)
         st.session_state[K_INIT] = True
     elif restore:
         # The widgets were last drawn by another script (a page run by the legacy pages/
@@ -205,7 +221,11 @@ def sidebar_filters(
     sb.radio(texts.LABEL_ITINERANT, texts.ITINERANT_CHOICES, key=K_ITINERANT)
 
     sb.header(texts.SIDEBAR_TERRITORY)
-    scope = communes  # each level offers only what lies in the wider ones chosen
+    # Each level offers only what lies in the wider ones chosen; a plain table of the
+    # levels' columns (selecting from the GeoDataFrame would copy its 800 shapes each run).
+    scope = pd.DataFrame(
+        {c: communes[c].to_numpy() for lv in LEVELS for c in (lv.code_column, lv.name_column)}
+    )
     for level in LEVELS:
         key, label, all_label = _TERRITORY_WIDGETS[level.key]
         names = _names(scope, level.code_column, level.name_column)

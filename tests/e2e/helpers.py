@@ -41,14 +41,25 @@ def map_frame(page):
     return page.frame_locator(MAP_IFRAME)
 
 
+# The map page (its tab is named « Carte — … ») is whole once its table is there: a
+# session's first run sends the title and the map alone (aisnemap.ui.page.start_map_first);
+# and a run is over once no element is stale (the figures come after the map's layers).
+_WHOLE_JS = f"""() => (!document.title.startsWith({texts.NAV_MAP + " — "!r}) ||
+  !!document.getElementById({texts.TABLE_ANCHOR!r})) &&
+  !document.querySelector('[data-stale="true"]')"""
+
+
 def wait_for_map(page, sites: int | None = None, timeout_ms: int = 60_000) -> None:
-    """Wait until one map is drawn with its communes and this many markers (polling)."""
+    """Wait until one map is drawn with its communes and this many markers (polling),
+    then until the run is over and, on the map page, the rest of the page came (what a
+    person then reads)."""
     page.wait_for_function(
         _MAP_READY_JS,
         arg=[MAP_IFRAME, COMMUNES, sites],
         timeout=timeout_ms,
         polling=50,
     )
+    page.wait_for_function(_WHOLE_JS, timeout=timeout_ms, polling=50)
 
 
 def choose_in_selectbox(page, label: str, option: str) -> None:

@@ -19,7 +19,13 @@ from aisnemap.domain import schema as s
 from aisnemap.french import texts
 from tests.conftest import FIXTURES
 from tests.e2e.conftest import ARTIFACTS, NAVIGATION_TIMEOUT_MS
-from tests.e2e.helpers import _MAP_READY_JS, COMMUNES, MAP_IFRAME, SITES_IN_WINDOW_JS
+from tests.e2e.helpers import (
+    _MAP_READY_JS,
+    _WHOLE_JS,
+    COMMUNES,
+    MAP_IFRAME,
+    SITES_IN_WINDOW_JS,
+)
 from tests.support.server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -52,6 +58,7 @@ async def _wait_sites(page, expected: int, timeout_ms: int = 90_000) -> None:
         timeout=timeout_ms,
         polling=50,
     )
+    await page.wait_for_function(_WHOLE_JS, timeout=timeout_ms, polling=50)
 
 
 async def _sites_metric(page) -> str:

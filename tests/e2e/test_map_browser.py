@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -279,3 +280,51 @@ def test_changing_the_date_redraws_the_sites_without_remounting_the_map(server, 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "carte-postes-valides-24-03-2021.png"), full_page=True)
     assert recorder.external() == [] and recorder.errors == []
+
+
+# The order in which the page's parts first appear (a counter, not a clock).
+_ORDER_JS = f"""
+(() => {{
+  if (window !== window.top) return;
+  const seen = (window.__ordre = {{}});
+  let n = 0;
+  const parts = {{
+    carte: {json.dumps(MAP_IFRAME)},
+    filtres: '[data-testid="stSidebar"] [data-testid="stSelectbox"]',
+    tableau: '#{texts.TABLE_ANCHOR}',
+  }};
+  new MutationObserver(() => {{
+    for (const [name, selector] of Object.entries(parts)) {{
+      if (!(name in seen) && document.querySelector(selector)) seen[name] = ++n;
+    }}
+  }}).observe(document, {{ childList: true, subtree: true }});
+}})();
+"""
+
+
+def test_map_frame_comes_before_the_filters_and_the_table(server, page_factory):
+    """A session's first run sends the title and the map alone; the map asks for the rest
+    (the sidebar's filters, the figures, the table) once drawn
+    (aisnemap.ui.page.start_map_first)."""
+    page, recorder = page_factory()
+    page.add_init_script(_ORDER_JS)
+    page.goto(server.url)
+    wait_for_map(page, sites=25)
+    page.get_by_role("heading", name=texts.TABLE_TITLE).wait_for(timeout=60_000)
+    order = page.evaluate("window.__ordre")
+    assert set(order) == {"carte", "filtres", "tableau"}
+    assert order["carte"] < order["filtres"] < order["tableau"], order
+    # The whole page is there and works: a filter still redraws the map.
+    choose_in_selectbox(page, texts.LABEL_ARRONDISSEMENT, "Saint-Quentin")
+    wait_for_map(page, sites=7)
+    assert recorder.errors == []
+
+
+def test_the_rest_of_the_page_comes_even_if_the_map_never_draws(server, page_factory):
+    """The map's script blocked (its report never comes): the figures' notes, exports and
+    table still come, by the first run's fallback timer."""
+    page, _ = page_factory()
+    page.route("**/aisnemap/carte.js*", lambda route: route.abort())
+    page.goto(server.url)
+    page.get_by_role("heading", name=texts.TABLE_TITLE).wait_for(timeout=60_000)
+    assert page.get_by_role("combobox", name=texts.LABEL_ARRONDISSEMENT).count() == 1

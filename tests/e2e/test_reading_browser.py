@@ -281,6 +281,8 @@ def test_every_page_is_in_french_and_passes_axe(server, page_factory, path, titl
     assert _english_on(page) == []
     page.keyboard.press("Escape")
     assert page.evaluate("document.documentElement.lang") == "fr"
+    # A settled page: during a rerun Streamlit fades the elements it is about to replace.
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')")
     axe = Axe()
     violations = [
         v for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")
