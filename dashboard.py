@@ -28,7 +28,6 @@ from aisnemap.ui.page import (
     draw_sidebar,
     end_map_first,
     footer,
-    french_page,
     map_first,
     map_view_query,
     mark_routed,
@@ -187,4 +186,3 @@ elif navigation.url_path == home.url_path and start_map_first(data):
 else:
     draw_sidebar(data)
     run_page(navigation.run)
-french_page()  # last: see aisnemap.ui.page.french_page

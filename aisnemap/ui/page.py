@@ -221,12 +221,12 @@ def open_department(code: str, au=None) -> None:
 
 def setup_app() -> AppData:
     """Page config and local assets, then the département's data (errors shown, never
-    raised). The page's styles and French script come at the end of the run
-    (:func:`french_page`, called by the router)."""
+    raised)."""
     department, message = chosen_department()
     context = context_of_code(department.code)
     st.set_page_config(page_title=texts.app_title(department), layout="wide")
     _assets_once()
+    french_page()
     if message:
         st.error(message)
     failure = ensure_built(context)
@@ -291,7 +291,6 @@ def current_view() -> View:
         # from one page to another in this mode also restores the last filters.
         ctx = get_script_run_ctx()
         draw_sidebar(setup_app(), drawer=f"page:{ctx.page_script_hash if ctx else ''}")
-        french_page()
         st.session_state.pop(_ROUTED_KEY, None)
     return View(
         load_app_data(department=session_department()),
@@ -422,10 +421,9 @@ def _french_script(mtime: float) -> str:
 
 
 def french_page() -> None:
-    """``lang="fr"``, Streamlit's own widget texts in French and the page styles, sent
-    last in a run: the browser renders elements in the order they come, and an HTML
-    element (its lazily loaded renderer) before the map delayed the map's frame by about
-    150 ms (bench/trace.py)."""
+    """``lang="fr"``, Streamlit's own widget texts in French and the page styles, first:
+    sent last, the styles moved the page under a reader's click (and saved nothing
+    measurable, bench/trace.py)."""
     st.html(_PAGE_STYLE)
     path = config.STATIC_DIR / "aisnemap" / "interface.js"
     try:

@@ -41,11 +41,15 @@ def map_frame(page):
     return page.frame_locator(MAP_IFRAME)
 
 
-# The map page (its tab is named « Carte — … ») is whole once its table is there: a
-# session's first run sends the title and the map alone (aisnemap.ui.page.start_map_first);
-# and a run is over once no element is stale (the figures come after the map's layers).
-_WHOLE_JS = f"""() => (!document.title.startsWith({texts.NAV_MAP + " — "!r}) ||
-  !!document.getElementById({texts.TABLE_ANCHOR!r})) &&
+# A page is whole once its sidebar's filters are there (the France page has none: its
+# tab names it) and, on the map page (« Carte — … »), its table: a session's first run of
+# the map page sends the title and the map alone (aisnemap.ui.page.start_map_first). And
+# a run is over once no element is stale (the figures come after the map's layers).
+_WHOLE_JS = f"""() => (
+  document.title.startsWith({texts.FRANCE_TAB!r}) || (
+    !!document.querySelector('[data-testid="stSidebar"] [data-testid="stTextInput"]') &&
+    (!document.title.startsWith({texts.NAV_MAP + " — "!r}) ||
+     !!document.getElementById({texts.TABLE_ANCHOR!r})))) &&
   !document.querySelector('[data-stale="true"]')"""
 
 

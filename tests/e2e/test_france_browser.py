@@ -95,10 +95,10 @@ def test_clicking_a_departement_opens_its_map(server, page_factory):
     page.get_by_role("heading", name="Conseillers numériques dans le Nord", level=1).wait_for(
         timeout=60_000
     )
+    wait_for_map(page)  # the map first, then the whole page (its figures)
     assert "dep=59" in page.url
     metric = page.get_by_test_id("stMetric").filter(has_text=texts.FIG_POSTS)
     assert metric.get_by_test_id("stMetricValue").inner_text() == "121"
-    wait_for_map(page)
     page.screenshot(path=str(ARTIFACTS / "france-ouvre-nord.png"))
     # The link of this view, opened in a fresh browser, shows the same département.
     fresh, _ = page_factory(1024, 768)

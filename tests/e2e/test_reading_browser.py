@@ -272,7 +272,7 @@ def test_every_page_is_in_french_and_passes_axe(server, page_factory, path, titl
     if path in ("", texts.URL_TERRITORIES, texts.URL_COVERAGE):
         page.locator(MAP_IFRAME).wait_for()
         map_frame(page).locator(".leaflet-control-zoom-in").wait_for()
-    page.wait_for_timeout(500)  # the last rerun's widgets settle
+    page.wait_for_timeout(1500)  # the last rerun's widgets settle
     # A multi-select opened and searched for nothing: its list speaks French too.
     box = page.get_by_role("combobox", name=texts.LABEL_SERVICE_TYPE)
     box.click()
