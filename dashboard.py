@@ -73,7 +73,6 @@ def map_page() -> None:
     head = st.container()
     communes = data.territory.communes
     shown = apply_filters(view.sites, filters)
-    figures = key_figures(view.sites, communes, filters, shown, view.unplaced)
     types = view.options.service_types
     bounds = bounds_of(territory_communes(communes, filters))
     outline = territory_outline(data.territory.display, filters.most_precise())
@@ -107,6 +106,7 @@ def map_page() -> None:
         return
     with controls:
         layer_controls()
+    figures = key_figures(view.sites, communes, filters, shown, view.unplaced)
     with head:
         st.caption(texts.literal(subtitle))
         # What the figures count, where and from which reading, right above them.

@@ -134,7 +134,9 @@ _READY_JS = """
 def _wait_whole_page(page, name: str) -> None:
     """A filter is changed on a whole page: the real app's first run stops after the map
     (aisnemap.ui.page.start_map_first) and the rest comes with the next run."""
-    selector = "#tableau-des-sites" if name == "real" else '[data-testid="stDataFrame"]'
+    from aisnemap.french import texts
+
+    selector = f"#{texts.TABLE_ANCHOR}" if name == "real" else '[data-testid="stDataFrame"]'
     page.wait_for_selector(selector, timeout=120_000)
 
 

@@ -7,8 +7,8 @@ links, the component's key) are made once per ``base_key`` and kept; a run rende
 the layers a filter changes and the layer control, on a shallow copy of the kept map.
 Same front end (streamlit-folium's), same arguments as ``st_folium`` with
 ``returned_objects=[]``. Built on streamlit-folium 0.27.4's helpers (pinned in
-requirements.txt); ``tests/unit/test_folium_map.py`` checks the arguments are
-``st_folium``'s own.
+requirements.txt); ``tests/unit/test_maps.py`` checks the arguments are ``st_folium``'s
+own.
 """
 
 from __future__ import annotations
