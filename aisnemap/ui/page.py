@@ -299,9 +299,10 @@ def current_view() -> View:
 
 
 def start_map_first(data: AppData) -> bool:
-    """On a browser session's first run of the map page, the map goes alone: the filters
+    """On a browser session's first run of the map page, the map goes first: the filters
     come from the URL without drawing the sidebar, the page sends its title and the map,
-    and stops. The sidebar, the figures and the rest come with the next run, which the map
+    then the figures and layer choices drawn above the map (so that it does not move down
+    later), and stops. The sidebar and the rest come with the next run, which the map
     asks for once drawn (its component value, ``aisne.reportDrawn`` in carte.js), or
     ``MAP_FIRST_FALLBACK_S`` later if it never does. The browser renders the elements that
     come together in one go, waiting for each one's code: sent alone, the map's frame is

@@ -44,13 +44,15 @@ def map_frame(page):
 # A page is whole once its sidebar's filters are there (the France page has none: its
 # tab names it) and, on the map page (« Carte — … »), its table: a session's first run of
 # the map page sends the title and the map alone (aisnemap.ui.page.start_map_first). And
-# a run is over once no element is stale (the figures come after the map's layers).
+# a run is over once no element is stale (the figures come after the map's layers). On a
+# browser's first visit the widgets are drawn as skeletons until their scripts arrive,
+# then take their own height and move the map: a page is settled once none is left.
 _WHOLE_JS = f"""() => (
   document.title.startsWith({texts.FRANCE_TAB!r}) || (
     !!document.querySelector('[data-testid="stSidebar"] [data-testid="stTextInput"]') &&
     (!document.title.startsWith({texts.NAV_MAP + " — "!r}) ||
      !!document.getElementById({texts.TABLE_ANCHOR!r})))) &&
-  !document.querySelector('[data-stale="true"]')"""
+  !document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')"""
 
 
 def wait_for_map(page, sites: int | None = None, timeout_ms: int = 60_000) -> None:

@@ -182,6 +182,8 @@ def test_import_while_others_read(tmp_path, sites, built_data_dir):
                 timeout=90_000,
                 polling=50,
             )
+            # The figures are sent after the map: read them once the run is over.
+            await page.wait_for_function(_WHOLE_JS, timeout=90_000, polling=50)
             metric = await _sites_metric(page)
             seen.append((str(state), metric))
             assert int(metric) in valid, (state, metric)
