@@ -68,13 +68,21 @@ def wait_for_map(page, sites: int | None = None, timeout_ms: int = 60_000) -> No
     page.wait_for_function(_WHOLE_JS, timeout=timeout_ms, polling=50)
 
 
-def choose_in_selectbox(page, label: str, option: str) -> None:
-    """Open a sidebar select box by its label and pick an option by its visible text."""
+def open_selectbox(page, label: str, option: str):
+    """Open a sidebar select box by its label and type an option's visible text, as a
+    person searching would; the option, to click (the choice itself)."""
     box = page.get_by_role("combobox", name=label, exact=True)
     box.scroll_into_view_if_needed()
     box.click()
-    box.fill(option)  # typing filters the list and opens it, as a person searching would
-    page.get_by_role("option", name=option, exact=True).click()
+    box.fill(option)  # typing filters the list and opens it
+    option_shown = page.get_by_role("option", name=option, exact=True)
+    option_shown.wait_for()
+    return option_shown
+
+
+def choose_in_selectbox(page, label: str, option: str) -> None:
+    """Open a sidebar select box by its label and pick an option by its visible text."""
+    open_selectbox(page, label, option).click()
 
 
 # The Leaflet map inside the iframe: its visible bounds and where each site marker is.
