@@ -68,14 +68,19 @@ def map_page() -> None:
     reading = reading_label(filters, data.context.announcement_date)
     # The figures and the layer choices are drawn above the map but sent after it
     # (containers filled once the map is sent): the browser renders elements in the order
-    # they come, so the map's frame, or its new layers after a filter change, come first.
-    head = st.container()
+    # they come, so the map's frame, or its new layers after a filter change, come first;
+    # on a session's first run they come with the next run (start_map_first).
+    # Above the map, the room its content takes at each width is kept (page styles,
+    # ``.st-key-au_dessus_carte``): the map does not move when the figures and choices come
+    # (after it on a first run, as skeletons then widgets on a first visit).
+    above = st.container(key="au_dessus_carte")
+    head = above.container()
     communes = data.territory.communes
     shown = apply_filters(view.sites, filters)
     types = view.options.service_types
     bounds = bounds_of(territory_communes(communes, filters))
     outline = territory_outline(data.territory.display, filters.most_precise())
-    controls = st.container()  # the two layer choices, drawn once the map is sent
+    controls = above.container()  # the two layer choices, drawn once the map is sent
     extra, layer_notes = chosen_layers(data, *layer_choices())
     skip_link()
     first = map_first()
@@ -100,6 +105,9 @@ def map_page() -> None:
         key="carte",
         height=600,
     )
+    if first:  # the rest comes with the next run (aisnemap.ui.page.start_map_first)
+        rest_after_map()
+        return
     with controls:
         layer_controls()
     figures = key_figures(view.sites, communes, filters, shown, view.unplaced)
@@ -112,11 +120,6 @@ def map_page() -> None:
             st.info(texts.before_first_committee(data.department, data.readings.dates[0]))
         elif shown.empty:
             st.info(texts.NO_SITE)
-    # On a session's first run the figures and layer choices above the map come with it
-    # (the map does not move down when the rest comes); the rest comes with the next run.
-    if first:
-        rest_after_map()
-        return
     notes = figure_notes(figures)
     for note in layer_notes:
         st.caption(texts.literal(note))

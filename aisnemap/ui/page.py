@@ -301,8 +301,8 @@ def current_view() -> View:
 def start_map_first(data: AppData) -> bool:
     """On a browser session's first run of the map page, the map goes first: the filters
     come from the URL without drawing the sidebar, the page sends its title and the map,
-    then the figures and layer choices drawn above the map (so that it does not move down
-    later), and stops. The sidebar and the rest come with the next run, which the map
+    and stops (the room the figures take above the map is kept: page styles). The sidebar,
+    the figures and the rest come with the next run, which the map
     asks for once drawn (its component value, ``aisne.reportDrawn`` in carte.js), or
     ``MAP_FIRST_FALLBACK_S`` later if it never does. The browser renders the elements that
     come together in one go, waiting for each one's code: sent alone, the map's frame is
@@ -398,6 +398,10 @@ _PAGE_STYLE = """<style>
   overflow-wrap: normal !important; word-break: normal !important; hyphens: auto;
 }
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }
+.st-key-au_dessus_carte { min-height: 232px; }
+@media (max-width: 1399px) { .st-key-au_dessus_carte { min-height: 254px; } }
+@media (max-width: 1199px) { .st-key-au_dessus_carte { min-height: 280px; } }
+@media (max-width: 899px) { .st-key-au_dessus_carte { min-height: 336px; } }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {
   color: #4f525a !important;
 }

@@ -319,6 +319,38 @@ def test_map_frame_comes_before_the_filters_and_the_table(server, page_factory):
     assert recorder.errors == []
 
 
+# Where the drawn map's top is in the page, at every frame the browser paints: once its
+# communes are drawn a reader may click on it, and it should not move under the click.
+_MAP_TOPS_JS = f"""
+(() => {{
+  if (window !== window.top) return;
+  const tops = (window.__hauts = []);
+  (function look() {{
+    const f = document.querySelector({json.dumps(MAP_IFRAME)});
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (f && f.contentDocument && f.contentDocument.querySelector({json.dumps(COMMUNES)})) {{
+      const y = Math.round(f.getBoundingClientRect().top + (main ? main.scrollTop : 0));
+      if (tops[tops.length - 1] !== y) tops.push(y);
+    }}
+    requestAnimationFrame(look);
+  }})();
+}})();
+"""
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (1024, 768)])
+def test_the_drawn_map_does_not_move_when_the_rest_comes(server, page_factory, size):
+    """The figures and layer choices above the map come after it (on a first run, with the
+    next run, first as skeletons): the room they take is kept, the map stays put."""
+    page, _ = page_factory(*size)
+    page.add_init_script(_MAP_TOPS_JS)
+    page.goto(server.url + "/?arrondissement=021")
+    wait_for_map(page)
+    page.wait_for_timeout(300)  # a few more painted frames after the run is over
+    tops = page.evaluate("window.__hauts")
+    assert tops and max(tops) - min(tops) <= 24, tops
+
+
 def test_the_rest_of_the_page_comes_even_if_the_map_never_draws(server, page_factory):
     """The map's script blocked (its report never comes): the figures' notes, exports and
     table still come, by the first run's fallback timer."""
