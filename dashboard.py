@@ -22,6 +22,7 @@ from aisnemap.ui.figures import (
 from aisnemap.ui.folium_map import folium_map
 from aisnemap.ui.importing import configured_secret
 from aisnemap.ui.layers import chosen_layers, layer_choices, layer_controls
+from aisnemap.ui.memo import remembered
 from aisnemap.ui.page import (
     PAGES,
     current_view,
@@ -78,8 +79,16 @@ def map_page() -> None:
     communes = data.territory.communes
     shown = apply_filters(view.sites, filters)
     types = view.options.service_types
-    bounds = bounds_of(territory_communes(communes, filters))
-    outline = territory_outline(data.territory.display, filters.most_precise())
+    # Derived once per file version and territory (aisnemap.ui.memo), not on every run.
+    where_key = filters.territory_key()
+    bounds = remembered(
+        communes, ("bounds", where_key), lambda: bounds_of(territory_communes(communes, filters))
+    )
+    outline = remembered(
+        data.territory.display,
+        ("outline", where_key),
+        lambda: territory_outline(data.territory.display, filters.most_precise()),
+    )
     controls = above.container()  # the two layer choices, drawn once the map is sent
     extra, layer_notes = chosen_layers(data, *layer_choices())
     skip_link()

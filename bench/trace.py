@@ -1,11 +1,15 @@
-"""Where a warm navigation's time goes, from navigation to the map drawn.
+"""Where a warm navigation's time goes, from navigation to the map drawn, and a filter
+change's, from the choice to the markers redrawn.
 
 Run: ``.venv/bin/python -m bench.trace [--reps 5]`` (part of ``make bench``). Chromium's
 DevTools protocol gives the websocket frames (their time and size); a script added to the
 page before Streamlit's own marks, frame by frame, when the map's component frame is
 inserted, when its Leaflet is defined and when the 800 communes and the sites are drawn.
 Printed: the median time of each step since the navigation, over ``--reps`` warm
-navigations (same browser context, a new tab each). Figures, not asserts.
+navigations (same browser context, a new tab each). Then, on one whole page, ``2 × reps``
+arrondissement choices: the same script wraps the page's websocket (one clock for all)
+and marks the choice, the rerun asked, the first and the largest answers, the sites layer
+rebuilt in the map's frame, and the run's last message. Figures, not asserts.
 """
 
 from __future__ import annotations
@@ -97,6 +101,89 @@ def trace(reps: int, script: str = "dashboard.py") -> dict[str, float]:
     return {k: round(statistics.median(r[k] for r in runs)) for k in ORDER}
 
 
+# Filter changes, on the page's own clock: its websocket's messages and the map's sites.
+_FILTER_JS = r"""
+(() => {
+  if (window !== window.top) return;
+  const log = (window.__ws = []);
+  const Native = window.WebSocket;
+  window.WebSocket = function (...args) {
+    const ws = new Native(...args);
+    const send = ws.send.bind(ws);
+    ws.send = (data) => { log.push(["sent", performance.now(), 0]); return send(data); };
+    ws.addEventListener("message", (e) =>
+      log.push(["received", performance.now(), e.data.byteLength || e.data.size || 0]));
+    return ws;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, Native);
+  document.addEventListener("click", (e) => {
+    if (e.target.closest && e.target.closest('[role="option"]')) window.__choice = performance.now();
+  }, true);
+  const watch = () => {
+    const f = [...document.querySelectorAll("iframe")].find((x) => /Carte|st_folium/.test(x.title));
+    let g;
+    try { g = f && f.contentWindow.aisne && f.contentWindow.aisne.groupeSites; } catch (e) {}
+    if (g && g._map && g !== window.__lastGroup) {
+      window.__lastGroup = g;
+      window.__rebuilt = performance.now();
+    }
+    requestAnimationFrame(watch);
+  };
+  requestAnimationFrame(watch);
+})();
+"""
+FILTER_ORDER = (
+    "rerun asked (websocket message sent)",
+    "first answer",
+    "largest answer (the map's element, unless sent by reference)",
+    "sites layer rebuilt in the map's frame",
+    "last message of the run",
+)
+
+
+def trace_filter(changes: int, script: str = "dashboard.py") -> dict[str, float]:
+    """Median ms from the option clicked to each step, over ``changes`` choices."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.helpers import _WHOLE_JS, open_selectbox, wait_for_map
+    from tests.support.server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
+
+    runs: list[dict[str, float]] = []
+    with StreamlitServer(script) as srv, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.add_init_script(_FILTER_JS)
+        page = context.new_page()
+        page.goto(srv.url)
+        wait_for_map(page, sites=25)
+        for k in range(changes + 1):  # the first one warms the caches
+            option, sites = ("Saint-Quentin", 7) if k % 2 == 0 else ("Tous les arrondissements", 25)
+            choice = open_selectbox(page, "Arrondissement", option)
+            before = page.evaluate("window.__ws.length")
+            choice.click()
+            wait_for_map(page, sites=sites)
+            page.wait_for_timeout(400)  # the run's last messages
+            page.wait_for_function(_WHOLE_JS)
+            log = page.evaluate("window.__ws")[before:]
+            t0, rebuilt = page.evaluate("[window.__choice, window.__rebuilt]")
+            sent = [t for kind, t, _ in log if kind == "sent" and t >= t0]
+            got = [(t, n) for kind, t, n in log if kind == "received" and sent and t >= sent[0]]
+            if not (sent and got):
+                continue
+            marks = {
+                FILTER_ORDER[0]: sent[0] - t0,
+                FILTER_ORDER[1]: got[0][0] - t0,
+                FILTER_ORDER[2]: max(got, key=lambda m: m[1])[0] - t0,
+                FILTER_ORDER[3]: rebuilt - t0,
+                FILTER_ORDER[4]: got[-1][0] - t0,
+            }
+            if k:
+                runs.append(marks)
+        browser.close()
+    return {k: round(statistics.median(r[k] for r in runs)) for k in FILTER_ORDER}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=5)
@@ -108,6 +195,12 @@ def main(argv: list[str] | None = None) -> int:
     for name in ORDER:
         print(f"  {steps[name]:>6} ms  (+{steps[name] - previous:>5})  {name}")
         previous = steps[name]
+    changes = 2 * args.reps
+    steps = trace_filter(changes, args.script)
+    print(f"filter change (an arrondissement chosen) -> markers redrawn, median of {changes}")
+    print("(ms since the option was clicked)")
+    for name in sorted(FILTER_ORDER, key=steps.__getitem__):
+        print(f"  {steps[name]:>6} ms  {name}")
     return 0
 
 

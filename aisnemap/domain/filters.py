@@ -79,6 +79,10 @@ class Filters:
         """The selected territory codes, widest level first."""
         return [(level, code) for level in LEVELS if (code := getattr(self, level.key))]
 
+    def territory_key(self) -> tuple[tuple[str, str], ...]:
+        """The selected territory as plain values, widest level first (a cache key)."""
+        return tuple((level.key, code) for level, code in self.territory_codes())
+
     def most_precise(self) -> tuple[Level, str] | None:
         """The most precise territory selected, or None for the whole department."""
         codes = self.territory_codes()

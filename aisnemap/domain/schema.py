@@ -734,6 +734,10 @@ class AdvisorCount:
 
 def count_advisors(frame: pd.DataFrame) -> AdvisorCount:
     """The one rule for counting advisors in a table of sites."""
+    # Only the columns counted: selecting rows of a GeoDataFrame copies its geometry.
+    frame = pd.DataFrame(
+        {c: frame[c] for c in (POOL, POOL_ADVISORS, ADVISORS, OPERATOR) if c in frame.columns}
+    )
     own_rows = frame.loc[frame[POOL] == ""]
     pool_rows = frame.loc[frame[POOL] != ""]
     # Every site of a pool states the pool's size: take it once per pool, never per site.

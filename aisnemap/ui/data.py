@@ -20,6 +20,7 @@ from aisnemap.domain.schema import Problem
 from aisnemap.domain.territory import MissingDataError, Territory, load_territory, locate_sites
 from aisnemap.french import data_files, texts
 from aisnemap.render.maps import MapLayers, bounds_of, prepare_layers
+from aisnemap.ui.memo import remembered
 
 LOG = logging.getLogger("aisnemap.ui")
 
@@ -66,7 +67,7 @@ class AppData:
     @property
     def department_bounds(self) -> tuple[float, float, float, float]:
         """(west, south, east, north) of the department, with a margin."""
-        return bounds_of(self.territory.department)
+        return remembered(self.territory, "bounds", lambda: bounds_of(self.territory.department))
 
     @property
     def readings(self) -> Readings:
@@ -122,9 +123,12 @@ def _version(context: DepartmentContext) -> FilesVersion:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _load(version: FilesVersion) -> AppData:
+def _load(key: str, _files: FilesVersion) -> AppData:
     # Shared across sessions and treated as read-only: the map layers are large and
     # every session reads the same file version (a new version gives a new entry).
+    # Keyed on the version's text: Streamlit hashing the dataclass itself took about
+    # 7 ms of every run (py-spy).
+    version = _files
     context = version.context
     try:
         return _load_checked(context, version)
@@ -252,4 +256,5 @@ def load_app_data(
 
 def load_context_data(context: DepartmentContext) -> AppData:
     """The app data of a département's context for the current files."""
-    return _load(_version(context))
+    version = _version(context)
+    return _load(repr(version), version)

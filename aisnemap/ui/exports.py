@@ -20,6 +20,7 @@ from aisnemap.french import formatting, texts
 from aisnemap.render import atlas, export, printing
 from aisnemap.render.maps import bounds_of, build_map
 from aisnemap.render.shared import SharedResults
+from aisnemap.ui.memo import remembered
 from aisnemap.ui.page import View
 
 LOG = logging.getLogger("aisnemap.exports")
@@ -62,12 +63,18 @@ def view_document(view: View, filters: Filters) -> printing.MapDocument:
 
 
 def view_places(view: View, shown: gpd.GeoDataFrame):
-    """The place names of a view (same rule as the printed map)."""
+    """The place names of a view (same rule as the printed map), once per file version,
+    territory and communes with a site shown (aisnemap.ui.memo)."""
     communes = view.data.territory.communes
-    selected = None
-    if not view.filters.whole_department:
-        selected = set(territory_communes(communes, view.filters)["code"])
-    return place_names(communes, view.data.territory.points, shown, selected)
+
+    def compute():
+        selected = None
+        if not view.filters.whole_department:
+            selected = set(territory_communes(communes, view.filters)["code"])
+        return place_names(communes, view.data.territory.points, shown, selected)
+
+    with_sites = tuple(sorted(set(shown[schema.INSEE]))) if len(shown) else ()
+    return remembered(communes, ("places", view.filters.territory_key(), with_sites), compute)
 
 
 def show_exports(view: View, shown: gpd.GeoDataFrame, outline: str | None) -> None:

@@ -22,6 +22,7 @@ from aisnemap.domain.filters import (
 from aisnemap.domain.territory import COMMUNE, LEVELS
 from aisnemap.french import texts
 from aisnemap.french.formatting import fmt_date
+from aisnemap.ui.memo import remembered
 
 # Session-state keys of the widgets (shared by every page, so a view survives navigation).
 K_WAVE = "f_vague"
@@ -101,6 +102,13 @@ def _territory_select(sb, key: str, label: str, names: dict[str, str], all_label
     if st.session_state.get(key) not in names:
         st.session_state[key] = ALL
     sb.selectbox(label, [ALL, *names], key=key, format_func=lambda c: names.get(c, all_label))
+
+
+def _level_names(scope: pd.DataFrame, level) -> dict[str, str]:
+    names = _names(scope, level.code_column, level.name_column)
+    if level is COMMUNE:  # homonyms exist: show the code too
+        names = {c: f"{n} ({c})" for c, n in names.items()}
+    return names
 
 
 def _names(communes: pd.DataFrame, code: str, name: str) -> dict[str, str]:
@@ -226,14 +234,19 @@ def sidebar_filters(
     scope = pd.DataFrame(
         {c: communes[c].to_numpy() for lv in LEVELS for c in (lv.code_column, lv.name_column)}
     )
+    chosen: tuple[str, ...] = ()  # the wider levels' choices so far
     for level in LEVELS:
         key, label, all_label = _TERRITORY_WIDGETS[level.key]
-        names = _names(scope, level.code_column, level.name_column)
-        if level is COMMUNE:  # homonyms exist: show the code too
-            names = {c: f"{n} ({c})" for c, n in names.items()}
+        # Once per file version and wider choices (aisnemap.ui.memo), not on every run.
+        names = remembered(
+            communes,
+            ("noms", level.key, chosen),
+            lambda scope=scope, level=level: _level_names(scope, level),
+        )
         _territory_select(sb, key, label, names, all_label)
         if st.session_state[key]:
             scope = scope[scope[level.code_column] == st.session_state[key]]
+        chosen += (st.session_state[key] or "",)
     sb.caption(texts.SHARE_HINT)
 
     filters = Filters(
