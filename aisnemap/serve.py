@@ -39,6 +39,9 @@ def warm() -> float:
     else:
         if loaded.error:
             LOG.warning("données absentes au démarrage : %s", loaded.error)
+    from aisnemap.ui import resident
+
+    resident.settle()  # the libraries too, out of the collector's way
     return time.perf_counter() - start
 
 

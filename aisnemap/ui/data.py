@@ -20,6 +20,7 @@ from aisnemap.domain.schema import Problem
 from aisnemap.domain.territory import MissingDataError, Territory, load_territory, locate_sites
 from aisnemap.french import data_files, texts
 from aisnemap.render.maps import MapLayers, bounds_of, prepare_layers
+from aisnemap.ui import resident
 from aisnemap.ui.memo import remembered
 
 LOG = logging.getLogger("aisnemap.ui")
@@ -131,7 +132,9 @@ def _load(key: str, _files: FilesVersion) -> AppData:
     version = _files
     context = version.context
     try:
-        return _load_checked(context, version)
+        loaded = _load_checked(context, version)
+        resident.settle()  # out of the collector's way (aisnemap.ui.resident)
+        return loaded
     except MissingDataError as exc:
         return AppData(context, None, None, error=str(exc), version=version)
     except integrity.DamagedFileError as exc:

@@ -16,6 +16,7 @@ from aisnemap import config, integrity
 from aisnemap.domain import france
 from aisnemap.french import data_files, formatting, texts
 from aisnemap.render.maps import encode_geometry, safe_json
+from aisnemap.ui import resident
 
 LOG = logging.getLogger("aisnemap.ui")
 
@@ -59,7 +60,9 @@ def _load(version: tuple[str, int]) -> NationalData | str | None:
         code: encode_geometry(geom)
         for code, geom in zip(shapes["code"], shapes.geometry, strict=True)
     }
-    return NationalData(national, shapes[["code", "geometry"]], rings)
+    loaded = NationalData(national, shapes[["code", "geometry"]], rings)
+    resident.settle()  # out of the collector's way (aisnemap.ui.resident)
+    return loaded
 
 
 def national_data() -> NationalData | None:
