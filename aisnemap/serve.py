@@ -5,8 +5,10 @@ reads the layers only when the first visitor arrives, who then waits seconds mor
 the next one. This entry point runs ``streamlit run dashboard.py`` with the options given
 and, as soon as the server's runtime exists, imports those libraries and loads the data
 into the shared cache (``st.cache_resource`` is process-wide) in a background thread.
-Nothing else changes: same server, same configuration (``.streamlit/config.toml``, read
-by Streamlit before anything of ours is imported).
+Its health check (``/_stcore/health``) answers 503 until that warm start is over, so a
+proxy or a browser arriving early waits for a warm process. Nothing else changes: same
+server, same configuration (``.streamlit/config.toml``, read by Streamlit before anything
+of ours is imported).
 """
 
 from __future__ import annotations
@@ -45,20 +47,54 @@ def warm() -> float:
     return time.perf_counter() - start
 
 
+#: Set once the warm start is over (or gave up): the health check says ready from then on.
+WARMED = threading.Event()
+
+#: What the health check answers while the process warms (HTTP 503).
+WARMING = (False, "préchargement en cours")
+
+
+def readiness(runtime_ready: tuple[bool, str], warmed: bool) -> tuple[bool, str]:
+    """The health check's answer: Streamlit's own, but not ready while the warm start
+    runs (a proxy or the browser then waits, and the first visitor does not share the two
+    cores with the libraries' imports and the data's loading)."""
+    if runtime_ready[0] and not warmed:
+        return WARMING
+    return runtime_ready
+
+
+def _gate_health_check() -> None:
+    """``/_stcore/health`` answers 503 until :data:`WARMED` is set. Streamlit's front end
+    asks it before opening its websocket and asks again until it is ready."""
+    from streamlit.runtime.runtime import Runtime
+
+    original = Runtime.is_ready_for_browser_connection
+
+    async def ready(self) -> tuple[bool, str]:
+        return readiness(await original.fget(self), WARMED.is_set())
+
+    Runtime.is_ready_for_browser_connection = property(ready)
+
+
 def _warm_when_running(timeout_s: float = 60.0) -> None:
     from streamlit import runtime
 
-    deadline = time.monotonic() + timeout_s
-    while not runtime.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    seconds = warm()
-    print(f"Préchargement terminé en {fmt_decimal(seconds)} s", file=sys.stderr, flush=True)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while not runtime.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        seconds = warm()
+        print(f"Préchargement terminé en {fmt_decimal(seconds)} s", file=sys.stderr, flush=True)
+    finally:
+        WARMED.set()  # ready, warm or not: the pages say what is wrong with the data
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run Streamlit on the dashboard with ``argv`` options, warming it meanwhile."""
+    """Run Streamlit on the dashboard with ``argv`` options, warming it meanwhile (the
+    health check says ready once the warm start is over)."""
     from streamlit.web import cli
 
+    _gate_health_check()
     threading.Thread(target=_warm_when_running, name="prechargement", daemon=True).start()
     sys.argv = ["streamlit", "run", str(config.ROOT / "dashboard.py"), *(argv or [])]
     return cli.main()
