@@ -20,12 +20,16 @@ from aisnemap.french import formatting, texts
 from aisnemap.render import atlas, export, printing
 from aisnemap.render.maps import bounds_of, build_map
 from aisnemap.render.shared import SharedResults
+from aisnemap.ui.media import keep_generated_downloads
 from aisnemap.ui.memo import remembered
 from aisnemap.ui.page import View
 
 LOG = logging.getLogger("aisnemap.exports")
 #: Drawn exports (PNG, PDF, fiche) of a view, shared by every session of this process.
 SHARED = SharedResults(max_entries=32)
+
+# The exports are deferred downloads: kept until fetched, whatever other sessions do.
+keep_generated_downloads()
 
 
 def _shared(kind: str, view: View, filters: Filters, make: Callable[[], bytes]):
