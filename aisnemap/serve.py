@@ -41,9 +41,8 @@ def warm() -> float:
     else:
         if loaded.error:
             LOG.warning("données absentes au démarrage : %s", loaded.error)
-    from aisnemap.ui import resident
-
-    resident.settle()  # the libraries too, out of the collector's way
+    # The libraries imported above are frozen with the data by its loader
+    # (aisnemap.ui.resident.settle, in aisnemap.ui.data).
     return time.perf_counter() - start
 
 

@@ -133,11 +133,14 @@ _READY_JS = """
 
 def _wait_whole_page(page, name: str) -> None:
     """A filter is changed on a whole page: the real app's first run stops after the map
-    (aisnemap.ui.page.start_map_first) and the rest comes with the next run."""
-    from aisnemap.french import texts
+    (aisnemap.ui.page.start_map_first) and the rest comes with the next run; the browser
+    tests' own wait (filters, table, no stale element, no widget skeleton)."""
+    from tests.e2e.helpers import _WHOLE_JS
 
-    selector = f"#{texts.TABLE_ANCHOR}" if name == "real" else '[data-testid="stDataFrame"]'
-    page.wait_for_selector(selector, timeout=120_000)
+    if name == "real":
+        page.wait_for_function(_WHOLE_JS, timeout=120_000, polling=50)
+    else:
+        page.wait_for_selector('[data-testid="stDataFrame"]', timeout=120_000)
 
 
 def browser_times(reps: int) -> dict[str, dict[str, float]]:

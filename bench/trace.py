@@ -15,6 +15,7 @@ rebuilt in the map's frame, and the run's last message. Figures, not asserts.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import time
@@ -59,16 +60,27 @@ ORDER = (
 )
 
 
-def trace(reps: int, script: str = "dashboard.py") -> dict[str, float]:
+@contextlib.contextmanager
+def _served(script: str, init_js: str):
+    """The page served by ``streamlit run``, and a browser context running ``init_js``
+    in every page before Streamlit's own scripts: (server, context)."""
     from playwright.sync_api import sync_playwright
 
     from tests.support.server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 
-    runs: list[dict[str, float]] = []
     with StreamlitServer(script) as srv, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.add_init_script(_MARKS_JS)
+        context.add_init_script(init_js)
+        try:
+            yield srv, context
+        finally:
+            browser.close()
+
+
+def trace(reps: int, script: str = "dashboard.py") -> dict[str, float]:
+    runs: list[dict[str, float]] = []
+    with _served(script, _MARKS_JS) as (srv, context):
         for i in range(reps + 1):  # the first one warms the caches
             page = context.new_page()
             cdp = context.new_cdp_session(page)
@@ -97,7 +109,6 @@ def trace(reps: int, script: str = "dashboard.py") -> dict[str, float]:
             page.close()
             if i:
                 runs.append(marks)
-        browser.close()
     return {k: round(statistics.median(r[k] for r in runs)) for k in ORDER}
 
 
@@ -144,16 +155,10 @@ FILTER_ORDER = (
 
 def trace_filter(changes: int, script: str = "dashboard.py") -> dict[str, float]:
     """Median ms from the option clicked to each step, over ``changes`` choices."""
-    from playwright.sync_api import sync_playwright
-
     from tests.e2e.helpers import _WHOLE_JS, open_selectbox, wait_for_map
-    from tests.support.server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 
     runs: list[dict[str, float]] = []
-    with StreamlitServer(script) as srv, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        context.add_init_script(_FILTER_JS)
+    with _served(script, _FILTER_JS) as (srv, context):
         page = context.new_page()
         page.goto(srv.url)
         wait_for_map(page, sites=25)
@@ -180,7 +185,6 @@ def trace_filter(changes: int, script: str = "dashboard.py") -> dict[str, float]
             }
             if k:
                 runs.append(marks)
-        browser.close()
     return {k: round(statistics.median(r[k] for r in runs)) for k in FILTER_ORDER}
 
 

@@ -129,12 +129,16 @@ def _load(key: str, _files: FilesVersion) -> AppData:
     # every session reads the same file version (a new version gives a new entry).
     # Keyed on the version's text: Streamlit hashing the dataclass itself took about
     # 7 ms of every run (py-spy).
-    version = _files
+    loaded = _load_or_say_why(_files)
+    resident.settle()  # what was loaded, out of the collector's way (aisnemap.ui.resident)
+    return loaded
+
+
+def _load_or_say_why(version: FilesVersion) -> AppData:
+    """The data of a version, or an AppData carrying the French message of what failed."""
     context = version.context
     try:
-        loaded = _load_checked(context, version)
-        resident.settle()  # out of the collector's way (aisnemap.ui.resident)
-        return loaded
+        return _load_checked(context, version)
     except MissingDataError as exc:
         return AppData(context, None, None, error=str(exc), version=version)
     except integrity.DamagedFileError as exc:

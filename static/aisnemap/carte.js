@@ -386,8 +386,6 @@
     }, 0);
   };
 
-  /* The view fits the territory when the sites are (re)drawn. The frame may get its final
-     size after this runs (a map below the fold): fit now and again on the first resize. */
   /* A session's first run of the dashboard stops after the map
      (aisnemap.ui.page.start_map_first): once the sites are drawn, the map tells
      Streamlit (a new component value, once per frame), which runs the page again, whole. */
@@ -401,6 +399,8 @@
     }, 0);
   };
 
+  /* The view fits the territory when the sites are (re)drawn. The frame may get its final
+     size after this runs (a map below the fold): fit now and again on the first resize. */
   A.fit = function (map, bounds) {
     map.invalidateSize();
     automatic(map, function () {
