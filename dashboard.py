@@ -98,9 +98,7 @@ def map_page() -> None:
     # the dynamic layers (sites, outline, place names).
     folium_map(
         ("carte", data.department.code, data.version, tuple(types), static_url()),
-        lambda: base_map(
-            data.layers, data.department_bounds, types, static_url=static_url(), fit=False
-        ),
+        lambda: base_map(data.layers, data.department_bounds, types, static_url=static_url()),
         view_layers(
             shown,
             types,
@@ -154,7 +152,7 @@ def map_page() -> None:
 def empty_map(data) -> None:
     """A département without any post: its map without sites (an empty state)."""
     st_folium(
-        base_map(data.layers, data.department_bounds, (), static_url=static_url(), fit=True),
+        base_map(data.layers, data.department_bounds, (), static_url=static_url()),
         key="carte_vide",
         height=500,
         use_container_width=True,

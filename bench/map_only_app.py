@@ -15,7 +15,7 @@ data = load_app_data()
 filters = Filters()
 types = data.options.service_types
 st_folium(
-    base_map(data.layers, data.department_bounds, types, static_url="/app/static", fit=False),
+    base_map(data.layers, data.department_bounds, types, static_url="/app/static"),
     key="carte",
     height=600,
     use_container_width=True,

@@ -404,7 +404,7 @@
   A.fit = function (map, bounds) {
     map.invalidateSize();
     automatic(map, function () {
-      map.fitBounds(bounds, { animate: false });
+      fitUnlessThere(map, bounds);
     });
     map.once("resize", function () {
       automatic(map, function () {
@@ -413,6 +413,29 @@
     });
     keepViewInLink(map);
   };
+
+  /* The base map's view, before its polygons are added (StartView in maps.py): they are
+     projected once, at this view. */
+  A.startView = function (map, bounds) {
+    map.invalidateSize();
+    automatic(map, function () {
+      map.fitBounds(bounds, { animate: false });
+    });
+  };
+
+  /* fitBounds, unless the map already shows that view (same zoom, centre within a
+     pixel): a fit resets the view, which projects every polygon again, even in place. */
+  function fitUnlessThere(map, bounds) {
+    var box = L.latLngBounds(bounds);
+    var zoom = map.getBoundsZoom(box);
+    var middle = map.project(box.getSouthWest(), zoom)
+      .add(map.project(box.getNorthEast(), zoom))
+      .divideBy(2);
+    if (zoom === map.getZoom() && middle.distanceTo(map.project(map.getCenter(), zoom)) < 1) {
+      return;
+    }
+    map.fitBounds(box, { animate: false });
+  }
 
   /* The view of a shared link (?vue=zoom/lat/lon): [lat, lon, zoom]. */
   A.view = function (map, view) {

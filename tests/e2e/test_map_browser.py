@@ -351,6 +351,51 @@ def test_the_drawn_map_does_not_move_when_the_rest_comes(server, page_factory, s
     assert tops and max(tops) - min(tops) <= 24, tops
 
 
+# In the map's frame, how many times Leaflet drew the communes' paths: each projection to
+# the screen's pixels, and each redraw after the view moved (clipped to the new view).
+_COMMUNE_DRAWS_JS = """
+(() => {
+  if (window === window.top) return;
+  window.__traces = 0;
+  let leaflet;
+  Object.defineProperty(window, "L", {
+    configurable: true,
+    get() { return leaflet; },
+    set(value) {
+      leaflet = value;
+      const own = value && value.Polyline && value.Polyline.prototype._update;
+      if (!own || own.__counted) return;
+      value.Polyline.prototype._update = function (...args) {
+        if (this.options.className === "aisne-commune") window.__traces += 1;
+        return own.apply(this, args);
+      };
+      value.Polyline.prototype._update.__counted = true;
+    },
+  });
+})();
+"""
+
+
+def test_the_communes_are_drawn_once_when_the_map_opens(server, page_factory):
+    """The base map opens on the department before its polygons are added, and the sites
+    layer's fit to that same view moves nothing: each of the 800 communes is drawn once,
+    not again by a fit (aisnemap.render.maps.StartView, carte.js's fit)."""
+    page, recorder = page_factory()
+    page.add_init_script(_COMMUNE_DRAWS_JS)
+    page.goto(server.url)
+    wait_for_map(page, sites=25)
+    page.wait_for_timeout(300)
+    draws = map_frame(page).locator("body").evaluate("() => window.__traces")
+    assert draws == 800, draws
+    # A filter still fits the map to its territory.
+    before = map_view(page)
+    choose_in_selectbox(page, texts.LABEL_ARRONDISSEMENT, "Saint-Quentin")
+    wait_for_map(page, sites=7)
+    after = map_view(page)
+    assert after["zoom"] > before["zoom"], (before["zoom"], after["zoom"])
+    assert recorder.errors == []
+
+
 def test_the_rest_of_the_page_comes_even_if_the_map_never_draws(server, page_factory):
     """The map's script blocked (its report never comes): the figures' notes, exports and
     table still come, by the first run's fallback timer."""

@@ -206,7 +206,7 @@ def test_kept_base_map_hands_the_component_what_st_folium_would(layers, monkeypa
     bounds = (3.5, 49.5, 3.8, 49.7)
 
     def base():
-        return maps.base_map(layers, bounds, types, fit=False)
+        return maps.base_map(layers, bounds, types)
 
     def dynamic(n: int):
         return maps.view_layers(_sites(n), types, fit=bounds, report_drawn=True)
@@ -232,3 +232,20 @@ def test_kept_base_map_hands_the_component_what_st_folium_would(layers, monkeypa
         assert ours["feature_group"].count('"S0"') == 1  # this run's sites only
         assert ("S2" in ours["feature_group"]) == (n == 3)
     assert "aisne.reportDrawn();" in ours["feature_group"]
+
+
+def test_base_map_opens_on_its_bounds_before_its_polygons(layers):
+    """The view is set before the first polygon layer joins the map (StartView): the
+    polygons are projected at the view they are shown at, once."""
+    html = maps.base_map(layers, (3.5, 49.5, 3.8, 49.7), ["UTAS"]).get_root().render()
+    start = html.index("aisne.startView(")
+    assert "[[49.5,3.5],[49.7,3.8]]" in html[start : start + 120]
+    added = [html.find(f"{name}.addTo(") for name in _polygon_groups(html)]
+    assert start < min(at for at in added if at >= 0)
+
+
+def _polygon_groups(html: str) -> list[str]:
+    """Names of the polygon layers' groups (``aisne.polygons(group, ...)``)."""
+    import re
+
+    return re.findall(r"aisne\.polygons\((\w+),", html)
