@@ -19,7 +19,7 @@ from aisnemap.ui.figures import (
     show_definitions,
     show_figures,
 )
-from aisnemap.ui.folium_map import folium_map
+from aisnemap.ui.folium_map import folium_map, home_base_map
 from aisnemap.ui.importing import configured_secret
 from aisnemap.ui.layers import chosen_layers, layer_choices, layer_controls
 from aisnemap.ui.memo import remembered
@@ -97,8 +97,7 @@ def map_page() -> None:
     # version and streamlit-folium keeps the map mounted; a filter change only redraws
     # the dynamic layers (sites, outline, place names).
     folium_map(
-        ("carte", data.department.code, data.version, tuple(types), static_url()),
-        lambda: base_map(data.layers, data.department_bounds, types, static_url=static_url()),
+        *home_base_map(data, types, static_url()),
         view_layers(
             shown,
             types,

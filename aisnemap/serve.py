@@ -28,19 +28,40 @@ def warm() -> float:
     """Import what the pages use and load the data once; returns the seconds it took."""
     start = time.perf_counter()
     import folium  # noqa: F401
+    import folium.plugins  # noqa: F401  (imported by streamlit-folium: 70 ms of templates)
     import geopandas  # noqa: F401
 
-    # Not streamlit_folium: a component declared outside a script run is not served.
     from aisnemap.render import printing  # noqa: F401  (matplotlib, for the exports)
-    from aisnemap.ui import data
 
+    # The map page's own modules too (exports, figures, tables...: 50 ms of imports).
+    from aisnemap.ui import (  # noqa: F401
+        data,
+        exports,
+        figures,
+        folium_map,
+        importing,
+        layers,
+        national,
+        tables,
+    )
+    from aisnemap.ui.page import static_url
+
+    # Imported here, outside a script run: registered by hand to be served.
+    folium_map.register_component()
     try:
         loaded = data.load_app_data()
-    except Exception:  # noqa: BLE001 - warming is best effort: the page says what is wrong
-        LOG.warning("préchargement des données impossible", exc_info=True)
-    else:
         if loaded.error:
             LOG.warning("données absentes au démarrage : %s", loaded.error)
+        elif loaded.ok:
+            # The map page's base map, rendered as its first run would (100 ms and more).
+            default = loaded.readings.options(loaded.readings.default_au())
+            folium_map.base_parts(
+                *folium_map.home_base_map(loaded, default.service_types, static_url())
+            )
+            # The national files, read by the figures under the map (300 ms).
+            national.department_activity(loaded.department.code)
+    except Exception:  # noqa: BLE001 - warming is best effort: the page says what is wrong
+        LOG.warning("préchargement des données impossible", exc_info=True)
     # The libraries imported above are frozen with the data by its loader
     # (aisnemap.ui.resident.settle, in aisnemap.ui.data).
     return time.perf_counter() - start

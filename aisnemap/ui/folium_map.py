@@ -50,6 +50,33 @@ _BASES: OrderedDict[Hashable, BaseParts] = OrderedDict()
 _LOCK = threading.Lock()
 
 
+def home_base_map(
+    data, service_types: Sequence[str], static: str
+) -> tuple[Hashable, Callable[[], folium.Map]]:
+    """The map page's base map: its key here and how to build it (the page draws it; the
+    warm start, aisnemap.serve, renders it before the first visitor comes)."""
+    from aisnemap.render.maps import base_map
+
+    key = ("carte", data.department.code, data.version, tuple(service_types), static)
+    return key, lambda: base_map(
+        data.layers, data.department_bounds, service_types, static_url=static
+    )
+
+
+def register_component() -> None:
+    """Have this server serve streamlit-folium's front end when its module was imported
+    outside a script run (the warm start): Streamlit registers a component only when it
+    is declared within one, and the module is declared once, when first imported."""
+    from streamlit import runtime
+
+    if not runtime.exists():
+        return
+    registry = runtime.get_instance().component_registry
+    component = sf._component_func
+    if registry.get_component_path(component.name) is None:
+        registry.register_component(component)
+
+
 def _links(element) -> tuple[list[str], list[str]]:
     css: list[str] = []
     js: list[str] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import urllib.request
 
-from aisnemap import serve
+from aisnemap import config, serve
 from tests.support.server import StreamlitServer
 
 
@@ -23,3 +23,29 @@ def test_a_started_server_is_healthy_only_after_its_warm_start(built_data_dir):
         with urllib.request.urlopen(f"{srv.url}/_stcore/health", timeout=5) as answer:
             assert answer.status == 200
         assert "Préchargement terminé" in srv.log_text()
+
+
+def test_the_warm_start_has_the_map_s_front_end_served_before_any_page_ran(built_data_dir):
+    """The warm start imports streamlit-folium outside a script run, where Streamlit does
+    not register a component: it registers it, so the first visitor's map frame loads."""
+    with StreamlitServer(warm=True) as srv:
+        url = f"{srv.url}/component/streamlit_folium.st_folium/index.html"
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            assert answer.status == 200
+            assert b"<html" in answer.read().lower()
+
+
+def test_the_warm_start_renders_the_base_map_the_map_page_draws(built_data_dir):
+    """What the warm start renders is what the map page's first run looks for: the page
+    renders no base map of its own after it."""
+    from streamlit.testing.v1 import AppTest
+
+    from aisnemap.ui import folium_map
+
+    folium_map._BASES.clear()
+    serve.warm()
+    warmed = dict(folium_map._BASES)
+    assert len(warmed) == 1
+    at = AppTest.from_file(str(config.ROOT / "dashboard.py"), default_timeout=120).run()
+    assert not at.exception
+    assert dict(folium_map._BASES) == warmed
