@@ -6,14 +6,16 @@ the next one. This entry point runs ``streamlit run dashboard.py`` with the opti
 and, as soon as the server's runtime exists, imports those libraries and loads the data
 into the shared cache (``st.cache_resource`` is process-wide) in a background thread.
 Its health check (``/_stcore/health``) answers 503 until that warm start is over, so a
-proxy or a browser arriving early waits for a warm process. Nothing else changes: same
-server, same configuration (``.streamlit/config.toml``, read by Streamlit before anything
-of ours is imported).
+proxy or a browser arriving early waits for a warm process, and a component's files named
+by their content are sent as immutable (:class:`CacheHashedComponentFiles`). Nothing else
+changes: same server, same configuration (``.streamlit/config.toml``, read by Streamlit
+before anything of ours is imported).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import threading
 import time
@@ -96,6 +98,54 @@ def _gate_health_check() -> None:
     Runtime.is_ready_for_browser_connection = property(ready)
 
 
+#: A component's front-end file named by its content (streamlit-folium's
+#: ``static/js/main.521860b0.js``): its name changes whenever its content does.
+_HASHED_COMPONENT_FILE = re.compile(r"/component/.+\.[0-9a-f]{8,}\.(?:js|css)$")
+#: Kept by the browser as long as it likes, never asked again.
+IMMUTABLE = b"public, max-age=31536000, immutable"
+
+
+class CacheHashedComponentFiles:
+    """ASGI middleware: a component's hashed file is sent as immutable. Streamlit sends a
+    component's files as ``Cache-Control: public`` without a lifetime, so the browser
+    fetched streamlit-folium's 225 KB bundle again on every page it opened (60 ms of the
+    map's frame, bench/trace.py's warm navigation) and parsed it again."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or not _HASHED_COMPONENT_FILE.search(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_immutable(message) -> None:
+            if message["type"] == "http.response.start" and message.get("status") == 200:
+                headers = [
+                    (name, value)
+                    for name, value in message.get("headers", [])
+                    if name.lower() != b"cache-control"
+                ]
+                message = {**message, "headers": [*headers, (b"cache-control", IMMUTABLE)]}
+            await send(message)
+
+        await self.app(scope, receive, send_immutable)
+
+
+def _cache_component_files() -> None:
+    """Add :class:`CacheHashedComponentFiles` to the server ``streamlit run`` builds
+    (``st.App(middleware=...)`` is the public way for an app served by uvicorn)."""
+    from starlette.middleware import Middleware
+    from streamlit.web.server.starlette import starlette_app
+
+    streamlit_s_own = starlette_app.create_streamlit_middleware
+
+    def with_cache() -> list:
+        return [*streamlit_s_own(), Middleware(CacheHashedComponentFiles)]
+
+    starlette_app.create_streamlit_middleware = with_cache
+
+
 def _warm_when_running(timeout_s: float = 60.0) -> None:
     from streamlit import runtime
 
@@ -115,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     from streamlit.web import cli
 
     _gate_health_check()
+    _cache_component_files()
     threading.Thread(target=_warm_when_running, name="prechargement", daemon=True).start()
     sys.argv = ["streamlit", "run", str(config.ROOT / "dashboard.py"), *(argv or [])]
     return cli.main()

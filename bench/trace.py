@@ -68,7 +68,8 @@ def _served(script: str, init_js: str):
 
     from tests.support.server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
 
-    with StreamlitServer(script) as srv, sync_playwright() as pw:
+    # The dashboard as ``make run`` serves it (aisnemap.serve), another page as it is.
+    with StreamlitServer(script, warm=script == "dashboard.py") as srv, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         context.add_init_script(init_js)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import urllib.request
+from pathlib import Path
 
 from aisnemap import config, serve
 from tests.support.server import StreamlitServer
@@ -49,3 +50,18 @@ def test_the_warm_start_renders_the_base_map_the_map_page_draws(built_data_dir):
     at = AppTest.from_file(str(config.ROOT / "dashboard.py"), default_timeout=120).run()
     assert not at.exception
     assert dict(folium_map._BASES) == warmed
+
+
+def test_the_map_s_bundle_is_kept_by_the_browser_its_page_is_asked_each_time(built_data_dir):
+    """streamlit-folium's bundle is named by its content: sent as immutable, the browser
+    does not fetch it again on every page; the frame's page itself is still asked."""
+    import streamlit_folium
+
+    folder = Path(streamlit_folium.__file__).parent / "frontend" / "build"
+    (bundle,) = (folder / "static" / "js").glob("main.*.js")
+    base = "/component/streamlit_folium.st_folium"
+    with StreamlitServer(warm=True) as srv:
+        with urllib.request.urlopen(f"{srv.url}{base}/static/js/{bundle.name}") as answer:
+            assert answer.headers["Cache-Control"] == serve.IMMUTABLE.decode()
+        with urllib.request.urlopen(f"{srv.url}{base}/index.html") as answer:
+            assert answer.headers["Cache-Control"] == "no-cache"
