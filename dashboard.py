@@ -30,6 +30,7 @@ from aisnemap.ui.page import (
     end_map_first,
     footer,
     map_first,
+    map_title,
     map_view_query,
     mark_routed,
     name_tab,
@@ -50,7 +51,7 @@ def map_page() -> None:
     data, filters = view.data, view.filters
     where = view.territory_phrase
     name_tab(texts.NAV_MAP, view)
-    st.title(texts.view_heading(data.department, where), anchor=False)
+    map_title(texts.view_heading(data.department, where))
     if data.empty:
         empty_map(data)
     if not data.ok:

@@ -8,6 +8,7 @@ router. :func:`current_view` notices it and draws the frame and sidebar itself.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 from collections.abc import Callable
@@ -391,6 +392,7 @@ def run_page(render: Callable[[], None]) -> None:
 _PAGE_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; padding-bottom: 2rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding: 0 0 0.25rem 0; }
+h1.aisne-titre { margin: 0 0 -1rem 0; font-weight: 700; line-height: 1.2; }
 [data-testid="stMetricValue"] { font-size: clamp(1rem, 1.55vw, 1.6rem); }
 [data-testid="stMetric"] label p { font-size: 0.85rem; }
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
@@ -480,8 +482,15 @@ def footer(national: bool = False) -> None:
 
 def skip_link() -> None:
     """« Aller au tableau des sites », just before the map (RGAA 12.7): the keyboard can
-    jump over the map to its text alternative."""
-    st.markdown(
-        f'<a class="aisne-evitement" href="#{texts.TABLE_ANCHOR}">{texts.SKIP_TO_TABLE}</a>',
-        unsafe_allow_html=True,
+    jump over the map to its text alternative. Plain HTML, as :func:`map_title`."""
+    st.html(
+        f'<a class="aisne-evitement" href="#{texts.TABLE_ANCHOR}">'
+        f"{html.escape(texts.SKIP_TO_TABLE)}</a>"
     )
+
+
+def map_title(title: str) -> None:
+    """The map page's title, as plain HTML: on a session's first run (the map alone, see
+    :func:`start_map_first`) no element needs Streamlit's Markdown renderer, whose code the
+    browser would load and run before inserting the map's frame."""
+    st.html(f'<h1 class="aisne-titre">{html.escape(title)}</h1>')

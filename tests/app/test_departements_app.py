@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from aisnemap import config, integrity
 from aisnemap.domain.departements import department_dir, files_for
 from aisnemap.french import texts
-from tests.support.apptest import map_args, metrics, plain
+from tests.support.apptest import map_args, metrics, page_title, plain
 from tests.support.departements import AISNE
 from tests.support.server import ROOT
 
@@ -42,7 +42,7 @@ def test_the_nord_on_its_own_server_at_the_list_date(nord_server):
     at = AppTest.from_file(DASHBOARD, default_timeout=120)
     at.query_params["au"] = "2023-04-05"
     _run(at)
-    assert at.title[0].value == "Conseillers numériques dans le Nord"
+    assert page_title(at) == "Conseillers numériques dans le Nord"
     m = metrics(at)
     assert m[texts.FIG_POSTS] == "121"
     assert m[texts.FIG_POPULATION] == f"2{NBSP}608{NBSP}346"
@@ -71,7 +71,7 @@ def test_another_departement_by_url_on_the_aisne_server(built_departements):
     at = AppTest.from_file(DASHBOARD, default_timeout=120)
     at.query_params["dep"] = "2a"
     _run(at)
-    assert at.title[0].value == "Conseillers numériques en Corse-du-Sud"
+    assert page_title(at) == "Conseillers numériques en Corse-du-Sud"
     assert at.query_params["dep"] == "2A"
     posts = int(metrics(at)[texts.FIG_POSTS].replace(NBSP, ""))
     # From the national file itself (not the national build): its 13 rows of « 2A ».
@@ -88,7 +88,7 @@ def test_an_unknown_code_is_said_in_french_and_the_aisne_is_shown(built_departem
     at.query_params["dep"] = "99"
     _run(at)
     assert "Département inconnu : « 99 ». Codes valides : 01, 02" in _errors(at)
-    assert at.title[0].value == texts.app_title(AISNE)
+    assert page_title(at) == texts.app_title(AISNE)
     assert metrics(at)[texts.FIG_ADVISORS] == "32"
 
 
@@ -109,7 +109,7 @@ def test_a_departement_without_posts_shows_an_empty_state(
     monkeypatch.setattr(config, "DATA_DIR", data)
     monkeypatch.setenv("AISNEMAP_DEPARTEMENT", "974")
     at = _run(AppTest.from_file(DASHBOARD, default_timeout=120))
-    assert at.title[0].value == "Conseillers numériques à La Réunion"
+    assert page_title(at) == "Conseillers numériques à La Réunion"
     assert "Aucun poste de conseiller numérique validé à La Réunion" in " ".join(
         i.value for i in at.info
     )
@@ -121,7 +121,7 @@ def test_the_france_page_counts_every_post_and_opens_a_departement(built_departe
     at = _run(AppTest.from_file(DASHBOARD, default_timeout=120))
     at.switch_page("pages/5_France.py")
     _run(at)
-    assert at.title[0].value == texts.FRANCE_TITLE
+    assert page_title(at) == texts.FRANCE_TITLE
     m = metrics(at)
     assert m[texts.FRANCE_FIG_POSTS] == f"3{NBSP}922"  # 3 925 posts minus Saint-Martin's 3
     table = at.table[0].value
@@ -143,7 +143,7 @@ def test_the_france_page_counts_every_post_and_opens_a_departement(built_departe
     at.selectbox(key="france_departement").set_value("59")
     at.button(key="france_ouvrir").click()
     _run(at)
-    assert at.title[0].value == "Conseillers numériques dans le Nord"
+    assert page_title(at) == "Conseillers numériques dans le Nord"
     assert metrics(at)[texts.FIG_POSTS] == "121"
 
 

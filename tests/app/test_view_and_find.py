@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from aisnemap.french import texts
-from tests.support.apptest import plain, read_table
+from tests.support.apptest import page_title, plain, read_table
 from tests.support.server import ROOT
 
 DASHBOARD = str(ROOT / "dashboard.py")
@@ -34,7 +34,7 @@ def _vervins_france_services(built_data_dir) -> int:
 def test_the_heading_and_the_figures_name_the_territory(app):
     app.selectbox("f_arrondissement").set_value("025").run()
     assert not app.exception
-    assert "arrondissement de Vervins" in app.title[0].value
+    assert "arrondissement de Vervins" in page_title(app)
     assert any(
         plain(m.value).startswith("**Arrondissement de Vervins (Aisne) : annonce")
         for m in app.markdown

@@ -319,6 +319,40 @@ def test_map_frame_comes_before_the_filters_and_the_table(server, page_factory):
     assert recorder.errors == []
 
 
+# What the page holds when the map's frame is inserted: its title, and any element drawn
+# by Streamlit's Markdown renderer.
+_AT_FRAME_JS = f"""
+(() => {{
+  if (window !== window.top) return;
+  new MutationObserver((_, observer) => {{
+    if (!document.querySelector({json.dumps(MAP_IFRAME)})) return;
+    const main = document.querySelector('[data-testid="stMain"]');
+    window.__au_cadre = {{
+      markdown: main.querySelectorAll('[data-testid="stMarkdownContainer"]').length,
+      titre: (main.querySelector("h1") || {{}}).textContent || null,
+    }};
+    observer.disconnect();
+  }}).observe(document, {{ childList: true, subtree: true }});
+}})();
+"""
+
+
+def test_the_map_comes_with_its_title_and_no_markdown_to_render(server, page_factory):
+    """On a session's first run, what comes with the map is plain HTML (title, skip link):
+    the browser inserts the map's frame without loading and running Streamlit's Markdown
+    renderer first (aisnemap.ui.page.map_title)."""
+    page, recorder = page_factory()
+    page.add_init_script(_AT_FRAME_JS)
+    page.goto(server.url + "/?arrondissement=022")
+    wait_for_map(page)
+    at_frame = page.evaluate("window.__au_cadre")
+    assert at_frame == {
+        "markdown": 0,
+        "titre": "Conseillers numériques dans l'Aisne — arrondissement de Laon",
+    }
+    assert recorder.errors == []
+
+
 # Where the drawn map's top is in the page, at every frame the browser paints: once its
 # communes are drawn a reader may click on it, and it should not move under the click.
 _MAP_TOPS_JS = f"""

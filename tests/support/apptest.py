@@ -89,3 +89,18 @@ def read_table(at: AppTest, index: int):
         else:
             frame[column] = frame[column].map(lambda v: plain(str(v)))
     return frame
+
+
+def page_title(at: AppTest) -> str:
+    """The page's title as a reader sees it: ``st.title``'s, or the map page's own ``h1``
+    (plain HTML, aisnemap.ui.page.map_title)."""
+    import html
+
+    if at.title:
+        return at.title[0].value
+    found = [
+        re.search(r'<h1 class="aisne-titre">(.*?)</h1>', e.proto.body, re.S) for e in at.get("html")
+    ]
+    titles = [html.unescape(m.group(1)) for m in found if m]
+    assert titles, "no title on the page"
+    return titles[0]
