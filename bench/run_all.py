@@ -143,6 +143,10 @@ def _wait_whole_page(page, name: str) -> None:
         page.wait_for_selector('[data-testid="stDataFrame"]', timeout=120_000)
 
 
+#: Seconds left between two measured navigations (see browser_times).
+SETTLE_S = 1.5
+
+
 def browser_times(reps: int) -> dict[str, dict[str, float]]:
     """Median ms: navigation -> map drawn, and filter choice -> markers redrawn (warm)."""
     from playwright.sync_api import sync_playwright
@@ -177,6 +181,10 @@ def browser_times(reps: int) -> dict[str, dict[str, float]]:
         }
         for i in range(reps + 1):  # the first round warms the browser cache and the server
             for name, srv in servers.items():
+                # Each navigation on a quiet machine: the page measured before (a filter
+                # changed, then closed) may leave its server a rerun to finish, which took
+                # the two cores from whichever page came next.
+                time.sleep(SETTLE_S)
                 page = contexts[name].new_page()
                 start = time.perf_counter()
                 page.goto(srv.url)
