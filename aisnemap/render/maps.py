@@ -380,10 +380,18 @@ def site_legend(sites: gpd.GeoDataFrame, colours: dict[str, str], records: list[
     return {"title": texts.LEGEND_TITLE, "items": items, "notes": notes}
 
 
-def local_map(location: tuple[float, float], zoom: int, static_url: str) -> folium.Map:
-    """A folium map that loads Leaflet from the app's static files only."""
+def local_map(
+    bounds: Sequence[float],
+    zoom: int,
+    static_url: str,
+    fit_options: dict | None = None,
+) -> folium.Map:
+    """A folium map that loads Leaflet from the app's static files only, opened on
+    ``bounds`` (west, south, east, north) before any layer joins it (:class:`StartView`;
+    ``zoom``: the zoom it is created at; ``fit_options``: Leaflet's, e.g. a padding)."""
+    west, south, east, north = bounds
     fmap = folium.Map(
-        location=list(location),
+        location=[(south + north) / 2, (west + east) / 2],
         zoom_start=zoom,
         tiles=None,
         control_scale=False,  # folium's scale shows miles too: ours is metric only
@@ -402,6 +410,7 @@ def local_map(location: tuple[float, float], zoom: int, static_url: str) -> foli
     ]
     MapSetup().add_to(fmap)
     MetricScale().add_to(fmap)
+    StartView(bounds, fit_options).add_to(fmap)
     return fmap
 
 
@@ -413,23 +422,24 @@ def _latlng_bounds(bounds: Sequence[float]) -> str:
 
 class StartView(folium.MacroElement):
     """The map opens fitted to ``bounds`` before any layer is on it (``aisne.startView``):
-    the 800 communes are projected once, at that view. Fitted after them, as folium's
-    ``fit_bounds`` or the sites layer did, every polygon was projected again (45 to 53 ms
-    of a warm navigation's 150 ms from Leaflet loaded to the communes drawn, Chromium's
-    profiler); the sites layer's fit to the same view now moves nothing."""
+    its polygons are projected once, at that view. Fitted after them (folium's
+    ``fit_bounds``, the sites layer's fit), every polygon was projected again: 44 to 53 ms
+    of the dashboard's frame script for the 800 communes (Chromium's profiler); the sites
+    layer's fit to the same view now moves nothing (carte.js)."""
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-aisne.startView({{ this._parent.get_name() }}, {{ this.bounds }});
+aisne.startView({{ this._parent.get_name() }}, {{ this.bounds }}, {{ this.options }});
 {% endmacro %}
 """
     )
 
-    def __init__(self, bounds: Sequence[float]) -> None:
+    def __init__(self, bounds: Sequence[float], options: dict | None = None) -> None:
         super().__init__()
         self._name = "StartView"
         self.bounds = _latlng_bounds(bounds)
+        self.options = safe_json(options or {})
 
 
 class MapSetup(folium.MacroElement):
@@ -493,9 +503,7 @@ def base_map(
 ) -> folium.Map:
     """The part of the map that no filter changes: base layers, polygons, legend, scale;
     it opens on ``bounds`` (a sites layer fits its own territory after)."""
-    west, south, east, north = bounds
-    fmap = local_map(((south + north) / 2, (west + east) / 2), 9, static_url)
-    StartView(bounds).add_to(fmap)  # before the layers: see StartView
+    fmap = local_map(bounds, 9, static_url)
     folium.FeatureGroup(name=texts.LAYER_NO_BASEMAP, overlay=False, control=True).add_to(fmap)
     folium.TileLayer(
         "OpenStreetMap", name=texts.LAYER_OSM, overlay=False, control=True, show=False
@@ -618,8 +626,7 @@ def build_choropleth(
     """A thematic map: coloured areas (with tooltips), outlines, the selected territory
     (``highlight``, encoded) outlined, optionally the sites and numbered suggestions
     ([rank, label, lat, lon], see :func:`aisnemap.coverage.suggestion_points`)."""
-    west, south, east, north = bounds
-    fmap = local_map(((south + north) / 2, (west + east) / 2), 9, static_url)
+    fmap = local_map(bounds, 9, static_url)
     folium.FeatureGroup(name=texts.LAYER_NO_BASEMAP, overlay=False, control=True).add_to(fmap)
     PolygonLayer(
         areas_json,
@@ -637,7 +644,6 @@ def build_choropleth(
         SuggestionsLayer(suggestions).add_to(fmap)
     Legend(legend_items, list(notes), title=legend_title).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
-    fmap.fit_bounds([[south, west], [north, east]])
     return fmap
 
 
@@ -681,14 +687,14 @@ def france_map(
 ) -> folium.Map:
     """The national map: départements coloured by posts per 10 000 inhabitants, no tiles
     (``items_json``: :func:`encode_layer`'s format, tooltip naming the code)."""
-    west, south, east, north = FRANCE_BOUNDS
-    fmap = local_map(((south + north) / 2, (west + east) / 2), 5, static_url)
+    # The legend's column (bottom right) is kept free: Provence, Corsica and every
+    # département stay clickable beside it.
+    fmap = local_map(
+        FRANCE_BOUNDS, 5, static_url, fit_options={"paddingBottomRight": [FRANCE_LEGEND_PX, 0]}
+    )
     fmap.options.update(minZoom=4)
     PolygonLayer(items_json, texts.LAYER_FRANCE, FRANCE_STYLE).add_to(fmap)
     Legend(legend, [texts.FRANCE_INSETS_NOTE], title=texts.FRANCE_LEGEND_TITLE).add_to(fmap)
-    # The legend's column (bottom right) is kept free: Provence, Corsica and every
-    # département stay clickable beside it.
-    fmap.fit_bounds([[south, west], [north, east]], padding_bottom_right=(FRANCE_LEGEND_PX, 0))
     return fmap
 
 
@@ -704,7 +710,13 @@ def nearby_map(
 ) -> folium.Map:
     """A commune and its nearest places (``nearby``: domain.nearby.Nearby), each joined
     to the commune by the straight line its distance measures; framed on them all."""
-    fmap = local_map((nearby.lat, nearby.lon), 10, static_url)
+    points = [(nearby.lat, nearby.lon), *zip(nearby.sites["lat"], nearby.sites["lon"], strict=True)]
+    if france_services is not None and len(france_services):
+        points += zip(france_services["latitude"], france_services["longitude"], strict=True)
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    fmap = local_map(
+        (min(lons), min(lats), max(lons), max(lats)), 10, static_url, {"padding": [30, 30]}
+    )
     PolygonLayer(
         layers.communes,
         texts.LAYER_COMMUNES,
@@ -718,14 +730,8 @@ def nearby_map(
     ).add_to(fmap)
     PolygonLayer(layers.department, texts.LAYER_DEPARTMENT, DEPARTMENT_STYLE).add_to(fmap)
     routes = folium.FeatureGroup(name=texts.LAYER_ROUTES)
-    points = [(nearby.lat, nearby.lon)]
-    for lat, lon in [*zip(nearby.sites["lat"], nearby.sites["lon"], strict=True)] + (
-        list(zip(france_services["latitude"], france_services["longitude"], strict=True))
-        if france_services is not None and len(france_services)
-        else []
-    ):
+    for lat, lon in points[1:]:
         folium.PolyLine([(nearby.lat, nearby.lon), (lat, lon)], **ROUTE_STYLE).add_to(routes)
-        points.append((lat, lon))
     routes.add_to(fmap)
     folium.CircleMarker(
         (nearby.lat, nearby.lon),
@@ -742,6 +748,4 @@ def nearby_map(
     colours = service_colours(service_types)
     records = site_records(nearby.sites, colours)
     SitesLayer(records, legend=site_legend(nearby.sites, colours, records)).add_to(fmap)
-    lats, lons = [p[0] for p in points], [p[1] for p in points]
-    fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
     return fmap

@@ -18,9 +18,15 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import folium
 import streamlit_folium as sf
+
+from aisnemap.render.maps import base_map
+
+if TYPE_CHECKING:
+    from aisnemap.ui.data import AppData
 
 #: Base maps kept (one per département, data version and service types in practice).
 _KEPT = 24
@@ -51,12 +57,10 @@ _LOCK = threading.Lock()
 
 
 def home_base_map(
-    data, service_types: Sequence[str], static: str
+    data: AppData, service_types: Sequence[str], static: str
 ) -> tuple[Hashable, Callable[[], folium.Map]]:
     """The map page's base map: its key here and how to build it (the page draws it; the
     warm start, aisnemap.serve, renders it before the first visitor comes)."""
-    from aisnemap.render.maps import base_map
-
     key = ("carte", data.department.code, data.version, tuple(service_types), static)
     return key, lambda: base_map(
         data.layers, data.department_bounds, service_types, static_url=static

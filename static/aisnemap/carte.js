@@ -408,23 +408,24 @@
     });
     map.once("resize", function () {
       automatic(map, function () {
-        map.fitBounds(bounds, { animate: false });
+        fitUnlessThere(map, bounds);
       });
     });
     keepViewInLink(map);
   };
 
-  /* The base map's view, before its polygons are added (StartView in maps.py): they are
-     projected once, at this view. */
-  A.startView = function (map, bounds) {
+  /* The map's view, before its polygons are added (StartView in maps.py): they are
+     projected once, at this view. ``options``: Leaflet's fitBounds options (a padding). */
+  A.startView = function (map, bounds, options) {
     map.invalidateSize();
     automatic(map, function () {
-      map.fitBounds(bounds, { animate: false });
+      map.fitBounds(bounds, Object.assign({}, options, { animate: false }));
     });
   };
 
   /* fitBounds, unless the map already shows that view (same zoom, centre within a
-     pixel): a fit resets the view, which projects every polygon again, even in place. */
+     pixel): in place, a fit still moves the map (a zero pan), and every path is drawn
+     again (clipped to the view). */
   function fitUnlessThere(map, bounds) {
     var box = L.latLngBounds(bounds);
     var zoom = map.getBoundsZoom(box);

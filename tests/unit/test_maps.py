@@ -8,7 +8,7 @@ import re
 import geopandas as gpd
 import numpy as np
 import pytest
-from shapely.geometry import Point
+from shapely.geometry import Point, box
 
 from aisnemap import config
 from aisnemap.domain import schema as s
@@ -234,14 +234,27 @@ def test_kept_base_map_hands_the_component_what_st_folium_would(layers, monkeypa
     assert "aisne.reportDrawn();" in ours["feature_group"]
 
 
-def test_base_map_opens_on_its_bounds_before_its_polygons(layers):
-    """The view is set before the first polygon layer joins the map (StartView): the
-    polygons are projected at the view they are shown at, once."""
-    html = maps.base_map(layers, (3.5, 49.5, 3.8, 49.7), ["UTAS"]).get_root().render()
+def _opening(fmap) -> tuple[str, int, str]:
+    """The map's start view call, how far before its first polygon layer it comes, and
+    the whole page."""
+    html = fmap.get_root().render()
     start = html.index("aisne.startView(")
-    assert "[[49.5,3.5],[49.7,3.8]]" in html[start : start + 120]
     added = [html.find(f"{name}.addTo(") for name in _polygon_groups(html)]
-    assert start < min(at for at in added if at >= 0)
+    ahead = min(at for at in added if at >= 0) - start
+    return html[start : html.index(");", start)], ahead, html
+
+
+def test_every_map_opens_on_its_bounds_before_its_polygons(layers):
+    """The view is set before the first polygon layer joins the map (StartView, in the
+    shared local_map), and no fit comes after: the polygons are projected once, at the
+    view they are shown at. The France map keeps its legend's column free from the start."""
+    call, ahead, html = _opening(maps.base_map(layers, (3.5, 49.5, 3.8, 49.7), ["UTAS"]))
+    assert "[[49.5,3.5],[49.7,3.8]]" in call and ahead > 0
+    assert ".fitBounds(" not in html
+    square = gpd.GeoDataFrame({"nom": ["Aisne (02)"]}, geometry=[box(3, 49, 4, 50)], crs=4326)
+    call, ahead, html = _opening(maps.france_map(maps.encode_layer(square, "nom"), []))
+    assert f'"paddingBottomRight":[{maps.FRANCE_LEGEND_PX},0]' in call and ahead > 0
+    assert ".fitBounds(" not in html
 
 
 def _polygon_groups(html: str) -> list[str]:
