@@ -38,6 +38,7 @@ from aisnemap.ui.page import (
     run_page,
     setup_app,
     show_problems,
+    sidebar_now,
     skip_link,
     start_map_first,
     static_url,
@@ -112,6 +113,7 @@ def map_page() -> None:
         key="carte",
         height=600,
     )
+    sidebar_now()  # the filters, read before the map, drawn after it
     if first:  # the rest comes with the next run (aisnemap.ui.page.start_map_first)
         rest_after_map()
         return
@@ -195,5 +197,6 @@ elif navigation.url_path == home.url_path and start_map_first(data):
     run_page(navigation.run)  # the title and the map alone: the rest comes next run
     end_map_first()
 else:
-    draw_sidebar(data)
+    # The map page draws its filters right after its map (see draw_sidebar).
+    draw_sidebar(data, later=navigation.url_path == home.url_path)
     run_page(navigation.run)

@@ -36,6 +36,7 @@ from aisnemap.render.assets import ensure_assets
 from aisnemap.ui.data import AppData, load_app_data, load_context_data
 from aisnemap.ui.sidebar import (
     K_START_AU,
+    LaterSidebar,
     filters_started,
     first_filters,
     forget_filters,
@@ -51,6 +52,7 @@ _DEPARTMENT_KEY = "vue_departement"
 _MAP_FIRST_KEY = "vue_carte_d_abord"
 _MAP_FIRST_DONE_KEY = "vue_carte_d_abord_faite"
 _MAP_WAIT_KEY = "vue_attente_carte"
+_SIDEBAR_LATER_KEY = "vue_filtres_a_dessiner"
 #: Seconds after which the rest of the page comes even if the map never said it was drawn.
 MAP_FIRST_FALLBACK_S = 10
 #: Query parameter choosing the département (``?dep=59``).
@@ -245,11 +247,17 @@ def setup_app() -> AppData:
     return data
 
 
-def draw_sidebar(data: AppData, drawer: str = "routeur") -> None:
+def draw_sidebar(data: AppData, drawer: str = "routeur", later: bool = False) -> None:
     """The shared filters, kept for the page about to run in this script run.
 
     ``drawer`` names the script drawing them: when it differs from the last one, Streamlit
     does not carry the widgets' values over, so the last filters are restored.
+
+    ``later``: the filters are read now and their widgets drawn later in this run, by
+    :func:`sidebar_now` (the map page, right after its map) or at the latest when the
+    page ends (:func:`run_page`). The browser renders the elements that come together in
+    one go: after a filter change, the map's new layers are drawn before the page's
+    filters and figures instead of after them.
     """
     last = st.session_state.get(_DRAWER_KEY)
     st.session_state[_DRAWER_KEY] = drawer
@@ -257,6 +265,8 @@ def draw_sidebar(data: AppData, drawer: str = "routeur") -> None:
     # another, e.g. one a fragment's rerun sent).
     after_map_first = st.session_state.pop(_MAP_FIRST_DONE_KEY, False)
     st.session_state[_STARTED_KEY] = True
+    st.session_state.pop(_SIDEBAR_LATER_KEY, None)
+    surface = LaterSidebar() if later and data.ok else None
     if data.ok:
         st.session_state[_FILTERS_KEY] = sidebar_filters(
             data.readings,
@@ -265,8 +275,18 @@ def draw_sidebar(data: AppData, drawer: str = "routeur") -> None:
             keep={**department_query(data.department.code), **_kept_view_params()},
             view_keys=(Q_MAP_VIEW,),
             start=st.session_state.get(_FILTERS_KEY) if after_map_first else None,
+            surface=surface,
         )
+    if surface is not None:
+        st.session_state[_SIDEBAR_LATER_KEY] = surface
     st.session_state[_ROUTED_KEY] = True
+
+
+def sidebar_now() -> None:
+    """Draw the filters read earlier in this run (``draw_sidebar(later=True)``), once."""
+    surface = st.session_state.pop(_SIDEBAR_LATER_KEY, None)
+    if surface is not None:
+        surface.draw()
 
 
 def mark_routed() -> None:
@@ -385,6 +405,9 @@ def run_page(render: Callable[[], None]) -> None:
     except Exception:  # noqa: BLE001 - the boundary: anything a page did not foresee
         LOG.exception("erreur inattendue pendant l'affichage d'une page")
         st.error(texts.PAGE_ERROR)
+    # Filters the page did not draw itself (draw_sidebar(later=True)): a widget not drawn
+    # by a run loses its value.
+    sidebar_now()
 
 
 # Page styles: compact header and figures (the map starts in the first 450 px at

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from aisnemap.domain.filters import (
     QUERY_KEYS,
@@ -72,6 +74,40 @@ _ITINERANT_VALUES = {
     texts.ITINERANT_YES: True,
     texts.ITINERANT_NO: False,
 }
+
+
+class LaterSidebar:
+    """The sidebar's calls written down during a run and drawn later in the same run
+    (:meth:`draw`): the map page sends its map before its filters (their values are known
+    from the session's state). A widget's call answers its current state, as the
+    widget would."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple, dict]] = []
+
+    def __getattr__(self, name: str):
+        def call(*args, **kwargs):
+            self.calls.append((name, args, kwargs))
+            key = kwargs.get("key")
+            return st.session_state.get(key) if key is not None else None
+
+        return call
+
+    def draw(self) -> None:
+        """Draw the calls written down, in their order, in the real sidebar, as the
+        router's own widgets: Streamlit names a widget by the script that draws it (the
+        page's or the router's), and the same filter named by another script on one
+        page only would be another widget, its value lost when the reader leaves."""
+        calls, self.calls = self.calls, []
+        ctx = get_script_run_ctx()
+        scope = (
+            ctx.run_with_active_hash(ctx.pages_manager.main_script_hash)
+            if ctx is not None
+            else contextlib.nullcontext()
+        )
+        with scope:
+            for name, args, kwargs in calls:
+                getattr(st.sidebar, name)(*args, **kwargs)
 
 
 def _query_lists() -> dict[str, list[str]]:
@@ -179,8 +215,12 @@ def sidebar_filters(
     keep: dict[str, str] | None = None,
     view_keys: tuple[str, ...] = (),
     start: Filters | None = None,
+    surface: LaterSidebar | None = None,
 ) -> Filters:
     """Draw the filters in the sidebar and return the selected criteria.
+
+    ``surface``: where the widgets are drawn (a :class:`LaterSidebar` draws them later
+    in the run), the sidebar itself by default.
 
     ``start``: the filters a first run already read from the URL (a map-first run), kept
     as they were whatever the URL of the next run says.
@@ -198,7 +238,7 @@ def sidebar_filters(
         last = st.session_state.get(K_LAST, Filters())
         _state_from_filters(last, readings.options(last.au), readings)
 
-    sb = st.sidebar
+    sb = surface if surface is not None else st.sidebar
     sb.header(texts.SIDEBAR_FILTERS)
     if sb.button(texts.RESET, key="f_reset", width="stretch"):
         _state_from_filters(

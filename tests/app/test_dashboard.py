@@ -235,3 +235,64 @@ def test_mediation_export_says_which_sites_it_leaves_out(app):
     notes = " ".join(plain(c.value) for c in app.caption)
     assert "3 site(s) non exporté(s)" in notes
     assert "L03 « Bibliothèque municipale de Bohain-en-Vermandois" in notes
+
+
+def _sent_in_order(app: AppTest, change) -> list[str]:
+    """What a run after ``change`` sends, in the order it is sent: "carte" for the map's
+    element, "filtres" for an element of the sidebar (Streamlit's root block 1)."""
+    from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
+
+    sent: list[str] = []
+    enqueue = ForwardMsgQueue.enqueue
+
+    def record(queue, msg):
+        if msg.WhichOneof("type") == "delta":
+            path = list(msg.metadata.delta_path)
+            element = msg.delta.new_element
+            if element.WhichOneof("type") == "component_instance":
+                sent.append("carte")
+            elif path and path[0] == 1:
+                sent.append("filtres")
+        return enqueue(queue, msg)
+
+    ForwardMsgQueue.enqueue = record
+    try:
+        change(app).run()
+    finally:
+        ForwardMsgQueue.enqueue = enqueue
+    return sent
+
+
+def test_after_a_filter_change_the_map_is_sent_before_the_filters(app):
+    """The browser renders the elements that come together in one go: the map's new
+    layers are sent before the sidebar's widgets (read from the session first, drawn
+    right after the map), so its frame gets them first."""
+    sent = _sent_in_order(app, lambda a: a.selectbox("f_arrondissement").set_value("023"))
+    assert "carte" in sent and "filtres" in sent
+    assert sent.index("carte") < sent.index("filtres")
+    # Drawn after the map, the filters still hold the choice and narrow the cascade.
+    assert app.selectbox("f_arrondissement").value == "023"
+    assert "CA du Saint-Quentinois" in app.selectbox("f_epci").options
+    assert "CA de la Région de Château-Thierry" not in app.selectbox("f_epci").options
+    assert map_site_ids(app) == table_ids(app) and len(table_ids(app)) == 7
+
+
+def test_a_page_error_before_the_map_keeps_the_filters(app, monkeypatch):
+    """The filters are drawn after the map: when the page fails before it, the page's
+    error boundary still draws them, with their values (a widget a run does not draw
+    loses its value)."""
+    app.selectbox("f_arrondissement").set_value("023").run()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("panne")
+
+    monkeypatch.setattr("aisnemap.render.maps.view_layers", broken)
+    app.multiselect("f_service").set_value(["UTAS"]).run()
+    assert texts.PAGE_ERROR in [e.value for e in app.error]
+    assert app.selectbox("f_arrondissement").value == "023"
+    assert app.multiselect("f_service").value == ["UTAS"]
+    monkeypatch.undo()
+    app.run()
+    assert not app.error
+    assert app.selectbox("f_arrondissement").value == "023"
+    assert app.multiselect("f_service").value == ["UTAS"]
