@@ -9,7 +9,8 @@ an empty Streamlit page (``bench/empty_app.py``, the floor) in the same run:
    default view and after a filter change (arrondissement Saint-Quentin <-> all);
 2. bytes of the map component's payload (the ``st_folium`` arguments) for the default view;
 3. in Chromium: warm time from navigation to polygons and markers drawn, and from a
-   filter choice to the updated markers drawn;
+   filter choice (the option's click event, on the page's clock) to the first frame
+   painted with the updated markers;
 4. in Chromium: the first visit after a server start (fresh server, fresh browser
    context), navigation to map drawn;
 (each export's time: ``bench/exports.py``).
@@ -131,6 +132,42 @@ _READY_JS = """
 """
 
 
+# The page's own clock for a filter change: the moment the option is clicked (its click
+# event, capture phase) and the first frame painted with the new markers (the animation
+# frame after the one where they are drawn). Playwright's own click (its checks that the
+# option is visible and still, two animation frames and round trips) comes before the
+# click event; its polling (every 20 ms) after the markers are drawn.
+_ARM_CHOICE_JS = """() => {
+  window.__choiceAt = null;
+  document.addEventListener("click", (e) => {
+    if (e.target.closest && e.target.closest('[role="option"]')) {
+      window.__choiceAt = performance.now();
+    }
+  }, {capture: true, once: true});
+}"""
+_PAINTED_AFTER_CHOICE_JS = (
+    """async (arg) => {
+  const ready = """
+    + _READY_JS.strip()
+    + """;
+  await new Promise((done) => {
+    const tick = () => (ready(arg) ? requestAnimationFrame(done) : requestAnimationFrame(tick));
+    tick();
+  });
+  return performance.now() - window.__choiceAt;
+}"""
+)
+
+
+def _wait_settled(page, name: str) -> None:
+    """The run is over (no stale element) and the page whole, then a short pause."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-stale=\"true\"]')", timeout=120_000, polling=50
+    )
+    _wait_whole_page(page, name)
+    time.sleep(SETTLE_S / 3)
+
+
 def _wait_whole_page(page, name: str) -> None:
     """A filter is changed on a whole page: the real app's first run stops after the map
     (aisnemap.ui.page.start_map_first) and the rest comes with the next run; the browser
@@ -210,10 +247,13 @@ def browser_times(reps: int) -> dict[str, dict[str, float]]:
                     out[name]["filter"].append(filtered)
         # Filter changes in a row on one page (Saint-Quentin <-> every arrondissement):
         # the median and the worst, where outliers show.
-        # Timed from the choice (the option clicked) and, beside, from the box's opening
-        # (Playwright's click and typing, about 190 ms, before any rerun is asked).
+        # Timed on the page's clock, from the option's click event to the first frame
+        # painted with the new markers (_PAINTED_AFTER_CHOICE_JS); beside, as Playwright
+        # sees it, from its click call to its polling's answer, and from the box's
+        # opening (Playwright's click and typing, about 190 ms, before any rerun).
         series: dict[str, list[float]] = {"baseline": [], "real": []}
         with_opening: dict[str, list[float]] = {"baseline": [], "real": []}
+        harness: dict[str, list[float]] = {"baseline": [], "real": []}
         for name in series:
             page = contexts[name].new_page()
             page.goto(servers[name].url)
@@ -227,12 +267,18 @@ def browser_times(reps: int) -> dict[str, dict[str, float]]:
                 )
                 opened = time.perf_counter()
                 choice = open_selectbox(page, "Arrondissement", option)
+                page.evaluate(_ARM_CHOICE_JS)
                 start = time.perf_counter()
                 choice.click()
                 page.wait_for_function(_READY_JS, arg=[name, expected], timeout=120_000, polling=20)
                 end = time.perf_counter()
-                series[name].append(end - start)
+                painted_ms = page.evaluate(_PAINTED_AFTER_CHOICE_JS, [name, expected])
+                series[name].append(painted_ms / 1000)
+                harness[name].append(end - start)
                 with_opening[name].append(end - opened)
+                # The next choice on a whole page, as a person reads the result first:
+                # chosen during the run's end, it measured that run's rest too.
+                _wait_settled(page, name)
             page.close()
         browser.close()
     result = {
@@ -245,6 +291,8 @@ def browser_times(reps: int) -> dict[str, dict[str, float]]:
     for k, values in series.items():
         result[k]["filter_drawn_ms"] = median_ms(values)
         result[k]["filter_worst_ms"] = round(max(values) * 1000, 1)
+        result[k]["filter_harness_ms"] = median_ms(harness[k])
+        result[k]["filter_harness_worst_ms"] = round(max(harness[k]) * 1000, 1)
         result[k]["filter_opening_ms"] = median_ms(with_opening[k])
         result[k]["filter_opening_worst_ms"] = round(max(with_opening[k]) * 1000, 1)
     return result
@@ -315,25 +363,37 @@ def main(argv: list[str] | None = None) -> int:
             compare(
                 browser,
                 "filter_drawn_ms",
-                f"browser: filter -> markers redrawn, median of {FILTER_CHANGES} (ms)",
+                f"browser: option clicked -> new markers painted, median of {FILTER_CHANGES} (ms)",
                 "≤ 400",
             ),
             compare(
                 browser,
                 "filter_worst_ms",
-                f"browser: filter -> markers redrawn, worst of {FILTER_CHANGES} (ms)",
+                f"browser: option clicked -> new markers painted, worst of {FILTER_CHANGES} (ms)",
                 "≤ 1 000",
             ),
             compare(
                 browser,
+                "filter_harness_ms",
+                "  the same seen by Playwright (its click's checks, 20 ms polling), median (ms)",
+                "",
+            ),
+            compare(
+                browser,
+                "filter_harness_worst_ms",
+                "  the same seen by Playwright, worst (ms)",
+                "",
+            ),
+            compare(
+                browser,
                 "filter_opening_ms",
-                "  the same from the box's opening (typing included), median (ms)",
+                "  seen by Playwright from the box's opening (typing included), median (ms)",
                 "",
             ),
             compare(
                 browser,
                 "filter_opening_worst_ms",
-                "  the same from the box's opening, worst (ms)",
+                "  seen by Playwright from the box's opening, worst (ms)",
                 "",
             ),
         ]
