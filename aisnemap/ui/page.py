@@ -225,6 +225,9 @@ def open_department(code: str, au=None) -> None:
 def setup_app() -> AppData:
     """Page config and local assets, then the département's data (errors shown, never
     raised)."""
+    # Filters left unwritten by a run that a click interrupted are never drawn by the next
+    # (another page, the France page, may have no filters at all).
+    st.session_state.pop(_SIDEBAR_LATER_KEY, None)
     department, message = chosen_department()
     context = context_of_code(department.code)
     st.set_page_config(page_title=texts.app_title(department), layout="wide")
