@@ -86,6 +86,9 @@ class LaterSidebar:
         self.calls: list[tuple[str, tuple, dict]] = []
 
     def __getattr__(self, name: str):
+        if name.startswith("_"):  # copy, pickle and the like ask for these: not calls
+            raise AttributeError(name)
+
         def call(*args, **kwargs):
             self.calls.append((name, args, kwargs))
             key = kwargs.get("key")
