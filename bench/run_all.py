@@ -160,10 +160,7 @@ _PAINTED_AFTER_CHOICE_JS = (
 
 
 def _wait_settled(page, name: str) -> None:
-    """The run is over (no stale element) and the page whole, then a short pause."""
-    page.wait_for_function(
-        "() => !document.querySelector('[data-stale=\"true\"]')", timeout=120_000, polling=50
-    )
+    """The page whole and its run over, then a short pause."""
     _wait_whole_page(page, name)
     time.sleep(SETTLE_S / 3)
 
@@ -171,13 +168,17 @@ def _wait_settled(page, name: str) -> None:
 def _wait_whole_page(page, name: str) -> None:
     """A filter is changed on a whole page: the real app's first run stops after the map
     (aisnemap.ui.page.start_map_first) and the rest comes with the next run; the browser
-    tests' own wait (filters, table, no stale element, no widget skeleton)."""
+    tests' own wait (filters, table, no stale element, no widget skeleton). The naive
+    page: its table, and no stale element (its run over)."""
     from tests.e2e.helpers import _WHOLE_JS
 
     if name == "real":
         page.wait_for_function(_WHOLE_JS, timeout=120_000, polling=50)
     else:
         page.wait_for_selector('[data-testid="stDataFrame"]', timeout=120_000)
+        page.wait_for_function(
+            "() => !document.querySelector('[data-stale=\"true\"]')", timeout=120_000, polling=50
+        )
 
 
 #: Seconds left between two measured navigations (see browser_times).

@@ -268,7 +268,6 @@ def draw_sidebar(data: AppData, drawer: str = "routeur", later: bool = False) ->
     # another, e.g. one a fragment's rerun sent).
     after_map_first = st.session_state.pop(_MAP_FIRST_DONE_KEY, False)
     st.session_state[_STARTED_KEY] = True
-    st.session_state.pop(_SIDEBAR_LATER_KEY, None)
     surface = LaterSidebar() if later and data.ok else None
     if data.ok:
         st.session_state[_FILTERS_KEY] = sidebar_filters(

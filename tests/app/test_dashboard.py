@@ -237,7 +237,7 @@ def test_mediation_export_says_which_sites_it_leaves_out(app):
     assert "L03 « Bibliothèque municipale de Bohain-en-Vermandois" in notes
 
 
-def _sent_in_order(app: AppTest, change) -> list[str]:
+def _sent_in_order(app: AppTest, change, monkeypatch) -> list[str]:
     """What a run after ``change`` sends, in the order it is sent: "carte" for the map's
     element, "filtres" for an element of the sidebar (Streamlit's root block 1)."""
     from streamlit.runtime.forward_msg_queue import ForwardMsgQueue
@@ -248,26 +248,25 @@ def _sent_in_order(app: AppTest, change) -> list[str]:
     def record(queue, msg):
         if msg.WhichOneof("type") == "delta":
             path = list(msg.metadata.delta_path)
-            element = msg.delta.new_element
-            if element.WhichOneof("type") == "component_instance":
+            if msg.delta.new_element.WhichOneof("type") == "component_instance":
                 sent.append("carte")
             elif path and path[0] == 1:
                 sent.append("filtres")
         return enqueue(queue, msg)
 
-    ForwardMsgQueue.enqueue = record
-    try:
+    with monkeypatch.context() as patched:
+        patched.setattr(ForwardMsgQueue, "enqueue", record)
         change(app).run()
-    finally:
-        ForwardMsgQueue.enqueue = enqueue
     return sent
 
 
-def test_after_a_filter_change_the_map_is_sent_before_the_filters(app):
+def test_after_a_filter_change_the_map_is_sent_before_the_filters(app, monkeypatch):
     """The browser renders the elements that come together in one go: the map's new
     layers are sent before the sidebar's widgets (read from the session first, drawn
     right after the map), so its frame gets them first."""
-    sent = _sent_in_order(app, lambda a: a.selectbox("f_arrondissement").set_value("023"))
+    sent = _sent_in_order(
+        app, lambda a: a.selectbox("f_arrondissement").set_value("023"), monkeypatch
+    )
     assert "carte" in sent and "filtres" in sent
     assert sent.index("carte") < sent.index("filtres")
     # Drawn after the map, the filters still hold the choice and narrow the cascade.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -94,8 +95,6 @@ def read_table(at: AppTest, index: int):
 def page_title(at: AppTest) -> str:
     """The page's title as a reader sees it: ``st.title``'s, or the map page's own ``h1``
     (plain HTML, aisnemap.ui.page.map_title)."""
-    import html
-
     if at.title:
         return at.title[0].value
     found = [
